@@ -1,1 +1,85 @@
-//! x
+//! # soft-delete
+//!
+//! Soft delete (logical deletion) for [`sea_query`]: annotate a struct with
+//! `#[derive(SoftDelete)]` and get query builders that hide deleted rows by
+//! default, [`with_trashed`](SoftDelete::with_trashed) and
+//! [`only_trashed`](SoftDelete::only_trashed) views, soft delete, restore,
+//! force delete and purge — checked at compile time, rendered for
+//! PostgreSQL, MySQL/MariaDB and SQLite alike.
+//!
+//! ```
+//! use chrono::{DateTime, Utc};
+//! use sea_query::PostgresQueryBuilder;
+//! use soft_delete::{SoftDelete, TrashMode};
+//!
+//! #[derive(Debug, Clone, SoftDelete)]
+//! #[soft_delete(table = "posts", column = "removed_at", style = "timestamp")]
+//! pub struct Post {
+//!     pub id: i64,
+//!     pub title: String,
+//!     #[soft_delete(rename = "body_text")]
+//!     pub body: String,
+//!     #[soft_delete(skip)]
+//!     pub cached_len: usize,
+//!     pub removed_at: Option<DateTime<Utc>>,
+//! }
+//!
+//! assert_eq!(
+//!     Post::query().to_string(PostgresQueryBuilder),
+//!     r#"SELECT "posts"."id", "posts"."title", "posts"."body_text", "posts"."removed_at" FROM "posts" WHERE "posts"."removed_at" IS NULL"#
+//! );
+//! assert_eq!(
+//!     Post::query_in(TrashMode::WithTrashed).to_string(PostgresQueryBuilder),
+//!     r#"SELECT "posts"."id", "posts"."title", "posts"."body_text", "posts"."removed_at" FROM "posts""#
+//! );
+//! ```
+//!
+//! See the [`SoftDelete`] trait for every statement, and the README for
+//! executing them with `sqlx` and `sea-query-sqlx`.
+
+#![deny(missing_docs)]
+
+pub use soft_delete_core::*;
+/// Derives [`SoftDelete`](trait@SoftDelete) and a column enum for a struct.
+///
+/// Struct attributes, all optional:
+///
+/// | key | default | meaning |
+/// |---|---|---|
+/// | `table = "..."` | the struct name in `snake_case` | table name |
+/// | `column = "..."` | `deleted_at` (timestamp), `is_deleted` (bool) | the marker column, by its SQL name |
+/// | `style = "timestamp" \| "bool"` | `timestamp` | how the marker is stored |
+/// | `crate = "..."` | `::soft_delete` | path of the runtime crate in generated code |
+///
+/// Field attributes: `primary_key` (else the field `id` is the key),
+/// `rename = "..."` (the SQL name), `skip` (not a column).
+///
+/// The marker field is `Option<DateTime<Utc>>` or `Option<NaiveDateTime>`
+/// for `style = "timestamp"`, `bool` for `style = "bool"`.
+///
+/// The derive also emits `<Struct>Column`, with the struct's visibility: a
+/// variant per column in `PascalCase` plus `Table`, implementing
+/// [`sea_query::Iden`].
+///
+/// ```
+/// use soft_delete::SoftDelete;
+/// use sea_query::{Expr, ExprTrait, MysqlQueryBuilder};
+///
+/// #[derive(SoftDelete)]
+/// #[soft_delete(table = "users", style = "bool")]
+/// struct User {
+///     #[soft_delete(primary_key)]
+///     user_id: i64,
+///     email: String,
+///     is_deleted: bool,
+/// }
+///
+/// let sql = User::query()
+///     .and_where(Expr::col((UserColumn::Table, UserColumn::Email)).eq("a@example.com"))
+///     .to_string(MysqlQueryBuilder);
+/// assert_eq!(
+///     sql,
+///     "SELECT `users`.`user_id`, `users`.`email`, `users`.`is_deleted` FROM `users` WHERE `users`.`is_deleted` = FALSE AND `users`.`email` = 'a@example.com'"
+/// );
+/// ```
+pub use soft_delete_derive::SoftDelete;

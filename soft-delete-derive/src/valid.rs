@@ -1,0 +1,223 @@
+//! Cross-field rules a model must meet, one function per rule. Each reports
+//! its errors and lets the others run, so a model is fixed in one round.
+
+use std::collections::HashMap;
+
+use proc_macro2::TokenStream;
+use quote::{quote, ToTokens};
+
+use crate::ast::{Field, Input};
+use crate::attr::Style;
+use crate::case;
+use crate::ctxt::Ctxt;
+
+/// A model that passed every rule: what `expand` needs, resolved.
+pub struct Model<'i, 'a> {
+    pub input: &'i Input<'a>,
+    pub runtime: TokenStream,
+    pub table: String,
+    pub style: Style,
+    pub primary_key: &'i Field<'a>,
+    pub marker: &'i Field<'a>,
+}
+
+/// The path generated code uses for the runtime crate: `crate = "..."`, or
+/// `::soft_delete`.
+pub fn runtime_path(input: &Input) -> TokenStream {
+    input
+        .attrs
+        .krate
+        .as_ref()
+        .map_or_else(|| quote!(::soft_delete), |krate| krate.value.to_token_stream())
+}
+
+/// Applies every rule; `None` when any failed (the errors are in `cx`).
+pub fn check<'i, 'a>(cx: &mut Ctxt, input: &'i Input<'a>) -> Option<Model<'i, 'a>> {
+    skipped_fields_have_no_column_keys(cx, input);
+    column_names_are_unique(cx, input);
+    variant_names_are_unique(cx, input);
+    let style = input.attrs.style.as_ref().map_or(Style::Timestamp, |style| style.value);
+    let primary_key = one_primary_key(cx, input);
+    let marker = marker_names_a_column(cx, input, style);
+    if let (Some(primary_key), Some(marker)) = (primary_key, marker) {
+        marker_is_not_the_primary_key(cx, primary_key, marker);
+    }
+    if !cx.is_clean() {
+        return None;
+    }
+    let table = input.attrs.table.as_ref().map_or_else(
+        || case::snake_case(&input.original.ident.unraw_string()),
+        |table| table.value.clone(),
+    );
+    Some(Model {
+        input,
+        runtime: runtime_path(input),
+        table,
+        style,
+        primary_key: primary_key?,
+        marker: marker?,
+    })
+}
+
+/// A skipped field is not a column, so it cannot be the key or be renamed.
+fn skipped_fields_have_no_column_keys(cx: &mut Ctxt, input: &Input) {
+    for field in &input.fields {
+        let Some(skip) = &field.attrs.skip else { continue };
+        if field.attrs.primary_key.is_some() {
+            cx.error_spanned_by(
+                &skip.tokens,
+                format!("the primary key `{}` cannot be skipped: remove `skip`, or move `primary_key` to a column", field.ident),
+            );
+        }
+        if let Some(rename) = &field.attrs.rename {
+            cx.error_spanned_by(
+                &rename.tokens,
+                format!("`{}` is skipped, so it has no column to rename: remove `rename` or `skip`", field.ident),
+            );
+        }
+    }
+}
+
+/// Two fields mapping to one SQL column would make every statement ambiguous.
+fn column_names_are_unique(cx: &mut Ctxt, input: &Input) {
+    let mut seen: HashMap<&str, &Field> = HashMap::new();
+    for field in input.columns() {
+        if let Some(first) = seen.insert(&field.sql_name, field) {
+            let at: &dyn ToTokens = match &field.attrs.rename {
+                Some(rename) => &rename.tokens,
+                None => field.ident,
+            };
+            cx.error_spanned_by(
+                at,
+                format!(
+                    "column `{}` is taken by field `{}` too: give one of them another name with `#[soft_delete(rename = \"...\")]`",
+                    field.sql_name, first.ident
+                ),
+            );
+            seen.insert(&first.sql_name, first);
+        }
+    }
+}
+
+/// The column enum has a variant per column plus `Table`; they must differ.
+fn variant_names_are_unique(cx: &mut Ctxt, input: &Input) {
+    let mut seen: HashMap<String, &Field> = HashMap::new();
+    for field in input.columns() {
+        let variant = field.variant.to_string();
+        if variant == "Table" {
+            cx.error_spanned_by(
+                field.ident,
+                format!(
+                    "field `{}` would be the column enum's variant `Table`, which names the table: rename the field and keep its column with `#[soft_delete(rename = \"{}\")]`",
+                    field.ident, field.sql_name
+                ),
+            );
+        } else if let Some(first) = seen.insert(variant.clone(), field) {
+            cx.error_spanned_by(
+                field.ident,
+                format!(
+                    "fields `{}` and `{}` would both be the column enum's variant `{variant}`: rename one, keeping its column with `#[soft_delete(rename = \"...\")]`",
+                    first.ident, field.ident
+                ),
+            );
+        }
+    }
+}
+
+/// Exactly one primary key: the field marked `primary_key`, else the column
+/// named `id`. Composite keys are not supported.
+fn one_primary_key<'i, 'a>(cx: &mut Ctxt, input: &'i Input<'a>) -> Option<&'i Field<'a>> {
+    let mut marked = input.fields.iter().filter(|field| field.attrs.primary_key.is_some());
+    if let Some(first) = marked.next() {
+        for extra in marked {
+            if let Some(key) = &extra.attrs.primary_key {
+                cx.error_spanned_by(
+                    &key.tokens,
+                    format!(
+                        "a second primary key: `{}` is already the primary key; keep `#[soft_delete(primary_key)]` on one field (composite keys are not supported)",
+                        first.ident
+                    ),
+                );
+            }
+        }
+        return Some(first);
+    }
+    if let Some(id) = input.columns().find(|field| field.ident.unraw_string() == "id") {
+        return Some(id);
+    }
+    let message = if input.fields.iter().any(|field| field.ident.unraw_string() == "id") {
+        "no primary key: the field `id` is skipped; remove its `skip`, or mark the key with `#[soft_delete(primary_key)]`"
+    } else {
+        "no primary key: add a field `id`, or mark the key field with `#[soft_delete(primary_key)]`"
+    };
+    cx.error_spanned_by(&input.original.ident, message);
+    None
+}
+
+/// `column = "..."` (or the style's default) names a field that is a column.
+fn marker_names_a_column<'i, 'a>(cx: &mut Ctxt, input: &'i Input<'a>, style: Style) -> Option<&'i Field<'a>> {
+    let column = input
+        .attrs
+        .column
+        .as_ref()
+        .map_or(style.default_column(), |column| column.value.as_str());
+    if let Some(field) = input.columns().find(|field| field.sql_name == column) {
+        return Some(field);
+    }
+    if let Some(field) = input.fields.iter().find(|field| field.sql_name == column) {
+        let skip = field.attrs.skip.as_ref().map(|skip| &skip.tokens);
+        cx.error_spanned_by(
+            skip,
+            format!("the marker column `{column}` cannot be skipped: remove `skip`, or name another marker with `column = \"...\"`"),
+        );
+        return None;
+    }
+    let columns = input
+        .columns()
+        .map(|field| format!("`{}`", field.sql_name))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let type_hint = match style {
+        Style::Timestamp => "Option<DateTime<Utc>>",
+        Style::Bool => "bool",
+    };
+    match &input.attrs.column {
+        Some(given) => cx.error_spanned_by(
+            &given.tokens,
+            format!("`column = \"{column}\"` names no column; the columns are {columns}: name one of them, or add a field `{column}: {type_hint}`"),
+        ),
+        None => cx.error_spanned_by(
+            &input.original.ident,
+            format!("no marker column `{column}`: add a field `{column}: {type_hint}`, or name the marker with `#[soft_delete(column = \"...\")]`"),
+        ),
+    }
+    None
+}
+
+/// The key identifies a row for its whole life; it cannot also mark deletion.
+fn marker_is_not_the_primary_key(cx: &mut Ctxt, primary_key: &Field, marker: &Field) {
+    if std::ptr::eq(primary_key.original, marker.original) {
+        let at: &dyn ToTokens = match &primary_key.attrs.primary_key {
+            Some(key) => &key.tokens,
+            None => primary_key.ident,
+        };
+        cx.error_spanned_by(
+            at,
+            format!(
+                "`{}` cannot be both the primary key and the marker column: point `column = \"...\"` at another field",
+                marker.sql_name
+            ),
+        );
+    }
+}
+
+trait UnrawString {
+    fn unraw_string(&self) -> String;
+}
+
+impl UnrawString for syn::Ident {
+    fn unraw_string(&self) -> String {
+        use syn::ext::IdentExt as _;
+        self.unraw().to_string()
+    }
+}
