@@ -32,10 +32,10 @@ mod marker;
 mod mode;
 mod statement;
 
-pub use marker::{Marker, MarkerStyle};
-pub use mode::{ParseTrashModeError, TrashMode};
 /// The `chrono` this crate was built with, for matching versions.
 pub use chrono;
+pub use marker::{Marker, MarkerStyle};
+pub use mode::{ParseTrashModeError, TrashMode};
 /// The `sea-query` this crate was built with, for matching versions.
 pub use sea_query;
 

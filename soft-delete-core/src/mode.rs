@@ -142,7 +142,15 @@ mod tests {
 
     #[test]
     fn near_misses_are_errors() {
-        for text in ["", "With", " with", "with ", "trashed", "all", "withtrashed"] {
+        for text in [
+            "",
+            "With",
+            " with",
+            "with ",
+            "trashed",
+            "all",
+            "withtrashed",
+        ] {
             let error = text.parse::<TrashMode>().unwrap_err();
             assert_eq!(error.input(), text);
             assert!(error.to_string().contains("`without`, `with`, `only`"));

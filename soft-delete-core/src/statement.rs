@@ -5,7 +5,9 @@
 //! the marker condition that keeps it off the rows it must not touch.
 
 use chrono::{DateTime, Utc};
-use sea_query::{Condition, DeleteStatement, Expr, ExprTrait, Query, SelectStatement, UpdateStatement};
+use sea_query::{
+    Condition, DeleteStatement, Expr, ExprTrait, Query, SelectStatement, UpdateStatement,
+};
 
 use crate::{SoftDelete, TrashMode};
 
@@ -74,7 +76,10 @@ pub(crate) fn restore<T: SoftDelete>(filter: Condition) -> UpdateStatement {
 
 /// Deletes the rows matching `filter` for good, trashed or not.
 pub(crate) fn force_delete<T: SoftDelete>(filter: Condition) -> DeleteStatement {
-    Query::delete().from_table(T::TABLE).cond_where(filter).to_owned()
+    Query::delete()
+        .from_table(T::TABLE)
+        .cond_where(filter)
+        .to_owned()
 }
 
 /// Deletes for good the rows trashed strictly before `cutoff`. The explicit

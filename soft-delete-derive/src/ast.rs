@@ -79,7 +79,9 @@ impl<'a> Input<'a> {
 
     /// The fields that are columns (not `skip`ped).
     pub fn columns(&self) -> impl Iterator<Item = &Field<'a>> {
-        self.fields.iter().filter(|field| field.attrs.skip.is_none())
+        self.fields
+            .iter()
+            .filter(|field| field.attrs.skip.is_none())
     }
 }
 

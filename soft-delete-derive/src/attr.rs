@@ -167,7 +167,9 @@ impl FieldAttrs {
 }
 
 fn soft_delete_attrs(attrs: &[Attribute]) -> impl Iterator<Item = &Attribute> {
-    attrs.iter().filter(|attr| attr.path().is_ident("soft_delete"))
+    attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("soft_delete"))
 }
 
 /// Runs `each` on every key of one `#[soft_delete(...)]`, recording errors.
@@ -177,7 +179,10 @@ fn parse_keys(
     mut each: impl FnMut(&mut Ctxt, ParseNestedMeta) -> syn::Result<()>,
 ) {
     if let syn::Meta::Path(_) | syn::Meta::NameValue(_) = attr.meta {
-        cx.error_spanned_by(attr, "write the keys in parentheses: `#[soft_delete(key = \"value\", ...)]`");
+        cx.error_spanned_by(
+            attr,
+            "write the keys in parentheses: `#[soft_delete(key = \"value\", ...)]`",
+        );
         return;
     }
     let result = attr.parse_nested_meta(|meta| each(cx, meta));
@@ -192,9 +197,12 @@ fn name_value(meta: &ParseNestedMeta, key: &str) -> syn::Result<LitStr> {
         return Err(meta.error(format!("`{key}` needs a value: write `{key} = \"...\"`")));
     }
     let value = meta.value()?;
-    value
-        .parse::<LitStr>()
-        .map_err(|error| syn::Error::new(error.span(), format!("`{key}` takes a string: write `{key} = \"...\"`")))
+    value.parse::<LitStr>().map_err(|error| {
+        syn::Error::new(
+            error.span(),
+            format!("`{key}` takes a string: write `{key} = \"...\"`"),
+        )
+    })
 }
 
 /// A key that takes no value, such as `skip`.
@@ -202,7 +210,9 @@ fn flag(meta: &ParseNestedMeta, key: &str) -> syn::Result<()> {
     if meta.input.is_empty() || meta.input.peek(syn::Token![,]) {
         Ok(())
     } else {
-        Err(meta.error(format!("`{key}` takes no value: write `#[soft_delete({key})]`")))
+        Err(meta.error(format!(
+            "`{key}` takes no value: write `#[soft_delete({key})]`"
+        )))
     }
 }
 
@@ -227,7 +237,11 @@ fn unknown_key(
     elsewhere_name: &str,
 ) -> syn::Result<()> {
     let key = meta.path.to_token_stream().to_string().replace(' ', "");
-    let list = valid.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+    let list = valid
+        .iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
     let hint = if elsewhere.contains(&key.as_str()) {
         format!("; `{key}` goes on {elsewhere_name}")
     } else {
@@ -235,7 +249,9 @@ fn unknown_key(
     };
     cx.error_spanned_by(
         &meta.path,
-        format!("unknown key `{key}` in #[soft_delete(...)] on {here}; the keys here are {list}{hint}"),
+        format!(
+            "unknown key `{key}` in #[soft_delete(...)] on {here}; the keys here are {list}{hint}"
+        ),
     );
     if meta.input.peek(syn::Token![=]) {
         meta.value()?.parse::<syn::Expr>()?;

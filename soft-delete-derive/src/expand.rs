@@ -17,7 +17,10 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
     let Some(ast) = Input::from_syn(&mut cx, input) else {
         // Not a struct: read `crate = "..."` alone, its errors already reported.
         let krate = ContainerAttrs::from_attrs(&mut Ctxt::default(), &input.attrs).krate;
-        let runtime = krate.map_or_else(|| quote!(::soft_delete), |krate| krate.value.to_token_stream());
+        let runtime = krate.map_or_else(
+            || quote!(::soft_delete),
+            |krate| krate.value.to_token_stream(),
+        );
         return fallback(input, &runtime, cx.into_compile_errors());
     };
     match valid::check(&mut cx, &ast) {
@@ -57,9 +60,13 @@ fn impl_soft_delete(model: &Model) -> TokenStream {
             quote!(TimestampField),
             quote!(#runtime::Marker::timestamp_for::<#marker_ty>(#marker_column)),
         ),
-        Style::Bool => (quote!(BoolField), quote!(#runtime::Marker::bool(#marker_column))),
+        Style::Bool => (
+            quote!(BoolField),
+            quote!(#runtime::Marker::bool(#marker_column)),
+        ),
     };
-    let marker_bound = quote_spanned!(marker_ty.span()=> #marker_ty: #runtime::__private::#field_trait);
+    let marker_bound =
+        quote_spanned!(marker_ty.span()=> #marker_ty: #runtime::__private::#field_trait);
     let mut predicates: Vec<TokenStream> = where_clause
         .map(|clause| clause.predicates.iter().map(|p| quote!(#p)).collect())
         .unwrap_or_default();
@@ -106,7 +113,9 @@ fn column_enum(input: &Input, runtime: &TokenStream, table: &str) -> TokenStream
     let enum_ident = format_ident!("{}Column", ident);
     let columns: Vec<_> = input.columns().collect();
     let variants = columns.iter().map(|field| &field.variant);
-    let docs = columns.iter().map(|field| format!("The column `{}`.", field.sql_name));
+    let docs = columns
+        .iter()
+        .map(|field| format!("The column `{}`.", field.sql_name));
     let arms = columns.iter().map(|field| {
         let variant = &field.variant;
         let name = &field.sql_name;

@@ -24,11 +24,10 @@ pub struct Model<'i, 'a> {
 /// The path generated code uses for the runtime crate: `crate = "..."`, or
 /// `::soft_delete`.
 pub fn runtime_path(input: &Input) -> TokenStream {
-    input
-        .attrs
-        .krate
-        .as_ref()
-        .map_or_else(|| quote!(::soft_delete), |krate| krate.value.to_token_stream())
+    input.attrs.krate.as_ref().map_or_else(
+        || quote!(::soft_delete),
+        |krate| krate.value.to_token_stream(),
+    )
 }
 
 /// Applies every rule; `None` when any failed (the errors are in `cx`).
@@ -36,7 +35,11 @@ pub fn check<'i, 'a>(cx: &mut Ctxt, input: &'i Input<'a>) -> Option<Model<'i, 'a
     skipped_fields_have_no_column_keys(cx, input);
     column_names_are_unique(cx, input);
     variant_names_are_unique(cx, input);
-    let style = input.attrs.style.as_ref().map_or(Style::Timestamp, |style| style.value);
+    let style = input
+        .attrs
+        .style
+        .as_ref()
+        .map_or(Style::Timestamp, |style| style.value);
     let primary_key = one_primary_key(cx, input);
     let marker = marker_names_a_column(cx, input, style);
     if let (Some(primary_key), Some(marker)) = (primary_key, marker) {
@@ -62,7 +65,9 @@ pub fn check<'i, 'a>(cx: &mut Ctxt, input: &'i Input<'a>) -> Option<Model<'i, 'a
 /// A skipped field is not a column, so it cannot be the key or be renamed.
 fn skipped_fields_have_no_column_keys(cx: &mut Ctxt, input: &Input) {
     for field in &input.fields {
-        let Some(skip) = &field.attrs.skip else { continue };
+        let Some(skip) = &field.attrs.skip else {
+            continue;
+        };
         if field.attrs.primary_key.is_some() {
             cx.error_spanned_by(
                 &skip.tokens,
@@ -72,7 +77,10 @@ fn skipped_fields_have_no_column_keys(cx: &mut Ctxt, input: &Input) {
         if let Some(rename) = &field.attrs.rename {
             cx.error_spanned_by(
                 &rename.tokens,
-                format!("`{}` is skipped, so it has no column to rename: remove `rename` or `skip`", field.ident),
+                format!(
+                    "`{}` is skipped, so it has no column to rename: remove `rename` or `skip`",
+                    field.ident
+                ),
             );
         }
     }
@@ -127,7 +135,10 @@ fn variant_names_are_unique(cx: &mut Ctxt, input: &Input) {
 /// Exactly one primary key: the field marked `primary_key`, else the column
 /// named `id`. Composite keys are not supported.
 fn one_primary_key<'i, 'a>(cx: &mut Ctxt, input: &'i Input<'a>) -> Option<&'i Field<'a>> {
-    let mut marked = input.fields.iter().filter(|field| field.attrs.primary_key.is_some());
+    let mut marked = input
+        .fields
+        .iter()
+        .filter(|field| field.attrs.primary_key.is_some());
     if let Some(first) = marked.next() {
         for extra in marked {
             if let Some(key) = &extra.attrs.primary_key {
@@ -142,10 +153,17 @@ fn one_primary_key<'i, 'a>(cx: &mut Ctxt, input: &'i Input<'a>) -> Option<&'i Fi
         }
         return Some(first);
     }
-    if let Some(id) = input.columns().find(|field| field.ident.unraw_string() == "id") {
+    if let Some(id) = input
+        .columns()
+        .find(|field| field.ident.unraw_string() == "id")
+    {
         return Some(id);
     }
-    let message = if input.fields.iter().any(|field| field.ident.unraw_string() == "id") {
+    let message = if input
+        .fields
+        .iter()
+        .any(|field| field.ident.unraw_string() == "id")
+    {
         "no primary key: the field `id` is skipped; remove its `skip`, or mark the key with `#[soft_delete(primary_key)]`"
     } else {
         "no primary key: add a field `id`, or mark the key field with `#[soft_delete(primary_key)]`"
@@ -155,7 +173,11 @@ fn one_primary_key<'i, 'a>(cx: &mut Ctxt, input: &'i Input<'a>) -> Option<&'i Fi
 }
 
 /// `column = "..."` (or the style's default) names a field that is a column.
-fn marker_names_a_column<'i, 'a>(cx: &mut Ctxt, input: &'i Input<'a>, style: Style) -> Option<&'i Field<'a>> {
+fn marker_names_a_column<'i, 'a>(
+    cx: &mut Ctxt,
+    input: &'i Input<'a>,
+    style: Style,
+) -> Option<&'i Field<'a>> {
     let column = input
         .attrs
         .column
