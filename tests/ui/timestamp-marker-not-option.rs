@@ -1,0 +1,10 @@
+use chrono::{DateTime, Utc};
+use soft_delete::SoftDelete;
+
+#[derive(SoftDelete)]
+struct Post {
+    id: i64,
+    deleted_at: DateTime<Utc>,
+}
+
+fn main() {}

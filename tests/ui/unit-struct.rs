@@ -1,0 +1,6 @@
+use soft_delete::SoftDelete;
+
+#[derive(SoftDelete)]
+struct Post;
+
+fn main() {}

@@ -1,0 +1,11 @@
+use chrono::{DateTime, Utc};
+use soft_delete::SoftDelete;
+
+#[derive(SoftDelete)]
+struct Post {
+    #[soft_delete(primary)]
+    post_id: i64,
+    deleted_at: Option<DateTime<Utc>>,
+}
+
+fn main() {}
