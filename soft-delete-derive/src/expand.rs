@@ -21,7 +21,9 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
             || quote!(::soft_delete),
             |krate| krate.value.to_token_stream(),
         );
-        return fallback(input, &runtime, cx.into_compile_errors());
+        let errors = cx.into_compile_errors();
+        let fallback = fallback(input, &runtime);
+        return quote! { #errors #fallback };
     };
     match valid::check(&mut cx, &ast) {
         Some(model) if cx.is_clean() => {
@@ -33,8 +35,9 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
             let runtime = valid::runtime_path(&ast);
             let table = ast.original.ident.to_string();
             let columns = column_enum(&ast, &runtime, &table);
-            let fallback = fallback(input, &runtime, cx.into_compile_errors());
-            quote! { #fallback #columns }
+            let errors = cx.into_compile_errors();
+            let fallback = fallback(input, &runtime);
+            quote! { #errors #fallback #columns }
         }
     }
 }
@@ -167,13 +170,12 @@ fn column_enum(input: &Input, runtime: &TokenStream, table: &str) -> TokenStream
     }
 }
 
-/// The errors, plus a minimal impl so the user sees those errors and not a
-/// cascade of "`SoftDelete` is not implemented" at every use of the model.
-fn fallback(input: &DeriveInput, runtime: &TokenStream, errors: TokenStream) -> TokenStream {
+/// A minimal impl emitted beside the errors, so the user sees those errors
+/// and not a cascade of "`SoftDelete` is not implemented" at every use.
+fn fallback(input: &DeriveInput, runtime: &TokenStream) -> TokenStream {
     let ident = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     quote! {
-        #errors
         #[automatically_derived]
         impl #impl_generics #runtime::SoftDelete for #ident #ty_generics #where_clause {
             const TABLE: &'static str = "";

@@ -1,0 +1,104 @@
+//! Derived models in a crate that denies missing docs, every warning and
+//! clippy's pedantic lints: the generated code must stay clean. `cargo test`
+//! checks the rustc lints; `cargo clippy --all-targets` checks clippy's.
+
+#![deny(missing_docs, warnings)]
+#![deny(clippy::all, clippy::pedantic)]
+
+use std::borrow::Cow;
+use std::marker::PhantomData;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use sea_query::{Expr, ExprTrait, SqliteQueryBuilder};
+use soft_delete::{MarkerStyle, SoftDelete};
+
+/// A public model with every attribute.
+#[derive(Debug, Clone, SoftDelete)]
+#[soft_delete(table = "posts", column = "removed_at", style = "timestamp")]
+pub struct Post {
+    /// Key.
+    pub id: i64,
+    /// Title.
+    pub title: String,
+    /// Body, stored as `body_text`.
+    #[soft_delete(rename = "body_text")]
+    pub body: String,
+    /// Not a column.
+    #[soft_delete(skip)]
+    pub cached_len: usize,
+    /// Marker.
+    pub removed_at: Option<DateTime<Utc>>,
+}
+
+/// A bool-style model with a marked primary key.
+#[derive(Debug, SoftDelete)]
+#[soft_delete(style = "bool")]
+pub struct Tag {
+    /// Key.
+    #[soft_delete(primary_key)]
+    pub slug: String,
+    /// Marker.
+    pub is_deleted: bool,
+}
+
+/// A generic model with a lifetime and a naive timestamp marker.
+#[derive(Debug, SoftDelete)]
+pub struct Note<'a, T: Clone + Into<sea_query::Value>> {
+    /// Key.
+    pub id: T,
+    /// Borrowed text.
+    pub text: Cow<'a, str>,
+    /// Marker.
+    pub deleted_at: Option<NaiveDateTime>,
+    /// Not a column.
+    #[soft_delete(skip)]
+    pub phantom: PhantomData<T>,
+}
+
+/// Models declared in a module, as users lay them out.
+pub mod models {
+    use soft_delete::SoftDelete;
+
+    /// A crate-visible model whose column enum is never used: no dead-code
+    /// warning either.
+    #[derive(SoftDelete)]
+    pub(crate) struct Draft {
+        pub(crate) id: i32,
+        pub(crate) deleted_at: Option<chrono::DateTime<chrono::Utc>>,
+    }
+}
+
+#[test]
+fn derived_models_compile_clean_and_work() {
+    assert_eq!(Post::COLUMNS, ["id", "title", "body_text", "removed_at"]);
+    assert_eq!(Tag::PRIMARY_KEY, "slug");
+    assert_eq!(Tag::TABLE, "tag");
+    assert_eq!(Tag::MARKER.style, MarkerStyle::Bool);
+    assert_eq!(<Note<'_, i64>>::TABLE, "note");
+    const { assert!(!<Note<'_, i64>>::MARKER.with_time_zone) };
+    assert_eq!(models::Draft::TABLE, "draft");
+
+    let note = Note {
+        id: 3_i64,
+        text: Cow::Borrowed("hi"),
+        deleted_at: None,
+        phantom: PhantomData,
+    };
+    assert_eq!(note.id(), 3);
+    assert!(!note.is_trashed());
+    let draft = models::Draft {
+        id: 1,
+        deleted_at: None,
+    };
+    assert_eq!(draft.id(), 1);
+    assert!(!draft.is_trashed());
+
+    let sql = Post::query()
+        .and_where(Expr::col((PostColumn::Table, PostColumn::Body)).eq("x"))
+        .to_string(SqliteQueryBuilder);
+    assert!(sql.ends_with(r#"AND "posts"."body_text" = 'x'"#), "{sql}");
+    assert_eq!(
+        Tag::find("rust".to_owned()).to_string(SqliteQueryBuilder),
+        r#"SELECT "tag"."slug", "tag"."is_deleted" FROM "tag" WHERE "tag"."is_deleted" = FALSE AND "tag"."slug" = 'rust'"#
+    );
+}
