@@ -67,7 +67,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     step("A `?trashed=only` parameter picks the view at run time");
     let mode: TrashMode = "only".parse()?;
-    list(&pool, "Post::query_in(\"only\".parse()?)", Post::query_in(mode)).await?;
+    list(
+        &pool,
+        "Post::query_in(\"only\".parse()?)",
+        Post::query_in(mode),
+    )
+    .await?;
 
     step("Trash post 3 forty days ago and post 1 now, then purge what is older than 30 days");
     let forty_days_ago = Utc::now() - Duration::days(40);
@@ -90,7 +95,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     list(&pool, "Post::with_trashed()", Post::with_trashed()).await?;
 
     step("Force delete post 1: the row is gone for good, and cannot be restored");
-    execute(&pool, "Post::force_delete_by_id(1)", &Post::force_delete_by_id(1)).await?;
+    execute(
+        &pool,
+        "Post::force_delete_by_id(1)",
+        &Post::force_delete_by_id(1),
+    )
+    .await?;
     execute(&pool, "Post::restore_by_id(1)", &Post::restore_by_id(1)).await?;
     list(&pool, "Post::with_trashed()", Post::with_trashed()).await?;
 
@@ -113,7 +123,10 @@ async fn execute<S: SqlxBinder + QueryStatementWriter>(
         .execute(pool)
         .await?
         .rows_affected();
-    println!("{label}\n    {}\n    -> {affected} row(s) affected", statement.to_string(SqliteQueryBuilder));
+    println!(
+        "{label}\n    {}\n    -> {affected} row(s) affected",
+        statement.to_string(SqliteQueryBuilder)
+    );
     Ok(affected)
 }
 
@@ -133,7 +146,11 @@ async fn list(
             Some(at) => format!("trashed at {}", at.format("%Y-%m-%d %H:%M:%S UTC")),
             None => "live".to_owned(),
         };
-        println!("    #{} {:<28} {state}", post.id, format!("{:?}", post.title));
+        println!(
+            "    #{} {:<28} {state}",
+            post.id,
+            format!("{:?}", post.title)
+        );
     }
     Ok(())
 }

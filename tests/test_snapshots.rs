@@ -91,22 +91,37 @@ fn select_with_trashed() {
 
 #[test]
 fn select_only_trashed() {
-    assert_snapshot!("only_trashed_timestamp", render(&Post::only_trashed(), false));
+    assert_snapshot!(
+        "only_trashed_timestamp",
+        render(&Post::only_trashed(), false)
+    );
     assert_snapshot!("only_trashed_bool", render(&Flag::only_trashed(), false));
 }
 
 #[test]
 fn select_query_in_matches_the_three_views() {
     let sql = |select: sea_query::SelectStatement| select.to_string(PostgresQueryBuilder);
-    assert_eq!(sql(Post::query_in(TrashMode::WithoutTrashed)), sql(Post::query()));
-    assert_eq!(sql(Post::query_in(TrashMode::WithTrashed)), sql(Post::with_trashed()));
-    assert_eq!(sql(Post::query_in(TrashMode::OnlyTrashed)), sql(Post::only_trashed()));
+    assert_eq!(
+        sql(Post::query_in(TrashMode::WithoutTrashed)),
+        sql(Post::query())
+    );
+    assert_eq!(
+        sql(Post::query_in(TrashMode::WithTrashed)),
+        sql(Post::with_trashed())
+    );
+    assert_eq!(
+        sql(Post::query_in(TrashMode::OnlyTrashed)),
+        sql(Post::only_trashed())
+    );
 }
 
 #[test]
 fn select_find() {
     assert_snapshot!("find", render(&Post::find(7), false));
-    assert_snapshot!("find_string_key", render(&Event::find("evt-1".to_owned()), false));
+    assert_snapshot!(
+        "find_string_key",
+        render(&Event::find("evt-1".to_owned()), false)
+    );
     assert_snapshot!(
         "find_in_with_trashed",
         render(&Flag::find_in(7, TrashMode::WithTrashed), false)
@@ -149,18 +164,22 @@ fn select_join_of_two_soft_delete_tables() {
 
 #[test]
 fn scope_conditions() {
-    let rendered = [TrashMode::WithoutTrashed, TrashMode::WithTrashed, TrashMode::OnlyTrashed]
-        .into_iter()
-        .map(|mode| {
-            let select = sea_query::Query::select()
-                .column(FlagColumn::Id)
-                .from(FlagColumn::Table)
-                .cond_where(Flag::scope(mode))
-                .to_owned();
-            format!("-- {mode}\n{}", select.to_string(PostgresQueryBuilder))
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
+    let rendered = [
+        TrashMode::WithoutTrashed,
+        TrashMode::WithTrashed,
+        TrashMode::OnlyTrashed,
+    ]
+    .into_iter()
+    .map(|mode| {
+        let select = sea_query::Query::select()
+            .column(FlagColumn::Id)
+            .from(FlagColumn::Table)
+            .cond_where(Flag::scope(mode))
+            .to_owned();
+        format!("-- {mode}\n{}", select.to_string(PostgresQueryBuilder))
+    })
+    .collect::<Vec<_>>()
+    .join("\n");
     assert_snapshot!("scope_bool", rendered);
 }
 
@@ -175,14 +194,23 @@ fn update_scoped() {
 
 #[test]
 fn update_delete_by_id() {
-    assert_snapshot!("delete_by_id_timestamp", render(&Post::delete_by_id(7), true));
-    assert_snapshot!("delete_by_id_naive", render(&Event::delete_by_id("evt-1".to_owned()), true));
+    assert_snapshot!(
+        "delete_by_id_timestamp",
+        render(&Post::delete_by_id(7), true)
+    );
+    assert_snapshot!(
+        "delete_by_id_naive",
+        render(&Event::delete_by_id("evt-1".to_owned()), true)
+    );
     assert_snapshot!("delete_by_id_bool", render(&Flag::delete_by_id(7), false));
 }
 
 #[test]
 fn update_delete_by_id_at() {
-    assert_snapshot!("delete_by_id_at", render(&Post::delete_by_id_at(7, at()), false));
+    assert_snapshot!(
+        "delete_by_id_at",
+        render(&Post::delete_by_id_at(7, at()), false)
+    );
     assert_snapshot!(
         "delete_by_id_at_naive",
         render(&Event::delete_by_id_at("evt-1".to_owned(), at()), false)
@@ -199,7 +227,10 @@ fn update_delete_where() {
 
 #[test]
 fn update_restore_by_id() {
-    assert_snapshot!("restore_by_id_timestamp", render(&Post::restore_by_id(7), false));
+    assert_snapshot!(
+        "restore_by_id_timestamp",
+        render(&Post::restore_by_id(7), false)
+    );
     assert_snapshot!("restore_by_id_bool", render(&Flag::restore_by_id(7), false));
 }
 
@@ -234,18 +265,27 @@ fn update_row_methods() {
 
 #[test]
 fn delete_force_delete_by_id() {
-    assert_snapshot!("force_delete_by_id", render(&Post::force_delete_by_id(7), false));
+    assert_snapshot!(
+        "force_delete_by_id",
+        render(&Post::force_delete_by_id(7), false)
+    );
 }
 
 #[test]
 fn delete_force_delete_where() {
     let filter = Cond::all().add(Expr::col((FlagColumn::Table, FlagColumn::Name)).eq("x"));
-    assert_snapshot!("force_delete_where", render(&Flag::force_delete_where(filter), false));
+    assert_snapshot!(
+        "force_delete_where",
+        render(&Flag::force_delete_where(filter), false)
+    );
 }
 
 #[test]
 fn delete_purge_trashed_before() {
-    assert_snapshot!("purge_trashed_before", render(&Post::purge_trashed_before(at()), false));
+    assert_snapshot!(
+        "purge_trashed_before",
+        render(&Post::purge_trashed_before(at()), false)
+    );
     assert_snapshot!(
         "purge_trashed_before_naive",
         render(&Event::purge_trashed_before(at()), false)
