@@ -2,7 +2,7 @@
 //! errors; nothing is ignored silently.
 
 use proc_macro2::TokenStream;
-use quote::ToTokens;
+use quote::{quote, ToTokens};
 use syn::meta::ParseNestedMeta;
 use syn::{Attribute, LitStr};
 
@@ -68,6 +68,7 @@ pub struct ContainerAttrs {
     pub column: Option<Spanned<String>>,
     pub style: Option<Spanned<Style>>,
     pub krate: Option<Spanned<syn::Path>>,
+    pub rejected: Rejected,
 }
 
 /// A field's `#[soft_delete(...)]` keys.
@@ -75,6 +76,25 @@ pub struct FieldAttrs {
     pub primary_key: Option<Spanned<()>>,
     pub rename: Option<Spanned<String>>,
     pub skip: Option<Spanned<()>>,
+    pub rejected: Rejected,
+}
+
+/// The keys the user wrote, or evidently meant (`primary` for `primary_key`),
+/// whose error is already reported. A rule that would fail only because such a
+/// key is missing stays silent: the user fixes the key and the rule is met,
+/// so a second error there would be noise.
+#[derive(Default)]
+pub struct Rejected(Vec<&'static str>);
+
+impl Rejected {
+    fn add(&mut self, key: &'static str) {
+        self.0.push(key);
+    }
+
+    /// Whether `key` was written but rejected.
+    pub fn contains(&self, key: &str) -> bool {
+        self.0.contains(&key)
+    }
 }
 
 impl ContainerAttrs {
@@ -83,43 +103,62 @@ impl ContainerAttrs {
         let mut column = Slot::new("column");
         let mut style = Slot::new("style");
         let mut krate = Slot::new("crate");
+        let mut rejected = Rejected::default();
         for attr in soft_delete_attrs(attrs) {
             parse_keys(cx, attr, |cx, meta| {
                 let path = meta.path.clone();
                 if path.is_ident("table") {
-                    let lit = name_value(&meta, "table")?;
-                    if let Some(name) = non_empty(cx, &lit, "table") {
-                        table.set(cx, &path, name, lit.to_token_stream());
+                    match name_value(cx, &meta, "table")? {
+                        Some(name) => table.set(cx, &path, name.value, name.tokens),
+                        None => rejected.add("table"),
                     }
                 } else if path.is_ident("column") {
-                    let lit = name_value(&meta, "column")?;
-                    if let Some(name) = non_empty(cx, &lit, "column") {
-                        column.set(cx, &path, name, lit.to_token_stream());
+                    match name_value(cx, &meta, "column")? {
+                        Some(name) => column.set(cx, &path, name.value, name.tokens),
+                        None => rejected.add("column"),
                     }
                 } else if path.is_ident("style") {
-                    let lit = name_value(&meta, "style")?;
+                    let Some(lit) = string_value(cx, &meta, "style")? else {
+                        rejected.add("style");
+                        return Ok(());
+                    };
                     match lit.value().as_str() {
-                        "timestamp" => style.set(cx, &path, Style::Timestamp, lit.to_token_stream()),
+                        "timestamp" => {
+                            style.set(cx, &path, Style::Timestamp, lit.to_token_stream())
+                        }
                         "bool" => style.set(cx, &path, Style::Bool, lit.to_token_stream()),
-                        other => cx.error_spanned_by(
-                            &lit,
-                            format!("`style = {other:?}` is not a style; use `\"timestamp\"` or `\"bool\"`"),
-                        ),
+                        other => {
+                            cx.error_spanned_by(
+                                &lit,
+                                format!("`style = {other:?}` is not a style; use `\"timestamp\"` or `\"bool\"`"),
+                            );
+                            rejected.add("style");
+                        }
                     }
                 } else if path.is_ident("crate") {
-                    let lit = name_value(&meta, "crate")?;
+                    let Some(lit) = string_value(cx, &meta, "crate")? else {
+                        rejected.add("crate");
+                        return Ok(());
+                    };
                     match lit.parse::<syn::Path>() {
                         Ok(parsed) => krate.set(cx, &path, parsed, lit.to_token_stream()),
-                        Err(_) => cx.error_spanned_by(
-                            &lit,
-                            format!(
-                                "`crate = {:?}` is not a path; write the runtime crate's path, such as `crate = \"::soft_delete\"`",
-                                lit.value()
-                            ),
-                        ),
+                        Err(_) => {
+                            cx.error_spanned_by(
+                                &lit,
+                                format!(
+                                    "`crate = {:?}` is not a path; write the runtime crate's path, such as `crate = \"::soft_delete\"`",
+                                    lit.value()
+                                ),
+                            );
+                            rejected.add("crate");
+                        }
                     }
                 } else {
-                    unknown_key(cx, &meta, "a struct", STRUCT_KEYS, FIELD_KEYS, "a field")?;
+                    let meant =
+                        unknown_key(cx, &meta, "the struct", STRUCT_KEYS, FIELD_KEYS, "a field")?;
+                    if let Some(key) = meant {
+                        rejected.add(key);
+                    }
                 }
                 Ok(())
             });
@@ -129,6 +168,7 @@ impl ContainerAttrs {
             column: column.get(),
             style: style.get(),
             krate: krate.get(),
+            rejected,
         }
     }
 }
@@ -138,22 +178,33 @@ impl FieldAttrs {
         let mut primary_key = Slot::new("primary_key");
         let mut rename = Slot::new("rename");
         let mut skip = Slot::new("skip");
+        let mut rejected = Rejected::default();
         for attr in soft_delete_attrs(attrs) {
             parse_keys(cx, attr, |cx, meta| {
                 let path = meta.path.clone();
                 if path.is_ident("primary_key") {
-                    flag(&meta, "primary_key")?;
-                    primary_key.set(cx, &path, (), path.to_token_stream());
+                    if flag(cx, &meta, "primary_key")? {
+                        primary_key.set(cx, &path, (), path.to_token_stream());
+                    } else {
+                        rejected.add("primary_key");
+                    }
                 } else if path.is_ident("skip") {
-                    flag(&meta, "skip")?;
-                    skip.set(cx, &path, (), path.to_token_stream());
+                    if flag(cx, &meta, "skip")? {
+                        skip.set(cx, &path, (), path.to_token_stream());
+                    } else {
+                        rejected.add("skip");
+                    }
                 } else if path.is_ident("rename") {
-                    let lit = name_value(&meta, "rename")?;
-                    if let Some(name) = non_empty(cx, &lit, "rename") {
-                        rename.set(cx, &path, name, lit.to_token_stream());
+                    match name_value(cx, &meta, "rename")? {
+                        Some(name) => rename.set(cx, &path, name.value, name.tokens),
+                        None => rejected.add("rename"),
                     }
                 } else {
-                    unknown_key(cx, &meta, "a field", FIELD_KEYS, STRUCT_KEYS, "the struct")?;
+                    let meant =
+                        unknown_key(cx, &meta, "a field", FIELD_KEYS, STRUCT_KEYS, "the struct")?;
+                    if let Some(key) = meant {
+                        rejected.add(key);
+                    }
                 }
                 Ok(())
             });
@@ -162,6 +213,7 @@ impl FieldAttrs {
             primary_key: primary_key.get(),
             rename: rename.get(),
             skip: skip.get(),
+            rejected,
         }
     }
 }
@@ -173,6 +225,10 @@ fn soft_delete_attrs(attrs: &[Attribute]) -> impl Iterator<Item = &Attribute> {
 }
 
 /// Runs `each` on every key of one `#[soft_delete(...)]`, recording errors.
+///
+/// `each` records the errors it can recover from in `cx` and returns `Err`
+/// only for tokens it cannot read past; the keys after those are lost, the
+/// keys before them are kept.
 fn parse_keys(
     cx: &mut Ctxt,
     attr: &Attribute,
@@ -181,7 +237,7 @@ fn parse_keys(
     if let syn::Meta::Path(_) | syn::Meta::NameValue(_) = attr.meta {
         cx.error_spanned_by(
             attr,
-            "write the keys in parentheses: `#[soft_delete(key = \"value\", ...)]`",
+            "`#[soft_delete]` needs its keys in parentheses: write `#[soft_delete(key = \"value\", ...)]`, or remove the attribute",
         );
         return;
     }
@@ -191,59 +247,127 @@ fn parse_keys(
     }
 }
 
-/// The string of `key = "..."`.
-fn name_value(meta: &ParseNestedMeta, key: &str) -> syn::Result<LitStr> {
-    if !meta.input.peek(syn::Token![=]) {
-        return Err(meta.error(format!("`{key}` needs a value: write `{key} = \"...\"`")));
-    }
-    let value = meta.value()?;
-    value.parse::<LitStr>().map_err(|error| {
-        syn::Error::new(
-            error.span(),
-            format!("`{key}` takes a string: write `{key} = \"...\"`"),
-        )
-    })
-}
-
-/// A key that takes no value, such as `skip`.
-fn flag(meta: &ParseNestedMeta, key: &str) -> syn::Result<()> {
-    if meta.input.is_empty() || meta.input.peek(syn::Token![,]) {
-        Ok(())
-    } else {
-        Err(meta.error(format!(
-            "`{key}` takes no value: write `#[soft_delete({key})]`"
-        )))
-    }
-}
-
-fn non_empty(cx: &mut Ctxt, lit: &LitStr, key: &str) -> Option<String> {
+/// The non-empty name of `key = "..."`; `None` when it is missing, not a
+/// string or empty (the error is recorded, the value read past).
+fn name_value(
+    cx: &mut Ctxt,
+    meta: &ParseNestedMeta,
+    key: &str,
+) -> syn::Result<Option<Spanned<String>>> {
+    let Some(lit) = string_value(cx, meta, key)? else {
+        return Ok(None);
+    };
     let value = lit.value();
     if value.is_empty() {
-        cx.error_spanned_by(lit, format!("`{key} = \"\"` is empty; give a name"));
-        None
-    } else {
-        Some(value)
+        cx.error_spanned_by(
+            &lit,
+            format!(
+                "`{key} = \"\"` is empty; write a name, such as `{key} = \"{}\"`",
+                example_name(key)
+            ),
+        );
+        return Ok(None);
+    }
+    Ok(Some(Spanned {
+        value,
+        tokens: lit.to_token_stream(),
+    }))
+}
+
+fn example_name(key: &str) -> &'static str {
+    match key {
+        "table" => "posts",
+        "column" => "deleted_at",
+        _ => "body_text",
     }
 }
 
-/// Records an unknown key and skips its value, so the keys after it are still
-/// read.
+/// The string of `key = "..."`; `None` when the value is missing or not a
+/// string (the error is recorded, the value read past).
+fn string_value(cx: &mut Ctxt, meta: &ParseNestedMeta, key: &str) -> syn::Result<Option<LitStr>> {
+    if !meta.input.peek(syn::Token![=]) {
+        let written = skip_value(meta)?;
+        cx.error_spanned_by(
+            &written,
+            format!("`{key}` needs a value: write `{key} = \"...\"`"),
+        );
+        return Ok(None);
+    }
+    let value: syn::Expr = meta.value()?.parse()?;
+    if let syn::Expr::Lit(syn::ExprLit {
+        lit: syn::Lit::Str(lit),
+        ..
+    }) = value
+    {
+        return Ok(Some(lit));
+    }
+    // `table = posts` → suggest `table = "posts"`; anything longer → `"..."`.
+    let suggestion = match &value {
+        syn::Expr::Path(path) if path.path.get_ident().is_some() => {
+            path.to_token_stream().to_string()
+        }
+        syn::Expr::Lit(lit) => lit.to_token_stream().to_string(),
+        _ => "...".to_owned(),
+    };
+    cx.error_spanned_by(
+        &value,
+        format!("`{key}` takes a string in quotes: write `{key} = \"{suggestion}\"`"),
+    );
+    Ok(None)
+}
+
+/// A key that takes no value, such as `skip`: `false` when a value was given
+/// (the error is recorded, the value read past).
+fn flag(cx: &mut Ctxt, meta: &ParseNestedMeta, key: &str) -> syn::Result<bool> {
+    if meta.input.is_empty() || meta.input.peek(syn::Token![,]) {
+        return Ok(true);
+    }
+    let written = skip_value(meta)?;
+    cx.error_spanned_by(
+        &written,
+        format!("`{key}` takes no value: write `#[soft_delete({key})]`"),
+    );
+    Ok(false)
+}
+
+/// Reads past the value of the key `meta` is at (`= expr` or `(...)`), and
+/// returns the key with its value, for spans.
+fn skip_value(meta: &ParseNestedMeta) -> syn::Result<TokenStream> {
+    let mut written = meta.path.to_token_stream();
+    if meta.input.peek(syn::Token![=]) {
+        let eq: syn::Token![=] = meta.input.parse()?;
+        let value: syn::Expr = meta.input.parse()?;
+        written.extend(quote!(#eq #value));
+    } else if meta.input.peek(syn::token::Paren) {
+        let group: proc_macro2::Group = meta.input.parse()?;
+        written.extend(group.into_token_stream());
+    }
+    Ok(written)
+}
+
+/// Records an unknown key and reads past its value, so the keys after it are
+/// still read. Returns the valid key the user evidently meant, if any.
 fn unknown_key(
     cx: &mut Ctxt,
     meta: &ParseNestedMeta,
     here: &str,
-    valid: &[&str],
-    elsewhere: &[&str],
+    valid: &[&'static str],
+    elsewhere: &[&'static str],
     elsewhere_name: &str,
-) -> syn::Result<()> {
+) -> syn::Result<Option<&'static str>> {
     let key = meta.path.to_token_stream().to_string().replace(' ', "");
     let list = valid
         .iter()
         .map(|k| format!("`{k}`"))
         .collect::<Vec<_>>()
         .join(", ");
+    let meant_here = closest(&key, valid);
     let hint = if elsewhere.contains(&key.as_str()) {
         format!("; `{key}` goes on {elsewhere_name}")
+    } else if let Some(meant) = meant_here {
+        format!("; did you mean `{meant}`?")
+    } else if let Some(meant) = closest(&key, elsewhere) {
+        format!("; did you mean `{meant}`? It goes on {elsewhere_name}")
     } else {
         String::new()
     };
@@ -253,10 +377,71 @@ fn unknown_key(
             "unknown key `{key}` in #[soft_delete(...)] on {here}; the keys here are {list}{hint}"
         ),
     );
-    if meta.input.peek(syn::Token![=]) {
-        meta.value()?.parse::<syn::Expr>()?;
-    } else if meta.input.peek(syn::token::Paren) {
-        meta.input.parse::<proc_macro2::Group>()?;
+    skip_value(meta)?;
+    Ok(meant_here)
+}
+
+/// The key in `keys` that `typed` most likely misspells: one edit away per
+/// three letters (`tabel`, `colum`), or a prefix of at least three letters
+/// either way (`primary`, `table_name`).
+fn closest(typed: &str, keys: &[&'static str]) -> Option<&'static str> {
+    keys.iter()
+        .map(|&key| (key, edit_distance(typed, key)))
+        .filter(|&(key, distance)| {
+            distance * 3 <= typed.len().max(3)
+                || (typed.len().min(key.len()) >= 3
+                    && (key.starts_with(typed) || typed.starts_with(key)))
+        })
+        .min_by_key(|&(_, distance)| distance)
+        .map(|(key, _)| key)
+}
+
+/// Levenshtein distance, with a swap of two neighbours as one edit.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    // rows[i][j]: distance between the first i chars of `a` and the first j of `b`.
+    let mut rows = vec![vec![0; b.len() + 1]; a.len() + 1];
+    for (i, row) in rows.iter_mut().enumerate() {
+        row[0] = i;
     }
-    Ok(())
+    for (j, cell) in rows[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (rows[i - 1][j] + 1)
+                .min(rows[i][j - 1] + 1)
+                .min(rows[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(rows[i - 2][j - 2] + 1);
+            }
+            rows[i][j] = best;
+        }
+    }
+    rows[a.len()][b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{closest, edit_distance, FIELD_KEYS, STRUCT_KEYS};
+
+    #[test]
+    fn edit_distance_counts_a_swap_as_one() {
+        assert_eq!(edit_distance("tabel", "table"), 1);
+        assert_eq!(edit_distance("colum", "column"), 1);
+        assert_eq!(edit_distance("", "skip"), 4);
+    }
+
+    #[test]
+    fn closest_finds_typos_and_prefixes_only() {
+        assert_eq!(closest("tabel", STRUCT_KEYS), Some("table"));
+        assert_eq!(closest("table_name", STRUCT_KEYS), Some("table"));
+        assert_eq!(closest("primary", FIELD_KEYS), Some("primary_key"));
+        assert_eq!(closest("skipped", FIELD_KEYS), Some("skip"));
+        assert_eq!(closest("colum", FIELD_KEYS), None);
+        assert_eq!(closest("id", FIELD_KEYS), None);
+        assert_eq!(closest("nullable", STRUCT_KEYS), None);
+    }
 }

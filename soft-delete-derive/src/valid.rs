@@ -98,8 +98,8 @@ fn column_names_are_unique(cx: &mut Ctxt, input: &Input) {
             cx.error_spanned_by(
                 at,
                 format!(
-                    "column `{}` is taken by field `{}` too: give one of them another name with `#[soft_delete(rename = \"...\")]`",
-                    field.sql_name, first.ident
+                    "field `{}` maps to the column `{}`, which is already field `{}`'s column: give one of them another name with `#[soft_delete(rename = \"...\")]`",
+                    field.ident, field.sql_name, first.ident
                 ),
             );
             seen.insert(&first.sql_name, first);
@@ -159,16 +159,29 @@ fn one_primary_key<'i, 'a>(cx: &mut Ctxt, input: &'i Input<'a>) -> Option<&'i Fi
     {
         return Some(id);
     }
-    let message = if input
+    if input
         .fields
         .iter()
-        .any(|field| field.ident.unraw_string() == "id")
+        .any(|field| field.attrs.rejected.contains("primary_key"))
     {
-        "no primary key: the field `id` is skipped; remove its `skip`, or mark the key with `#[soft_delete(primary_key)]`"
-    } else {
-        "no primary key: add a field `id`, or mark the key field with `#[soft_delete(primary_key)]`"
-    };
-    cx.error_spanned_by(&input.original.ident, message);
+        // A `primary_key` was written but rejected; that error says enough.
+        return None;
+    }
+    let skipped_id = input
+        .fields
+        .iter()
+        .find(|field| field.ident.unraw_string() == "id")
+        .and_then(|field| field.attrs.skip.as_ref());
+    match skipped_id {
+        Some(skip) => cx.error_spanned_by(
+            &skip.tokens,
+            "no primary key: the field `id` is skipped; remove its `skip`, or mark the key with `#[soft_delete(primary_key)]`",
+        ),
+        None => cx.error_spanned_by(
+            &input.original.ident,
+            "no primary key: add a field `id`, or mark the key field with `#[soft_delete(primary_key)]`",
+        ),
+    }
     None
 }
 
@@ -192,6 +205,18 @@ fn marker_names_a_column<'i, 'a>(
             skip,
             format!("the marker column `{column}` cannot be skipped: remove `skip`, or name another marker with `column = \"...\"`"),
         );
+        return None;
+    }
+    let attrs = &input.attrs;
+    if attrs.rejected.contains("column")
+        || (attrs.column.is_none() && attrs.rejected.contains("style"))
+        || input
+            .fields
+            .iter()
+            .any(|field| field.attrs.rejected.contains("rename"))
+    {
+        // The marker may be in a rejected key (`column`, a `rename`), or its
+        // default depends on a rejected `style`; that error says enough.
         return None;
     }
     let columns = input
