@@ -1,7 +1,9 @@
 //! Model → tokens: the `SoftDelete` impl (consts and accessors) and the
 //! column enum. Behaviour stays in the runtime crate.
 
-use proc_macro2::TokenStream;
+use std::collections::HashSet;
+
+use proc_macro2::{Group, Span, TokenStream, TokenTree};
 use quote::{format_ident, quote, quote_spanned, ToTokens};
 use syn::spanned::Spanned as _;
 use syn::DeriveInput;
@@ -68,8 +70,15 @@ fn impl_soft_delete(model: &Model) -> TokenStream {
             quote!(#runtime::Marker::bool(#marker_column)),
         ),
     };
-    let marker_bound =
-        quote_spanned!(marker_ty.span()=> #marker_ty: #runtime::__private::#field_trait);
+    // Every token of the bound carries a span of the type (the trait path the
+    // last token's), so rustc points at the whole type, not at the derive.
+    let marker_ty_end = marker_ty
+        .to_token_stream()
+        .into_iter()
+        .last()
+        .map_or_else(|| marker_ty.span(), |token| token.span());
+    let field_trait_path = respanned(quote!(#runtime::__private::#field_trait), marker_ty_end);
+    let marker_bound = quote_spanned!(marker_ty_end=> #marker_ty: #field_trait_path);
     let mut predicates: Vec<TokenStream> = where_clause
         .map(|clause| clause.predicates.iter().map(|p| quote!(#p)).collect())
         .unwrap_or_default();
@@ -114,7 +123,13 @@ fn column_enum(input: &Input, runtime: &TokenStream, table: &str) -> TokenStream
     let ident = &input.original.ident;
     let vis = &input.original.vis;
     let enum_ident = format_ident!("{}Column", ident);
-    let columns: Vec<_> = input.columns().collect();
+    // A model with errors may repeat a variant or have a field `table`; that
+    // error is reported, and the first of each name keeps the enum compiling.
+    let mut seen = HashSet::new();
+    let columns: Vec<_> = input
+        .columns()
+        .filter(|field| field.variant != "Table" && seen.insert(field.variant.to_string()))
+        .collect();
     let variants = columns.iter().map(|field| &field.variant);
     let docs = columns
         .iter()
@@ -193,4 +208,22 @@ fn fallback(input: &DeriveInput, runtime: &TokenStream) -> TokenStream {
         #[automatically_derived]
         impl #impl_generics #runtime::RecordsDeletionTime for #ident #ty_generics #where_clause {}
     }
+}
+
+/// `tokens` with every span set to `span`, so an error on them points there.
+fn respanned(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|token| match token {
+            TokenTree::Group(group) => {
+                let mut respanned = Group::new(group.delimiter(), respanned(group.stream(), span));
+                respanned.set_span(span);
+                TokenTree::Group(respanned)
+            }
+            mut other => {
+                other.set_span(span);
+                other
+            }
+        })
+        .collect()
 }
