@@ -564,9 +564,10 @@ pub trait SoftDelete {
 /// let _ = purge_old::<Post>();
 /// ```
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` does not record when a row was deleted",
-    label = "this model's marker is not a timestamp",
-    note = "purge by age and deletion at a given time need `#[soft_delete(style = \"timestamp\")]` with an `Option<DateTime<Utc>>` marker field"
+    message = "`{Self}` does not record when a row was deleted: this needs `style = \"timestamp\"`",
+    label = "`{Self}` has no deletion time to compare or to set",
+    note = "use `#[soft_delete(style = \"timestamp\")]` with a marker field of type `Option<DateTime<Utc>>`",
+    note = "or keep `style = \"bool\"`: `delete_by_id` deletes now, and `force_delete_where({Self}::scope(TrashMode::OnlyTrashed))` empties the trash"
 )]
 pub trait RecordsDeletionTime: SoftDelete {}
 
