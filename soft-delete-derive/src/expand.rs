@@ -77,7 +77,13 @@ fn impl_soft_delete(model: &Model) -> TokenStream {
         .into_iter()
         .last()
         .map_or_else(|| marker_ty.span(), |token| token.span());
-    let field_trait_path = respanned(quote!(#runtime::__private::#field_trait), marker_ty_end);
+    let runtime_in_bound = if model.input.attrs.krate.is_some() {
+        runtime.clone()
+    } else {
+        respanned(runtime.clone(), marker_ty_end)
+    };
+    let private_path = respanned(quote!(::__private::#field_trait), marker_ty_end);
+    let field_trait_path = quote!(#runtime_in_bound #private_path);
     let marker_bound = quote_spanned!(marker_ty_end=> #marker_ty: #field_trait_path);
     let mut predicates: Vec<TokenStream> = where_clause
         .map(|clause| clause.predicates.iter().map(|p| quote!(#p)).collect())

@@ -228,6 +228,27 @@ fn marker_names_a_column<'i, 'a>(
         Style::Timestamp => "Option<DateTime<Utc>>",
         Style::Bool => "bool",
     };
+    // `column` takes the SQL name; a renamed field is a likely mix-up.
+    if let Some(renamed) = input
+        .columns()
+        .find(|field| field.attrs.rename.is_some() && field.ident.unraw_string() == column)
+    {
+        let sql_name = &renamed.sql_name;
+        match &input.attrs.column {
+            Some(given) => cx.error_spanned_by(
+                &given.tokens,
+                format!("`column = \"{column}\"` names the field `{column}`, whose column is `{sql_name}`: `column` takes the SQL name, write `column = \"{sql_name}\"`"),
+            ),
+            None => {
+                let rename = renamed.attrs.rename.as_ref().map(|rename| &rename.tokens);
+                cx.error_spanned_by(
+                    rename,
+                    format!("no marker column `{column}`: the field `{column}` is renamed to `{sql_name}`; remove the `rename`, or name the marker with `#[soft_delete(column = \"{sql_name}\")]` on the struct"),
+                );
+            }
+        }
+        return None;
+    }
     match &input.attrs.column {
         Some(given) => cx.error_spanned_by(
             &given.tokens,

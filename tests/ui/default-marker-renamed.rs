@@ -1,0 +1,11 @@
+use chrono::{DateTime, Utc};
+use soft_delete::SoftDelete;
+
+#[derive(SoftDelete)]
+struct Post {
+    id: i64,
+    #[soft_delete(rename = "removed_at")]
+    deleted_at: Option<DateTime<Utc>>,
+}
+
+fn main() {}
