@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use proc_macro2::{Group, Span, TokenStream, TokenTree};
 use quote::{format_ident, quote, quote_spanned, ToTokens};
 use syn::spanned::Spanned as _;
-use syn::DeriveInput;
+use syn::{DeriveInput, Type};
 
 use crate::ast::Input;
 use crate::attr::{ContainerAttrs, Style};
@@ -24,7 +24,7 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
             |krate| krate.value.to_token_stream(),
         );
         let errors = cx.into_compile_errors();
-        let fallback = fallback(input, &runtime);
+        let fallback = fallback(input, &runtime, None);
         return quote! { #errors #fallback };
     };
     match valid::check(&mut cx, &ast) {
@@ -38,7 +38,7 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
             let table = ast.original.ident.to_string();
             let columns = column_enum(&ast, &runtime, &table);
             let errors = cx.into_compile_errors();
-            let fallback = fallback(input, &runtime);
+            let fallback = fallback(input, &runtime, likely_primary_key_type(&ast));
             quote! { #errors #fallback #columns }
         }
     }
@@ -193,8 +193,12 @@ fn column_enum(input: &Input, runtime: &TokenStream, table: &str) -> TokenStream
 
 /// A minimal impl emitted beside the errors, so the user sees those errors
 /// and not a cascade of "`SoftDelete` is not implemented" at every use.
-fn fallback(input: &DeriveInput, runtime: &TokenStream) -> TokenStream {
+///
+/// `Id` is the key's type when the key can be told, so calls such as
+/// `Post::find("slug".to_owned())` do not add type errors of their own.
+fn fallback(input: &DeriveInput, runtime: &TokenStream, id: Option<&Type>) -> TokenStream {
     let ident = &input.ident;
+    let id = id.map_or_else(|| quote!(i64), ToTokens::to_token_stream);
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     quote! {
         #[automatically_derived]
@@ -203,7 +207,7 @@ fn fallback(input: &DeriveInput, runtime: &TokenStream) -> TokenStream {
             const PRIMARY_KEY: &'static str = "";
             const COLUMNS: &'static [&'static str] = &[];
             const MARKER: #runtime::Marker = #runtime::Marker::timestamp("");
-            type Id = i64;
+            type Id = #id;
             fn id(&self) -> Self::Id {
                 ::core::unreachable!()
             }
@@ -232,4 +236,15 @@ fn respanned(tokens: TokenStream, span: Span) -> TokenStream {
             }
         })
         .collect()
+}
+
+/// The key a model with errors most likely has: the first field marked
+/// `primary_key`, else the column `id`.
+fn likely_primary_key_type<'a>(input: &Input<'a>) -> Option<&'a Type> {
+    input
+        .fields
+        .iter()
+        .find(|field| field.attrs.primary_key.is_some())
+        .or_else(|| input.columns().find(|field| field.ident == "id"))
+        .map(|field| field.ty)
 }
