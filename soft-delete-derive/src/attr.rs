@@ -124,7 +124,7 @@ impl ContainerAttrs {
                     };
                     match lit.value().as_str() {
                         "timestamp" => {
-                            style.set(cx, &path, Style::Timestamp, lit.to_token_stream())
+                            style.set(cx, &path, Style::Timestamp, lit.to_token_stream());
                         }
                         "bool" => style.set(cx, &path, Style::Bool, lit.to_token_stream()),
                         other => {
@@ -140,18 +140,17 @@ impl ContainerAttrs {
                         rejected.add("crate");
                         return Ok(());
                     };
-                    match lit.parse::<syn::Path>() {
-                        Ok(parsed) => krate.set(cx, &path, parsed, lit.to_token_stream()),
-                        Err(_) => {
-                            cx.error_spanned_by(
-                                &lit,
-                                format!(
-                                    "`crate = {:?}` is not a path; write the runtime crate's path, such as `crate = \"::soft_delete\"`",
-                                    lit.value()
-                                ),
-                            );
-                            rejected.add("crate");
-                        }
+                    if let Ok(parsed) = lit.parse::<syn::Path>() {
+                        krate.set(cx, &path, parsed, lit.to_token_stream());
+                    } else {
+                        cx.error_spanned_by(
+                            &lit,
+                            format!(
+                                "`crate = {:?}` is not a path; write the runtime crate's path, such as `crate = \"::soft_delete\"`",
+                                lit.value()
+                            ),
+                        );
+                        rejected.add("crate");
                     }
                 } else {
                     let meant =

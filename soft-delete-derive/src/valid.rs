@@ -234,18 +234,17 @@ fn marker_names_a_column<'i, 'a>(
         .find(|field| field.attrs.rename.is_some() && field.ident.unraw_string() == column)
     {
         let sql_name = &renamed.sql_name;
-        match &input.attrs.column {
-            Some(given) => cx.error_spanned_by(
+        if let Some(given) = &input.attrs.column {
+            cx.error_spanned_by(
                 &given.tokens,
                 format!("`column = \"{column}\"` names the field `{column}`, whose column is `{sql_name}`: `column` takes the SQL name, write `column = \"{sql_name}\"`"),
-            ),
-            None => {
-                let rename = renamed.attrs.rename.as_ref().map(|rename| &rename.tokens);
-                cx.error_spanned_by(
-                    rename,
-                    format!("no marker column `{column}`: the field `{column}` is renamed to `{sql_name}`; remove the `rename`, or name the marker with `#[soft_delete(column = \"{sql_name}\")]` on the struct"),
-                );
-            }
+            );
+        } else {
+            let rename = renamed.attrs.rename.as_ref().map(|rename| &rename.tokens);
+            cx.error_spanned_by(
+                rename,
+                format!("no marker column `{column}`: the field `{column}` is renamed to `{sql_name}`; remove the `rename`, or name the marker with `#[soft_delete(column = \"{sql_name}\")]` on the struct"),
+            );
         }
         return None;
     }
