@@ -50,7 +50,10 @@ impl<T> Slot<T> {
         if self.value.is_some() {
             cx.error_spanned_by(
                 key_tokens,
-                format!("duplicate key `{}`: it is already set in this item's #[soft_delete(...)]; keep one", self.key),
+                format!(
+                    "duplicate key `{}`: it is already set above; remove one of the two",
+                    self.key
+                ),
             );
         } else {
             self.value = Some(Spanned { value, tokens });
@@ -91,6 +94,10 @@ impl Rejected {
         self.0.push(key);
     }
 
+    fn add_all(&mut self, keys: &[&'static str]) {
+        self.0.extend_from_slice(keys);
+    }
+
     /// Whether `key` was written but rejected.
     pub fn contains(&self, key: &str) -> bool {
         self.0.contains(&key)
@@ -105,7 +112,7 @@ impl ContainerAttrs {
         let mut krate = Slot::new("crate");
         let mut rejected = Rejected::default();
         for attr in soft_delete_attrs(attrs) {
-            parse_keys(cx, attr, |cx, meta| {
+            let read_all = parse_keys(cx, attr, |cx, meta| {
                 let path = meta.path.clone();
                 if path.is_ident("table") {
                     match name_value(cx, &meta, "table")? {
@@ -161,6 +168,10 @@ impl ContainerAttrs {
                 }
                 Ok(())
             });
+            if !read_all {
+                // The keys after the error are unknown; any of them may be meant.
+                rejected.add_all(STRUCT_KEYS);
+            }
         }
         ContainerAttrs {
             table: table.get(),
@@ -179,7 +190,7 @@ impl FieldAttrs {
         let mut skip = Slot::new("skip");
         let mut rejected = Rejected::default();
         for attr in soft_delete_attrs(attrs) {
-            parse_keys(cx, attr, |cx, meta| {
+            let read_all = parse_keys(cx, attr, |cx, meta| {
                 let path = meta.path.clone();
                 if path.is_ident("primary_key") {
                     if flag(cx, &meta, "primary_key")? {
@@ -207,6 +218,10 @@ impl FieldAttrs {
                 }
                 Ok(())
             });
+            if !read_all {
+                // The keys after the error are unknown; any of them may be meant.
+                rejected.add_all(FIELD_KEYS);
+            }
         }
         FieldAttrs {
             primary_key: primary_key.get(),
@@ -226,23 +241,36 @@ fn soft_delete_attrs(attrs: &[Attribute]) -> impl Iterator<Item = &Attribute> {
 /// Runs `each` on every key of one `#[soft_delete(...)]`, recording errors.
 ///
 /// `each` records the errors it can recover from in `cx` and returns `Err`
-/// only for tokens it cannot read past; the keys after those are lost, the
-/// keys before them are kept.
+/// only for tokens it cannot read past. Returns whether every key was read:
+/// after such an error the rest of the attribute is lost.
 fn parse_keys(
     cx: &mut Ctxt,
     attr: &Attribute,
     mut each: impl FnMut(&mut Ctxt, ParseNestedMeta) -> syn::Result<()>,
-) {
+) -> bool {
     if let syn::Meta::Path(_) | syn::Meta::NameValue(_) = attr.meta {
         cx.error_spanned_by(
             attr,
             "`#[soft_delete]` needs its keys in parentheses: write `#[soft_delete(key = \"value\", ...)]`, or remove the attribute",
         );
-        return;
+        return false;
     }
-    let result = attr.parse_nested_meta(|meta| each(cx, meta));
-    if let Err(error) = result {
-        cx.syn_error(error);
+    let result = attr.parse_nested_meta(|meta| {
+        let input = meta.input;
+        each(cx, meta)?;
+        if input.is_empty() || input.peek(syn::Token![,]) {
+            Ok(())
+        } else {
+            Err(input
+                .error("expected `,` here: separate the keys of #[soft_delete(...)] with commas"))
+        }
+    });
+    match result {
+        Ok(()) => true,
+        Err(error) => {
+            cx.syn_error(error);
+            false
+        }
     }
 }
 
