@@ -1,8 +1,10 @@
 //! Model-based property test: random sequences of inserts, soft deletes,
 //! restores, force deletes, scoped updates, bulk deletes and restores by
 //! condition and purges, applied to each backend and to an in-memory model.
-//! After every step the rows affected and the three views (`query`,
-//! `with_trashed`, `only_trashed`) must equal the model's.
+//! Every sequence runs on three tables, one per marker style
+//! (`Option<DateTime<Utc>>`, `Option<NaiveDateTime>`, `bool`). After every
+//! step the rows affected and the three views (`query`, `with_trashed`,
+//! `only_trashed`) must equal the model's.
 //!
 //! Cases: `PROPTEST_CASES` (proptest's default config). A failure prints the
 //! shrunken operation sequence and the `cc` seed proptest persists, which
@@ -12,30 +14,142 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Utc};
 use common::{Backend, Db, FromRow, Row, SqlType};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, FileFailurePersistence, TestCaseError, TestError, TestRunner};
-use sea_query::{Cond, Expr, ExprTrait, Query, Value};
+use sea_query::{Cond, DeleteStatement, Expr, ExprTrait, Query, UpdateStatement, Value};
 use soft_delete::SoftDelete;
 
 #[derive(Debug, Clone, PartialEq, SoftDelete)]
-#[soft_delete(table = "items")]
-struct Item {
+#[soft_delete(table = "items_tz")]
+struct TzItem {
     id: i64,
     grp: i64,
     val: i64,
     deleted_at: Option<DateTime<Utc>>,
 }
 
-impl FromRow for Item {
-    fn from_row(row: &Row<'_>) -> Self {
-        Item {
+#[derive(Debug, Clone, PartialEq, SoftDelete)]
+#[soft_delete(table = "items_naive")]
+struct NaiveItem {
+    id: i64,
+    grp: i64,
+    val: i64,
+    deleted_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, PartialEq, SoftDelete)]
+#[soft_delete(table = "items_bool", style = "bool")]
+struct BoolItem {
+    id: i64,
+    grp: i64,
+    val: i64,
+    is_deleted: bool,
+}
+
+/// A row as the comparison sees it: the marker as the database stores it.
+#[derive(Debug)]
+struct Fetched {
+    id: i64,
+    grp: i64,
+    val: i64,
+    marker: Stored,
+}
+
+#[derive(Debug)]
+enum Stored {
+    Time(Option<DateTime<Utc>>),
+    Flag(bool),
+}
+
+/// What the property needs of a model beyond the derive: its marker's DDL,
+/// how to read it, and the style-specific statements.
+trait Styled: SoftDelete<Id = i64> {
+    /// SQL type of the marker column.
+    const MARKER_TYPE: SqlType;
+    /// Reads a row of this table.
+    fn fetch(row: &Row<'_>) -> Fetched;
+    /// The marker of a row trashed at `time(k)` (`None`: live).
+    fn initial_marker(at: Option<u8>) -> Expr;
+    /// Soft delete at `time(k)`: `delete_by_id_at`, or `delete_by_id` for
+    /// `bool`, which records no time.
+    fn delete_at(id: i64, k: u8) -> UpdateStatement;
+    /// `purge_trashed_before`, which a `bool` model does not have.
+    fn purge(cutoff: DateTime<Utc>) -> Option<DeleteStatement>;
+}
+
+impl Styled for TzItem {
+    const MARKER_TYPE: SqlType = SqlType::TimestampTz;
+    fn fetch(row: &Row<'_>) -> Fetched {
+        Fetched {
             id: row.get("id"),
             grp: row.get("grp"),
             val: row.get("val"),
-            deleted_at: row.get("deleted_at"),
+            marker: Stored::Time(row.get("deleted_at")),
         }
+    }
+    fn initial_marker(at: Option<u8>) -> Expr {
+        Value::ChronoDateTimeUtc(at.map(time)).into()
+    }
+    fn delete_at(id: i64, k: u8) -> UpdateStatement {
+        Self::delete_by_id_at(id, time(k))
+    }
+    fn purge(cutoff: DateTime<Utc>) -> Option<DeleteStatement> {
+        Some(Self::purge_trashed_before(cutoff))
+    }
+}
+
+impl Styled for NaiveItem {
+    const MARKER_TYPE: SqlType = SqlType::Timestamp;
+    fn fetch(row: &Row<'_>) -> Fetched {
+        let marker: Option<NaiveDateTime> = row.get("deleted_at");
+        Fetched {
+            id: row.get("id"),
+            grp: row.get("grp"),
+            val: row.get("val"),
+            // The naive marker holds UTC.
+            marker: Stored::Time(marker.map(|naive| naive.and_utc())),
+        }
+    }
+    fn initial_marker(at: Option<u8>) -> Expr {
+        Value::ChronoDateTime(at.map(|k| time(k).naive_utc())).into()
+    }
+    fn delete_at(id: i64, k: u8) -> UpdateStatement {
+        Self::delete_by_id_at(id, time(k))
+    }
+    fn purge(cutoff: DateTime<Utc>) -> Option<DeleteStatement> {
+        Some(Self::purge_trashed_before(cutoff))
+    }
+}
+
+impl Styled for BoolItem {
+    const MARKER_TYPE: SqlType = SqlType::Bool;
+    fn fetch(row: &Row<'_>) -> Fetched {
+        Fetched {
+            id: row.get("id"),
+            grp: row.get("grp"),
+            val: row.get("val"),
+            marker: Stored::Flag(row.get("is_deleted")),
+        }
+    }
+    fn initial_marker(at: Option<u8>) -> Expr {
+        Expr::val(at.is_some())
+    }
+    fn delete_at(id: i64, _: u8) -> UpdateStatement {
+        Self::delete_by_id(id)
+    }
+    fn purge(_: DateTime<Utc>) -> Option<DeleteStatement> {
+        None
+    }
+}
+
+/// A row of `T`'s table, for [`Db::fetch`].
+struct Of<T>(Fetched, std::marker::PhantomData<T>);
+
+impl<T: Styled> FromRow for Of<T> {
+    fn from_row(row: &Row<'_>) -> Self {
+        Of(T::fetch(row), std::marker::PhantomData)
     }
 }
 
@@ -124,34 +238,49 @@ fn case() -> impl Strategy<Value = (Initial, Vec<Op>)> {
     )
 }
 
-/// The in-memory model: what each statement should do.
-#[derive(Debug, Default)]
+/// The in-memory model of one table: what each statement should do.
+#[derive(Debug)]
 struct Model {
     rows: BTreeMap<i64, ModelRow>,
     next_id: i64,
+    /// `false` for a `bool` marker: every trashed row is [`Mark::Now`] (no
+    /// time), and there is no purge.
+    records_time: bool,
 }
 
 impl Model {
-    fn new(initial: &Initial) -> Model {
+    fn new(initial: &Initial, records_time: bool) -> Model {
         let mut model = Model {
+            rows: BTreeMap::new(),
             next_id: 1,
-            ..Model::default()
+            records_time,
         };
         for &(grp, val, at) in initial {
             let id = model.next_id;
             model.next_id += 1;
-            let mark = at.map_or(Mark::Live, Mark::At);
+            let mark = model.trashed(at);
             model.rows.insert(id, ModelRow { id, grp, val, mark });
         }
         model
+    }
+
+    /// The mark of a row trashed at `time(k)`, or live for `None`.
+    fn trashed(&self, at: Option<u8>) -> Mark {
+        match at {
+            None => Mark::Live,
+            Some(_) if !self.records_time => Mark::Now,
+            Some(k) => Mark::At(k),
+        }
     }
 
     fn matches(row: &ModelRow, grp: i64, val: i64) -> bool {
         row.grp == grp || row.val == val
     }
 
-    /// Applies `op`, returning the rows it affects.
-    fn apply(&mut self, op: &Op) -> u64 {
+    /// Applies `op`, returning the rows it affects, or `None` if the table's
+    /// style has no such statement (purge of a `bool` table).
+    fn apply(&mut self, op: &Op) -> Option<u64> {
+        let records_time = self.records_time;
         let mut affected = 0;
         let mut count = |hit: bool| {
             if hit {
@@ -168,9 +297,13 @@ impl Model {
                 count(true);
             }
             Op::Delete { id, at } => {
+                let mark = match at {
+                    Some(k) if records_time => Mark::At(k),
+                    _ => Mark::Now,
+                };
                 if let Some(row) = self.rows.get_mut(&id) {
                     if count(row.mark == Mark::Live) {
-                        row.mark = at.map_or(Mark::Now, Mark::At);
+                        row.mark = mark;
                     }
                 }
             }
@@ -209,6 +342,7 @@ impl Model {
                 self.rows
                     .retain(|_, row| !count(Self::matches(row, grp, val)));
             }
+            Op::Purge { .. } if !records_time => return None,
             Op::Purge { before } => {
                 let purged = |mark: Mark| match (mark, before) {
                     (Mark::Live, _) => false,
@@ -219,7 +353,7 @@ impl Model {
                 self.rows.retain(|_, row| !count(purged(row.mark)));
             }
         }
-        affected
+        Some(affected)
     }
 
     fn view(&self, keep: impl Fn(Mark) -> bool) -> Vec<ModelRow> {
@@ -231,65 +365,67 @@ impl Model {
     }
 }
 
-fn group_or_value(grp: i64, val: i64) -> Cond {
+fn group_or_value<T: SoftDelete>(grp: i64, val: i64) -> Cond {
     Cond::any()
-        .add(Expr::col((ItemColumn::Table, ItemColumn::Grp)).eq(grp))
-        .add(Expr::col((ItemColumn::Table, ItemColumn::Val)).eq(val))
+        .add(Expr::col((T::TABLE, "grp")).eq(grp))
+        .add(Expr::col((T::TABLE, "val")).eq(val))
 }
 
-/// Runs `op` on the database, returning the rows it affected.
-async fn execute(db: &Db, op: &Op, next_id: i64) -> u64 {
-    match *op {
+/// Runs `op` on `T`'s table, returning the rows it affected (`None` where the
+/// style has no such statement).
+async fn execute<T: Styled>(db: &Db, op: &Op, next_id: i64) -> Option<u64> {
+    let affected = match *op {
         Op::Insert { grp, val } => {
             let insert = Query::insert()
-                .into_table(Item::TABLE)
-                .columns([ItemColumn::Id, ItemColumn::Grp, ItemColumn::Val])
+                .into_table(T::TABLE)
+                .columns(["id", "grp", "val"])
                 .values_panic([Expr::val(next_id), Expr::val(grp), Expr::val(val)])
                 .to_owned();
             db.execute(&insert).await
         }
-        Op::Delete { id, at: Some(k) } => db.execute(&Item::delete_by_id_at(id, time(k))).await,
-        Op::Delete { id, at: None } => db.execute(&Item::delete_by_id(id)).await,
-        Op::Restore { id } => db.execute(&Item::restore_by_id(id)).await,
-        Op::ForceDelete { id } => db.execute(&Item::force_delete_by_id(id)).await,
+        Op::Delete { id, at: Some(k) } => db.execute(&T::delete_at(id, k)).await,
+        Op::Delete { id, at: None } => db.execute(&T::delete_by_id(id)).await,
+        Op::Restore { id } => db.execute(&T::restore_by_id(id)).await,
+        Op::ForceDelete { id } => db.execute(&T::force_delete_by_id(id)).await,
         Op::Update { grp, val } => {
-            let update = Item::update()
-                .value(ItemColumn::Val, val)
-                .and_where(Expr::col((ItemColumn::Table, ItemColumn::Grp)).eq(grp))
+            let update = T::update()
+                .value("val", val)
+                .and_where(Expr::col((T::TABLE, "grp")).eq(grp))
                 .to_owned();
             db.execute(&update).await
         }
         Op::DeleteWhere { grp, val } => {
-            db.execute(&Item::delete_where(group_or_value(grp, val)))
+            db.execute(&T::delete_where(group_or_value::<T>(grp, val)))
                 .await
         }
         Op::RestoreWhere { grp, val } => {
-            db.execute(&Item::restore_where(group_or_value(grp, val)))
+            db.execute(&T::restore_where(group_or_value::<T>(grp, val)))
                 .await
         }
         Op::ForceDeleteWhere { grp, val } => {
-            db.execute(&Item::force_delete_where(group_or_value(grp, val)))
+            db.execute(&T::force_delete_where(group_or_value::<T>(grp, val)))
                 .await
         }
-        Op::Purge { before: Some(k) } => db.execute(&Item::purge_trashed_before(time(k))).await,
-        Op::Purge { before: None } => {
-            let cutoff = Utc::now() + Duration::days(1);
-            db.execute(&Item::purge_trashed_before(cutoff)).await
+        Op::Purge { before } => {
+            let cutoff = before.map_or_else(|| Utc::now() + Duration::days(1), time);
+            db.execute(&T::purge(cutoff)?).await
         }
-    }
+    };
+    Some(affected)
 }
 
 /// The rows `select` returns, as model rows, sorted by id.
-async fn fetch_view(
+async fn fetch_view<T: Styled>(
     db: &Db,
     select: &sea_query::SelectStatement,
     started: DateTime<Utc>,
 ) -> Result<Vec<ModelRow>, TestCaseError> {
     let mut rows = Vec::new();
-    for item in db.fetch::<Item, _>(select).await {
-        let mark = match item.deleted_at {
-            None => Mark::Live,
-            Some(at) => match (0..TIMES).find(|&k| time(k) == at) {
+    for Of(row, _) in db.fetch::<Of<T>, _>(select).await {
+        let mark = match row.marker {
+            Stored::Time(None) | Stored::Flag(false) => Mark::Live,
+            Stored::Flag(true) => Mark::Now,
+            Stored::Time(Some(at)) => match (0..TIMES).find(|&k| time(k) == at) {
                 Some(k) => Mark::At(k),
                 // "Now" is bound by the client: between the test's start and
                 // this read (servers keep microseconds, hence the slack).
@@ -300,17 +436,18 @@ async fn fetch_view(
                 }
                 None => {
                     return Err(TestCaseError::fail(format!(
-                        "{}: row {} has deletion time {at}, neither a given time nor now",
+                        "{}: {} row {} has deletion time {at}, neither a given time nor now",
                         db.backend(),
-                        item.id
+                        T::TABLE,
+                        row.id
                     )))
                 }
             },
         };
         rows.push(ModelRow {
-            id: item.id,
-            grp: item.grp,
-            val: item.val,
+            id: row.id,
+            grp: row.grp,
+            val: row.val,
             mark,
         });
     }
@@ -318,32 +455,85 @@ async fn fetch_view(
     Ok(rows)
 }
 
-/// Compares the three views of the database with the model's.
-async fn check_views(
+/// Compares the three views of `T`'s table with the model's.
+async fn check_views<T: Styled>(
     db: &Db,
     model: &Model,
     started: DateTime<Utc>,
     after: &str,
 ) -> Result<(), TestCaseError> {
     let views = [
-        ("query()", Item::query(), model.view(|m| m == Mark::Live)),
-        ("with_trashed()", Item::with_trashed(), model.view(|_| true)),
+        ("query()", T::query(), model.view(|m| m == Mark::Live)),
+        ("with_trashed()", T::with_trashed(), model.view(|_| true)),
         (
             "only_trashed()",
-            Item::only_trashed(),
+            T::only_trashed(),
             model.view(|m| m != Mark::Live),
         ),
     ];
     for (name, select, expected) in views {
-        let actual = fetch_view(db, &select, started).await?;
+        let actual = fetch_view::<T>(db, &select, started).await?;
         if actual != expected {
             return Err(TestCaseError::fail(format!(
-                "{}: {name} after {after}:\n  database: {actual:?}\n  model:    {expected:?}",
-                db.backend()
+                "{}: {}::{name} after {after}:\n  database: {actual:?}\n  model:    {expected:?}",
+                db.backend(),
+                T::TABLE
             )));
         }
     }
     Ok(())
+}
+
+/// Empties `T`'s table and inserts the initial rows.
+async fn reset<T: Styled>(db: &Db, initial: &Initial) -> Result<(), TestCaseError> {
+    db.raw(&format!("DELETE FROM {}", db.backend().quote(T::TABLE)))
+        .await;
+    if initial.is_empty() {
+        return Ok(());
+    }
+    let mut insert = Query::insert();
+    insert
+        .into_table(T::TABLE)
+        .columns(["id", "grp", "val", T::MARKER.column]);
+    for (id, &(grp, val, at)) in (1_i64..).zip(initial) {
+        insert.values_panic([
+            Expr::val(id),
+            Expr::val(grp),
+            Expr::val(val),
+            T::initial_marker(at),
+        ]);
+    }
+    let inserted = db.execute(&insert).await;
+    prop_assert_eq!(
+        inserted,
+        initial.len() as u64,
+        "{}: initial insert into {}",
+        db.backend(),
+        T::TABLE
+    );
+    Ok(())
+}
+
+/// Applies `op` to `T`'s table and to its model, then compares them.
+async fn step<T: Styled>(
+    db: &Db,
+    model: &mut Model,
+    op: &Op,
+    after: &str,
+    started: DateTime<Utc>,
+) -> Result<(), TestCaseError> {
+    let next_id = model.next_id;
+    let expected = model.apply(op);
+    let actual = execute::<T>(db, op, next_id).await;
+    prop_assert_eq!(
+        actual,
+        expected,
+        "{}: rows affected in {} by {}",
+        db.backend(),
+        T::TABLE,
+        after
+    );
+    check_views::<T>(db, model, started, after).await
 }
 
 async fn run_case(
@@ -352,49 +542,26 @@ async fn run_case(
     ops: &[Op],
     started: DateTime<Utc>,
 ) -> Result<(), TestCaseError> {
-    db.raw(&format!("DELETE FROM {}", db.backend().quote(Item::TABLE)))
-        .await;
-    let mut model = Model::new(initial);
-    if !initial.is_empty() {
-        let mut insert = Query::insert();
-        insert
-            .into_table(Item::TABLE)
-            .columns(Item::COLUMNS.iter().copied());
-        for (id, &(grp, val, at)) in (1..).zip(initial) {
-            insert.values_panic([
-                Expr::val(id),
-                Expr::val(grp),
-                Expr::val(val),
-                Value::ChronoDateTimeUtc(at.map(time)).into(),
-            ]);
-        }
-        let inserted = db.execute(&insert).await;
-        prop_assert_eq!(
-            inserted,
-            initial.len() as u64,
-            "{}: initial insert",
-            db.backend()
-        );
-    }
-    check_views(db, &model, started, "the initial insert").await?;
-    for (step, op) in ops.iter().enumerate() {
-        let next_id = model.next_id;
-        let expected = model.apply(op);
-        let actual = execute(db, op, next_id).await;
-        prop_assert_eq!(
-            actual,
-            expected,
-            "{}: rows affected by step {} {:?}",
-            db.backend(),
-            step,
-            op
-        );
-        check_views(db, &model, started, &format!("step {step} {op:?}")).await?;
+    reset::<TzItem>(db, initial).await?;
+    reset::<NaiveItem>(db, initial).await?;
+    reset::<BoolItem>(db, initial).await?;
+    let mut tz = Model::new(initial, true);
+    let mut naive = Model::new(initial, true);
+    let mut flag = Model::new(initial, false);
+    let after = "the initial insert";
+    check_views::<TzItem>(db, &tz, started, after).await?;
+    check_views::<NaiveItem>(db, &naive, started, after).await?;
+    check_views::<BoolItem>(db, &flag, started, after).await?;
+    for (index, op) in ops.iter().enumerate() {
+        let after = format!("step {index} {op:?}");
+        step::<TzItem>(db, &mut tz, op, &after, started).await?;
+        step::<NaiveItem>(db, &mut naive, op, &after, started).await?;
+        step::<BoolItem>(db, &mut flag, op, &after, started).await?;
     }
     Ok(())
 }
 
-/// Runs the property on `backend` with one table reused by every case.
+/// Runs the property on `backend`, its three tables reused by every case.
 fn property_on(backend: Backend) {
     let Some(backend) = backend.if_configured() else {
         return;
@@ -408,16 +575,30 @@ fn property_on(backend: Backend) {
     let started = Utc::now();
     let db = runtime.block_on(async {
         let db = Db::connect(backend).await;
-        db.create_table(
-            Item::TABLE,
-            &[
-                ("id", SqlType::Id),
-                ("grp", SqlType::BigInt),
-                ("val", SqlType::BigInt),
-                ("deleted_at", SqlType::TimestampTz),
-            ],
-        )
-        .await;
+        for (table, marker, marker_type) in [
+            (TzItem::TABLE, TzItem::MARKER.column, TzItem::MARKER_TYPE),
+            (
+                NaiveItem::TABLE,
+                NaiveItem::MARKER.column,
+                NaiveItem::MARKER_TYPE,
+            ),
+            (
+                BoolItem::TABLE,
+                BoolItem::MARKER.column,
+                BoolItem::MARKER_TYPE,
+            ),
+        ] {
+            db.create_table(
+                table,
+                &[
+                    ("id", SqlType::Id),
+                    ("grp", SqlType::BigInt),
+                    ("val", SqlType::BigInt),
+                    (marker, marker_type),
+                ],
+            )
+            .await;
+        }
         db
     });
     let config = Config {
@@ -435,7 +616,7 @@ fn property_on(backend: Backend) {
     });
     drop(db);
     match result {
-        Ok(()) => println!("{backend}: {cases} cases passed"),
+        Ok(()) => println!("{backend}: {cases} cases passed, each on three marker styles"),
         Err(TestError::Fail(reason, (initial, ops))) => panic!(
             "{backend}: {reason}\nminimal failing case (the `cc` seed above replays it):\n  initial rows (grp, val, time index): {initial:?}\n  operations: {ops:#?}"
         ),
