@@ -65,13 +65,17 @@ struct OrderItem {
     deleted_at: Option<DateTime<Utc>>,
 }
 
-/// Both quote characters in the table name, a backtick in the naive marker.
+/// Both quote characters in the table name, a backtick in the naive marker,
+/// placeholder syntax in a column.
 #[derive(Debug, Clone, PartialEq, SoftDelete)]
 #[soft_delete(table = "we\"ird`table", column = "gone`at")]
 struct Weird {
     id: i64,
     #[soft_delete(rename = "it's \"value\"")]
     value: String,
+    /// Placeholder look-alikes: `?` (MySQL, SQLite), `$1` (PostgreSQL), `:name`.
+    #[soft_delete(rename = "what? $1 :name")]
+    placeholders: String,
     #[soft_delete(rename = "gone`at")]
     gone: Option<NaiveDateTime>,
 }
@@ -271,6 +275,9 @@ async fn spaces_and_quote_characters_in_names() {
         let db = Db::connect(backend).await;
         lifecycle::<Weird>(&db, "it's \"value\"").await;
         timed::<Weird>(&db).await;
+
+        let db = Db::connect(backend).await;
+        lifecycle::<Weird>(&db, "what? $1 :name").await;
     }
 }
 
