@@ -51,7 +51,7 @@ impl<T> Slot<T> {
             cx.error_spanned_by(
                 key_tokens,
                 format!(
-                    "duplicate key `{}`: it is already set above; remove one of the two",
+                    "duplicate key `{}`: it is already set earlier; remove one of the two",
                     self.key
                 ),
             );
