@@ -284,6 +284,19 @@ async fn an_or_filter_never_widens_the_scope() {
             "{backend}: {}",
             db.sql(&trashed)
         );
+        // The user's OR first, the scope after it.
+        let select = Query::select()
+            .column((PostColumn::Table, PostColumn::Id))
+            .from(Post::TABLE)
+            .cond_where(any())
+            .cond_where(Post::scope(TrashMode::WithoutTrashed))
+            .to_owned();
+        assert_eq!(
+            db.ids::<Post>(&select).await,
+            [1, 2, 4],
+            "{backend}: {}",
+            db.sql(&select)
+        );
         // `and_where` with an OR expression, not a Condition.
         let live = Post::query()
             .and_where(author_is(10).or(post_id_is(5)))
