@@ -28,19 +28,30 @@
 #![deny(missing_docs)]
 #![warn(clippy::pedantic)]
 
+mod cascade;
 mod marker;
 mod mode;
+mod schema;
 mod statement;
 
+pub use cascade::Child;
 /// The `chrono` this crate was built with, for matching versions.
 pub use chrono;
-pub use marker::{Marker, MarkerStyle};
+pub use marker::{Clock, Marker, MarkerStyle};
 pub use mode::{ParseTrashModeError, TrashMode};
+pub use schema::{Backend, UnknownBackendError};
 /// The `sea-query` this crate was built with, for matching versions.
 pub use sea_query;
 
+use std::num::NonZeroU32;
+
 use chrono::{DateTime, Utc};
-use sea_query::{Condition, DeleteStatement, SelectStatement, UpdateStatement, Value};
+use sea_query::{
+    ColumnDef, Condition, DeleteStatement, IndexCreateStatement, SelectStatement,
+    TableAlterStatement, UpdateStatement, Value,
+};
+
+use crate::marker::When;
 
 /// A table whose rows are deleted by marking them, not by removing them.
 ///
@@ -111,6 +122,17 @@ pub trait SoftDelete {
     /// assert_eq!(Post::MARKER.style, MarkerStyle::Bool);
     /// ```
     const MARKER: Marker;
+
+    /// The soft-deletable children that cascade soft deletes and restores
+    /// reach (`cascade(Child, foreign_key = "...")` in the derive); none by
+    /// default.
+    ///
+    /// ```
+    /// # use soft_delete::SoftDelete;
+    /// # #[derive(SoftDelete)] struct Post { id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
+    /// assert!(Post::CHILDREN.is_empty());
+    /// ```
+    const CHILDREN: &'static [Child] = &[];
 
     /// Type of the primary key.
     type Id: Into<Value>;
@@ -329,8 +351,7 @@ pub trait SoftDelete {
     where
         Self: Sized,
     {
-        let filter = Condition::all().add(statement::primary_key_is::<Self>(id));
-        statement::soft_delete::<Self>(filter, Utc::now())
+        statement::soft_delete::<Self>(statement::by_id::<Self>(id), When::Now, None)
     }
 
     /// Soft delete at a given time: [`delete_by_id`](Self::delete_by_id) with
@@ -352,8 +373,7 @@ pub trait SoftDelete {
     where
         Self: Sized + RecordsDeletionTime,
     {
-        let filter = Condition::all().add(statement::primary_key_is::<Self>(id));
-        statement::soft_delete::<Self>(filter, at)
+        statement::soft_delete::<Self>(statement::by_id::<Self>(id), When::At(at), None)
     }
 
     /// Bulk soft delete of the live rows matching `filter`. An empty
@@ -375,7 +395,7 @@ pub trait SoftDelete {
     where
         Self: Sized,
     {
-        statement::soft_delete::<Self>(filter, Utc::now())
+        statement::soft_delete::<Self>(filter, When::Now, None)
     }
 
     /// Restore: set the marker to `NULL` (bool: `FALSE`) `WHERE pk = id AND
@@ -395,8 +415,7 @@ pub trait SoftDelete {
     where
         Self: Sized,
     {
-        let filter = Condition::all().add(statement::primary_key_is::<Self>(id));
-        statement::restore::<Self>(filter)
+        statement::restore::<Self>(statement::by_id::<Self>(id))
     }
 
     /// Bulk restore of the trashed rows matching `filter`.
@@ -436,8 +455,7 @@ pub trait SoftDelete {
     where
         Self: Sized,
     {
-        let filter = Condition::all().add(statement::primary_key_is::<Self>(id));
-        statement::force_delete::<Self>(filter)
+        statement::force_delete::<Self>(statement::by_id::<Self>(id))
     }
 
     /// Bulk hard delete of the rows matching `filter`, trashed or not. An
@@ -481,7 +499,368 @@ pub trait SoftDelete {
     where
         Self: Sized + RecordsDeletionTime,
     {
-        statement::purge_trashed_before::<Self>(cutoff)
+        statement::purge_trashed_before::<Self>(cutoff, None)
+    }
+
+    /// One bounded batch of [`purge_trashed_before`](Self::purge_trashed_before):
+    /// hard delete of at most `batch_size` rows trashed before `cutoff`,
+    /// oldest first, so a purge never holds long locks or a huge
+    /// transaction. Run it until it affects fewer than `batch_size` rows.
+    ///
+    /// It runs on all three databases (none of them takes `DELETE ... LIMIT`
+    /// the same way; this deletes by primary key from a limited derived
+    /// table). `backend` matters for SQLite only, where timestamps are text:
+    /// there the marker is compared as a time with `julianday()`, so a
+    /// marker written by `CURRENT_TIMESTAMP` from a console
+    /// (`2026-01-02 03:04:05`) is purged exactly when it should be.
+    ///
+    /// ```no_run
+    /// # use soft_delete::{Backend, SoftDelete};
+    /// # use sea_query::SqliteQueryBuilder;
+    /// # use sea_query_sqlx::SqlxBinder;
+    /// # use std::num::NonZeroU32;
+    /// # #[derive(SoftDelete)] #[soft_delete(table = "posts")] struct Post { id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
+    /// # async fn purge(pool: &sqlx::SqlitePool) -> Result<u64, sqlx::Error> {
+    /// const BATCH: NonZeroU32 = NonZeroU32::new(1_000).unwrap();
+    /// let cutoff = chrono::Utc::now() - chrono::Duration::days(30);
+    /// let mut purged = 0;
+    /// loop {
+    ///     let statement = Post::purge_trashed_before_batch(cutoff, BATCH, Backend::Sqlite);
+    ///     let (sql, values) = statement.build_sqlx(SqliteQueryBuilder);
+    ///     let deleted = sqlx::query_with(sqlx::AssertSqlSafe(sql), values)
+    ///         .execute(pool)
+    ///         .await?
+    ///         .rows_affected();
+    ///     purged += deleted;
+    ///     if deleted < u64::from(BATCH.get()) {
+    ///         break Ok(purged);
+    ///     }
+    /// }
+    /// # }
+    /// ```
+    ///
+    /// The statement:
+    ///
+    /// ```
+    /// # use soft_delete::{Backend, SoftDelete};
+    /// # use sea_query::PostgresQueryBuilder;
+    /// # use std::num::NonZeroU32;
+    /// # #[derive(SoftDelete)] #[soft_delete(table = "posts")] struct Post { id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
+    /// let cutoff = "2026-01-01T00:00:00Z".parse()?;
+    /// let batch = NonZeroU32::new(500).unwrap();
+    /// let (sql, _) = Post::purge_trashed_before_batch(cutoff, batch, Backend::Postgres)
+    ///     .build(PostgresQueryBuilder);
+    /// assert_eq!(
+    ///     sql,
+    ///     r#"DELETE FROM "posts" WHERE "posts"."id" IN (SELECT "soft_delete_batch"."id" FROM (SELECT "posts"."id" FROM "posts" WHERE "posts"."deleted_at" IS NOT NULL AND "posts"."deleted_at" < $1 ORDER BY "posts"."deleted_at" ASC LIMIT $2) AS "soft_delete_batch")"#
+    /// );
+    /// # Ok::<(), chrono::ParseError>(())
+    /// ```
+    #[must_use]
+    fn purge_trashed_before_batch(
+        cutoff: DateTime<Utc>,
+        batch_size: NonZeroU32,
+        backend: Backend,
+    ) -> DeleteStatement
+    where
+        Self: Sized + RecordsDeletionTime,
+    {
+        statement::purge_batch::<Self>(cutoff, batch_size, backend)
+    }
+
+    /// Cascade soft delete: the statements that mark the live row `id` and
+    /// its live children ([`CHILDREN`](Self::CHILDREN)) deleted at one shared
+    /// instant, in the order to run them in one transaction.
+    ///
+    /// The children copy the parent's stored marker, so the instant is shared
+    /// exactly whatever the column's precision. [`cascade_restore_by_id`](Self::cascade_restore_by_id)
+    /// brings back exactly these children, not those deleted before on their
+    /// own: should such a child hold a marker in the cascade's second (or
+    /// later), the parent is stamped two whole seconds later instead, so the
+    /// two never compare equal, even on a second-precision `DATETIME`.
+    /// `backend` matters on SQLite only, where that check compares times, not
+    /// text.
+    ///
+    /// ```
+    /// use soft_delete::{Backend, SoftDelete};
+    /// use sea_query::PostgresQueryBuilder;
+    ///
+    /// #[derive(SoftDelete)]
+    /// #[soft_delete(table = "comments")]
+    /// struct Comment { id: i64, post_id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
+    ///
+    /// #[derive(SoftDelete)]
+    /// #[soft_delete(table = "posts", cascade(Comment, foreign_key = "post_id"))]
+    /// struct Post { id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
+    ///
+    /// let statements = Post::cascade_delete_by_id(7, Backend::Postgres);
+    /// let sql: Vec<String> = statements.iter().map(|s| s.build(PostgresQueryBuilder).0).collect();
+    /// assert_eq!(sql, [
+    ///     r#"UPDATE "posts" SET "deleted_at" = (CASE WHEN (EXISTS(SELECT $1 FROM "comments" WHERE "comments"."post_id" = $2 AND "comments"."deleted_at" >= $3)) THEN $4 ELSE $5 END) WHERE "posts"."id" = $6 AND "posts"."deleted_at" IS NULL"#,
+    ///     r#"UPDATE "comments" SET "deleted_at" = (SELECT "posts"."deleted_at" FROM "posts" WHERE "posts"."id" = $1) WHERE "comments"."post_id" = $2 AND "comments"."deleted_at" IS NULL AND (SELECT "posts"."deleted_at" FROM "posts" WHERE "posts"."id" = $3) IS NOT NULL"#,
+    /// ]);
+    /// ```
+    #[must_use]
+    fn cascade_delete_by_id(id: Self::Id, backend: Backend) -> Vec<UpdateStatement>
+    where
+        Self: Sized + RecordsDeletionTime,
+    {
+        cascade::delete::<Self>(&id.into(), When::Now, None, backend)
+    }
+
+    /// [`cascade_delete_by_id`](Self::cascade_delete_by_id) at a given time.
+    ///
+    /// ```
+    /// # use soft_delete::{Backend, SoftDelete};
+    /// # #[derive(SoftDelete)] #[soft_delete(table = "comments")] struct Comment { id: i64, post_id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
+    /// # #[derive(SoftDelete)] #[soft_delete(table = "posts", cascade(Comment, foreign_key = "post_id"))] struct Post { id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
+    /// let statements = Post::cascade_delete_by_id_at(7, chrono::Utc::now(), Backend::Sqlite);
+    /// assert_eq!(statements.len(), 2);
+    /// ```
+    #[must_use]
+    fn cascade_delete_by_id_at(
+        id: Self::Id,
+        at: DateTime<Utc>,
+        backend: Backend,
+    ) -> Vec<UpdateStatement>
+    where
+        Self: Sized + RecordsDeletionTime,
+    {
+        cascade::delete::<Self>(&id.into(), When::At(at), None, backend)
+    }
+
+    /// [`cascade_delete_by_id`](Self::cascade_delete_by_id) recording who
+    /// deleted the rows, in the parent's and in each child's `deleted_by`
+    /// column where they have one.
+    ///
+    /// ```
+    /// # use soft_delete::{Backend, SoftDelete};
+    /// # #[derive(SoftDelete)] #[soft_delete(table = "comments")] struct Comment { id: i64, post_id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
+    /// # #[derive(SoftDelete)] #[soft_delete(table = "posts", deleted_by = "deleted_by", cascade(Comment, foreign_key = "post_id"))] struct Post { id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>>, deleted_by: Option<String> }
+    /// let statements = Post::cascade_delete_by_id_as(7, "alice", Backend::Postgres);
+    /// assert_eq!(statements.len(), 2);
+    /// ```
+    #[must_use]
+    fn cascade_delete_by_id_as(
+        id: Self::Id,
+        actor: impl Into<Value>,
+        backend: Backend,
+    ) -> Vec<UpdateStatement>
+    where
+        Self: Sized + RecordsDeletionTime + RecordsDeletedBy,
+    {
+        cascade::delete::<Self>(&id.into(), When::Now, Some(&actor.into()), backend)
+    }
+
+    /// Cascade restore: the statements that restore the trashed row `id` and
+    /// exactly the children deleted with it (those holding the parent's
+    /// marker), children first, in one transaction.
+    ///
+    /// ```
+    /// # use soft_delete::{Backend, SoftDelete};
+    /// # use sea_query::PostgresQueryBuilder;
+    /// # #[derive(SoftDelete)] #[soft_delete(table = "comments")] struct Comment { id: i64, post_id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
+    /// # #[derive(SoftDelete)] #[soft_delete(table = "posts", cascade(Comment, foreign_key = "post_id"))] struct Post { id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
+    /// let sql: Vec<String> = Post::cascade_restore_by_id(7)
+    ///     .iter()
+    ///     .map(|s| s.to_string(PostgresQueryBuilder))
+    ///     .collect();
+    /// assert_eq!(sql, [
+    ///     r#"UPDATE "comments" SET "deleted_at" = NULL WHERE "comments"."post_id" = 7 AND "comments"."deleted_at" IS NOT NULL AND "comments"."deleted_at" = (SELECT "posts"."deleted_at" FROM "posts" WHERE "posts"."id" = 7)"#,
+    ///     r#"UPDATE "posts" SET "deleted_at" = NULL WHERE "posts"."id" = 7 AND "posts"."deleted_at" IS NOT NULL"#,
+    /// ]);
+    /// ```
+    #[must_use]
+    fn cascade_restore_by_id(id: Self::Id) -> Vec<UpdateStatement>
+    where
+        Self: Sized + RecordsDeletionTime,
+    {
+        cascade::restore::<Self>(id.into())
+    }
+
+    /// Soft delete recording who deleted the row: [`delete_by_id`](Self::delete_by_id)
+    /// that also sets the `deleted_by = "..."` column to `actor`, in the same
+    /// UPDATE. A restore clears it.
+    ///
+    /// ```
+    /// # use soft_delete::SoftDelete;
+    /// # use sea_query::PostgresQueryBuilder;
+    /// #[derive(SoftDelete)]
+    /// #[soft_delete(table = "posts", deleted_by = "deleted_by")]
+    /// struct Post {
+    ///     id: i64,
+    ///     deleted_at: Option<chrono::DateTime<chrono::Utc>>,
+    ///     deleted_by: Option<String>,
+    /// }
+    ///
+    /// let (sql, _) = Post::delete_by_id_as(7, "alice").build(PostgresQueryBuilder);
+    /// assert_eq!(
+    ///     sql,
+    ///     r#"UPDATE "posts" SET "deleted_at" = $1, "deleted_by" = $2 WHERE "posts"."id" = $3 AND "posts"."deleted_at" IS NULL"#
+    /// );
+    /// assert_eq!(
+    ///     Post::restore_by_id(7).to_string(PostgresQueryBuilder),
+    ///     r#"UPDATE "posts" SET "deleted_at" = NULL, "deleted_by" = NULL WHERE "posts"."id" = 7 AND "posts"."deleted_at" IS NOT NULL"#
+    /// );
+    /// ```
+    #[must_use]
+    fn delete_by_id_as(id: Self::Id, actor: impl Into<Value>) -> UpdateStatement
+    where
+        Self: Sized + RecordsDeletedBy,
+    {
+        statement::soft_delete::<Self>(statement::by_id::<Self>(id), When::Now, Some(actor.into()))
+    }
+
+    /// Bulk soft delete recording who deleted the rows: [`delete_where`](Self::delete_where)
+    /// that also sets the `deleted_by` column to `actor`.
+    ///
+    /// ```
+    /// # use soft_delete::SoftDelete;
+    /// # use sea_query::{Cond, Expr, ExprTrait, PostgresQueryBuilder};
+    /// # #[derive(SoftDelete)] #[soft_delete(table = "posts", deleted_by = "deleted_by")] struct Post { id: i64, author_id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>>, deleted_by: Option<i64> }
+    /// let (sql, _) = Post::delete_where_as(Cond::all().add(Expr::col(("posts", "author_id")).eq(3)), 42)
+    ///     .build(PostgresQueryBuilder);
+    /// assert_eq!(
+    ///     sql,
+    ///     r#"UPDATE "posts" SET "deleted_at" = $1, "deleted_by" = $2 WHERE "posts"."author_id" = $3 AND "posts"."deleted_at" IS NULL"#
+    /// );
+    /// ```
+    #[must_use]
+    fn delete_where_as(filter: Condition, actor: impl Into<Value>) -> UpdateStatement
+    where
+        Self: Sized + RecordsDeletedBy,
+    {
+        statement::soft_delete::<Self>(filter, When::Now, Some(actor.into()))
+    }
+
+    /// The marker's column definition on `backend`, for a `CREATE TABLE`:
+    /// a nullable `TIMESTAMPTZ`/`TIMESTAMP` on PostgreSQL (matching the
+    /// field), `DATETIME(6)` on MySQL/MariaDB (stored as given, whatever the
+    /// session's zone), `TEXT` on SQLite; `BOOLEAN NOT NULL DEFAULT FALSE`
+    /// for the bool style; `BIGINT NOT NULL DEFAULT 0` for the Unix style.
+    ///
+    /// ```
+    /// # use soft_delete::{Backend, SoftDelete};
+    /// # use sea_query::{ColumnDef, PostgresQueryBuilder, Table};
+    /// # #[derive(SoftDelete)] #[soft_delete(table = "posts")] struct Post { id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
+    /// let create = Table::create()
+    ///     .table("posts")
+    ///     .col(ColumnDef::new("id").big_integer().primary_key())
+    ///     .col(Post::marker_column(Backend::Postgres))
+    ///     .to_owned();
+    /// assert_eq!(
+    ///     create.to_string(PostgresQueryBuilder),
+    ///     r#"CREATE TABLE "posts" ( "id" bigint PRIMARY KEY, "deleted_at" timestamp with time zone NULL )"#
+    /// );
+    /// ```
+    #[must_use]
+    fn marker_column(backend: Backend) -> ColumnDef
+    where
+        Self: Sized,
+    {
+        schema::marker_column::<Self>(backend)
+    }
+
+    /// `ALTER TABLE ... ADD COLUMN` of the marker, to make an existing table
+    /// soft-deletable.
+    ///
+    /// ```
+    /// # use soft_delete::{Backend, SoftDelete};
+    /// # use sea_query::SqliteQueryBuilder;
+    /// # #[derive(SoftDelete)] #[soft_delete(table = "posts", style = "bool")] struct Post { id: i64, is_deleted: bool }
+    /// assert_eq!(
+    ///     Post::add_marker_column(Backend::Sqlite).to_string(SqliteQueryBuilder),
+    ///     r#"ALTER TABLE "posts" ADD COLUMN "is_deleted" boolean NOT NULL DEFAULT FALSE"#
+    /// );
+    /// ```
+    #[must_use]
+    fn add_marker_column(backend: Backend) -> TableAlterStatement
+    where
+        Self: Sized,
+    {
+        schema::add_marker_column::<Self>(backend)
+    }
+
+    /// An index on the marker column, `<table>_<marker>_idx`: for the trash
+    /// view and purges by age.
+    ///
+    /// ```
+    /// # use soft_delete::SoftDelete;
+    /// # use sea_query::PostgresQueryBuilder;
+    /// # #[derive(SoftDelete)] #[soft_delete(table = "posts")] struct Post { id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
+    /// assert_eq!(
+    ///     Post::marker_index().to_string(PostgresQueryBuilder),
+    ///     r#"CREATE INDEX "posts_deleted_at_idx" ON "posts" ("deleted_at")"#
+    /// );
+    /// ```
+    #[must_use]
+    fn marker_index() -> IndexCreateStatement
+    where
+        Self: Sized,
+    {
+        schema::marker_index::<Self>()
+    }
+
+    /// An index for live-row queries over `columns` (say, the ordering of a
+    /// page), `<table>_live_<columns>_idx`, so `query()` stays fast however
+    /// many rows are trashed: a partial index `WHERE` live on PostgreSQL and
+    /// SQLite, an index over `(marker, columns...)` on MySQL/MariaDB.
+    ///
+    /// ```
+    /// # use soft_delete::{Backend, SoftDelete};
+    /// # use sea_query::{MysqlQueryBuilder, PostgresQueryBuilder};
+    /// # #[derive(SoftDelete)] #[soft_delete(table = "posts")] struct Post { id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
+    /// assert_eq!(
+    ///     Post::live_index(&["id"], Backend::Postgres).to_string(PostgresQueryBuilder),
+    ///     r#"CREATE INDEX "posts_live_id_idx" ON "posts" ("id") WHERE "deleted_at" IS NULL"#
+    /// );
+    /// assert_eq!(
+    ///     Post::live_index(&["id"], Backend::MySql).to_string(MysqlQueryBuilder),
+    ///     "CREATE INDEX `posts_live_id_idx` ON `posts` (`deleted_at`, `id`)"
+    /// );
+    /// ```
+    #[must_use]
+    fn live_index(columns: &[&'static str], backend: Backend) -> IndexCreateStatement
+    where
+        Self: Sized,
+    {
+        schema::live_index::<Self>(columns, backend)
+    }
+
+    /// DDL that makes `columns` unique among live rows only: a second live
+    /// row with the same values is rejected by the database, a row that
+    /// duplicates a trashed one is accepted, and restoring a trashed row
+    /// whose values a live row has taken since fails with the database's
+    /// unique-violation error (`sqlx::error::ErrorKind::UniqueViolation`).
+    ///
+    /// PostgreSQL and SQLite get a partial unique index
+    /// `<table>_<columns>_live_key`. MySQL/MariaDB have no partial indexes:
+    /// they get a stored generated column `<columns>_live`, `1` while the row
+    /// is live and `NULL` once trashed, and a unique index over `columns`
+    /// plus it (a unique index never treats rows with a `NULL` as equal). Run
+    /// the statements in order.
+    ///
+    /// ```
+    /// # use soft_delete::{Backend, SoftDelete};
+    /// # #[derive(SoftDelete)] #[soft_delete(table = "users")] struct User { id: i64, email: String, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
+    /// assert_eq!(
+    ///     User::unique_among_live(&["email"], Backend::Postgres),
+    ///     [r#"CREATE UNIQUE INDEX "users_email_live_key" ON "users" ("email") WHERE "deleted_at" IS NULL"#]
+    /// );
+    /// assert_eq!(
+    ///     User::unique_among_live(&["email"], Backend::MySql),
+    ///     [
+    ///         "ALTER TABLE `users` ADD COLUMN `email_live` tinyint GENERATED ALWAYS AS ((CASE WHEN (`deleted_at` IS NULL) THEN 1 ELSE NULL END)) STORED",
+    ///         "CREATE UNIQUE INDEX `users_email_live_key` ON `users` (`email`, `email_live`)",
+    ///     ]
+    /// );
+    /// ```
+    #[must_use]
+    fn unique_among_live(columns: &[&'static str], backend: Backend) -> Vec<String>
+    where
+        Self: Sized,
+    {
+        schema::unique_among_live::<Self>(columns, backend)
     }
 
     /// Soft delete of this row: [`delete_by_id`](Self::delete_by_id) of
@@ -543,6 +922,27 @@ pub trait SoftDelete {
     {
         Self::force_delete_by_id(self.id())
     }
+
+    /// Soft delete of this row recording who deleted it:
+    /// [`delete_by_id_as`](Self::delete_by_id_as) of [`id`](Self::id).
+    ///
+    /// ```
+    /// # use soft_delete::SoftDelete;
+    /// # use sea_query::PostgresQueryBuilder;
+    /// # #[derive(SoftDelete)] #[soft_delete(table = "posts", deleted_by = "deleted_by")] struct Post { id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>>, deleted_by: Option<String> }
+    /// let post = Post { id: 7, deleted_at: None, deleted_by: None };
+    /// assert_eq!(
+    ///     post.delete_as("alice").build(PostgresQueryBuilder).0,
+    ///     Post::delete_by_id_as(7, "alice").build(PostgresQueryBuilder).0
+    /// );
+    /// ```
+    #[must_use]
+    fn delete_as(&self, actor: impl Into<Value>) -> UpdateStatement
+    where
+        Self: Sized + RecordsDeletedBy,
+    {
+        Self::delete_by_id_as(self.id(), actor)
+    }
 }
 
 /// A model whose marker records when a row was deleted (`style =
@@ -571,10 +971,32 @@ pub trait SoftDelete {
 )]
 pub trait RecordsDeletionTime: SoftDelete {}
 
+/// A model that records who deleted a row (`deleted_by = "..."` in the
+/// derive), so it can be soft deleted with an actor.
+///
+/// ```
+/// use soft_delete::{RecordsDeletedBy, SoftDelete};
+///
+/// #[derive(SoftDelete)]
+/// #[soft_delete(deleted_by = "deleted_by")]
+/// struct Post { id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>>, deleted_by: Option<i64> }
+///
+/// fn delete_for<T: RecordsDeletedBy>(id: T::Id, user: i64) -> sea_query::UpdateStatement {
+///     T::delete_by_id_as(id, user)
+/// }
+/// let _ = delete_for::<Post>(7, 42);
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not record who deleted a row",
+    label = "`{Self}` has no `deleted_by` column",
+    note = "add `deleted_by = \"<column>\"` to `#[soft_delete(...)]`, naming a nullable field such as `deleted_by: Option<i64>`"
+)]
+pub trait RecordsDeletedBy: SoftDelete {}
+
 /// What generated code names; not public API, no semver guarantees.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::marker::{BoolField, MarkerField, TimestampField};
+    pub use crate::marker::{BoolField, DeletedByField, MarkerField, TimestampField, UnixField};
     pub use chrono;
     pub use sea_query;
     pub use std::borrow::Cow;

@@ -2,7 +2,7 @@
 //! expressions that read and write it.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use sea_query::{Expr, ExprTrait, Value};
+use sea_query::{Expr, ExprTrait, Keyword, Value};
 
 /// How the marker column stores deletion.
 ///
@@ -22,9 +22,39 @@ pub enum MarkerStyle {
     /// A boolean: `FALSE` while the row is live, `TRUE` once it is trashed.
     /// The field is `bool`.
     Bool,
+    /// Unix seconds in an integer: `0` while the row is live, the second of
+    /// deletion once it is trashed. The field is `i64`. Because live rows all
+    /// hold `0`, a plain composite unique index over `(key, marker)` keeps
+    /// keys unique among live rows on every database.
+    Unix,
 }
 
-/// The marker column of a model: its SQL name and how it stores deletion.
+/// Whose clock says "now" when a row is soft deleted.
+///
+/// ```
+/// use soft_delete_core::{Clock, Marker};
+///
+/// assert_eq!(Marker::timestamp("deleted_at").clock, Clock::Application);
+/// assert_eq!(
+///     Marker::timestamp("deleted_at").with_clock(Clock::Database).clock,
+///     Clock::Database
+/// );
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Clock {
+    /// `chrono::Utc::now()` on the application server, bound as a parameter.
+    #[default]
+    Application,
+    /// The database's `CURRENT_TIMESTAMP`, so every application server
+    /// records deletions on one clock (`now = "database"` in the derive).
+    /// Timestamp style only. `CURRENT_TIMESTAMP` is in the session's time
+    /// zone on MySQL/MariaDB and, for a `TIMESTAMP WITHOUT TIME ZONE` column,
+    /// on PostgreSQL: keep those sessions in UTC (sqlx's MySQL default).
+    Database,
+}
+
+/// The marker column of a model: its SQL name, how it stores deletion, and
+/// what else a soft delete writes.
 ///
 /// The derive builds it from `#[soft_delete(column = "...", style = "...")]`
 /// and the marker field's type; read it as `T::MARKER`.
@@ -36,6 +66,7 @@ pub enum MarkerStyle {
 /// assert_eq!(MARKER.column, "removed_at");
 /// assert_eq!(MARKER.style, MarkerStyle::Timestamp);
 /// assert!(MARKER.with_time_zone);
+/// assert_eq!(MARKER.deleted_by, None);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -49,6 +80,21 @@ pub struct Marker {
     /// UTC time without zone (field `Option<NaiveDateTime>`). Always `false`
     /// for other styles.
     pub with_time_zone: bool,
+    /// SQL name of the column that records who deleted the row, if any
+    /// (`deleted_by = "..."` in the derive): set by the `_as` soft deletes,
+    /// cleared by restores.
+    pub deleted_by: Option<&'static str>,
+    /// Whose clock stamps a soft delete.
+    pub clock: Clock,
+}
+
+/// A point in time a soft delete records.
+#[derive(Clone, Copy)]
+pub(crate) enum When {
+    /// Now, on the model's [`Clock`].
+    Now,
+    /// A given instant.
+    At(DateTime<Utc>),
 }
 
 impl Marker {
@@ -61,11 +107,7 @@ impl Marker {
     /// ```
     #[must_use]
     pub const fn timestamp(column: &'static str) -> Self {
-        Marker {
-            column,
-            style: MarkerStyle::Timestamp,
-            with_time_zone: true,
-        }
+        Marker::new(column, MarkerStyle::Timestamp, true)
     }
 
     /// A timestamp marker without time zone holding UTC (`Option<NaiveDateTime>`
@@ -78,11 +120,7 @@ impl Marker {
     /// ```
     #[must_use]
     pub const fn naive_timestamp(column: &'static str) -> Self {
-        Marker {
-            column,
-            style: MarkerStyle::Timestamp,
-            with_time_zone: false,
-        }
+        Marker::new(column, MarkerStyle::Timestamp, false)
     }
 
     /// A boolean marker (`bool` field).
@@ -94,10 +132,28 @@ impl Marker {
     /// ```
     #[must_use]
     pub const fn bool(column: &'static str) -> Self {
+        Marker::new(column, MarkerStyle::Bool, false)
+    }
+
+    /// A Unix-seconds marker (`i64` field, `0` while live).
+    ///
+    /// ```
+    /// use soft_delete_core::{Marker, MarkerStyle};
+    ///
+    /// assert_eq!(Marker::unix("deleted_at").style, MarkerStyle::Unix);
+    /// ```
+    #[must_use]
+    pub const fn unix(column: &'static str) -> Self {
+        Marker::new(column, MarkerStyle::Unix, false)
+    }
+
+    const fn new(column: &'static str, style: MarkerStyle, with_time_zone: bool) -> Self {
         Marker {
             column,
-            style: MarkerStyle::Bool,
-            with_time_zone: false,
+            style,
+            with_time_zone,
+            deleted_by: None,
+            clock: Clock::Application,
         }
     }
 
@@ -114,37 +170,85 @@ impl Marker {
         }
     }
 
+    /// This marker, with a column recording who deleted the row.
+    ///
+    /// ```
+    /// use soft_delete_core::Marker;
+    ///
+    /// let marker = Marker::timestamp("deleted_at").with_deleted_by("deleted_by");
+    /// assert_eq!(marker.deleted_by, Some("deleted_by"));
+    /// ```
+    #[must_use]
+    pub const fn with_deleted_by(mut self, column: &'static str) -> Self {
+        self.deleted_by = Some(column);
+        self
+    }
+
+    /// This marker, stamped by `clock`. Only the timestamp style can take the
+    /// database clock; other styles keep [`Clock::Application`].
+    ///
+    /// ```
+    /// use soft_delete_core::{Clock, Marker};
+    ///
+    /// const MARKER: Marker = Marker::timestamp("deleted_at").with_clock(Clock::Database);
+    /// assert_eq!(MARKER.clock, Clock::Database);
+    /// ```
+    #[must_use]
+    pub const fn with_clock(mut self, clock: Clock) -> Self {
+        // Bool markers hold no time, and Unix seconds have no neutral SQL for
+        // "now": those keep the application clock (the derive rejects the
+        // combination with a span).
+        if let MarkerStyle::Timestamp = self.style {
+            self.clock = clock;
+        }
+        self
+    }
+
     /// The marker column, qualified by `table` so it stays unambiguous in joins.
     pub(crate) fn column_in(&self, table: &'static str) -> Expr {
         Expr::col((table, self.column))
     }
 
-    /// The condition "this row of `table` is live".
+    /// The condition "the row is live", on `column` (qualified or not).
     ///
-    /// Booleans are compared with the constants `TRUE`/`FALSE` rather than
-    /// bound parameters, so the planner can match partial indexes on the marker.
-    pub(crate) fn live_in(&self, table: &'static str) -> Expr {
-        let column = self.column_in(table);
+    /// Booleans and the Unix `0` are constants rather than bound parameters,
+    /// so the planner can match partial indexes on the marker.
+    pub(crate) fn live(&self, column: Expr) -> Expr {
         match self.style {
             MarkerStyle::Timestamp => column.is_null(),
             MarkerStyle::Bool => column.eq(Expr::Constant(Value::Bool(Some(false)))),
+            MarkerStyle::Unix => column.eq(Expr::Constant(Value::BigInt(Some(0)))),
         }
+    }
+
+    /// The condition "the row is trashed", on `column` (qualified or not).
+    pub(crate) fn trashed(&self, column: Expr) -> Expr {
+        match self.style {
+            MarkerStyle::Timestamp => column.is_not_null(),
+            MarkerStyle::Bool => column.eq(Expr::Constant(Value::Bool(Some(true)))),
+            MarkerStyle::Unix => column.ne(Expr::Constant(Value::BigInt(Some(0)))),
+        }
+    }
+
+    /// The condition "this row of `table` is live".
+    pub(crate) fn live_in(&self, table: &'static str) -> Expr {
+        self.live(self.column_in(table))
     }
 
     /// The condition "this row of `table` is trashed".
     pub(crate) fn trashed_in(&self, table: &'static str) -> Expr {
-        let column = self.column_in(table);
-        match self.style {
-            MarkerStyle::Timestamp => column.is_not_null(),
-            MarkerStyle::Bool => column.eq(Expr::Constant(Value::Bool(Some(true)))),
-        }
+        self.trashed(self.column_in(table))
     }
 
-    /// The value that marks a row deleted at `at`.
-    pub(crate) fn deleted_value(&self, at: DateTime<Utc>) -> Expr {
-        match self.style {
-            MarkerStyle::Timestamp => Expr::Value(self.time_value(at)),
-            MarkerStyle::Bool => Expr::Constant(Value::Bool(Some(true))),
+    /// The value that marks a row deleted `when`.
+    pub(crate) fn deleted_value(&self, when: When) -> Expr {
+        match (self.style, when, self.clock) {
+            (MarkerStyle::Bool, _, _) => Expr::Constant(Value::Bool(Some(true))),
+            (MarkerStyle::Timestamp, When::Now, Clock::Database) => {
+                Expr::Keyword(Keyword::CurrentTimestamp)
+            }
+            (_, When::Now, _) => Expr::Value(self.time_value(Utc::now())),
+            (_, When::At(at), _) => Expr::Value(self.time_value(at)),
         }
     }
 
@@ -153,16 +257,18 @@ impl Marker {
         match self.style {
             MarkerStyle::Timestamp => Expr::Value(self.null_time_value()),
             MarkerStyle::Bool => Expr::Constant(Value::Bool(Some(false))),
+            MarkerStyle::Unix => Expr::Constant(Value::BigInt(Some(0))),
         }
     }
 
     /// `at` as a bound value of the column's type: `naive_utc()` for columns
-    /// without time zone, so they hold UTC whatever the session's zone.
+    /// without time zone, so they hold UTC whatever the session's zone; whole
+    /// seconds for the Unix style.
     pub(crate) fn time_value(&self, at: DateTime<Utc>) -> Value {
-        if self.with_time_zone {
-            Value::ChronoDateTimeUtc(Some(at))
-        } else {
-            Value::ChronoDateTime(Some(at.naive_utc()))
+        match self.style {
+            MarkerStyle::Unix => Value::BigInt(Some(at.timestamp())),
+            _ if self.with_time_zone => Value::ChronoDateTimeUtc(Some(at)),
+            _ => Value::ChronoDateTime(Some(at.naive_utc())),
         }
     }
 
@@ -230,3 +336,30 @@ impl MarkerField for bool {
 }
 
 impl BoolField for bool {}
+
+/// A field type that can hold a `style = "unix"` marker.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot hold a `style = \"unix\"` marker",
+    label = "a Unix-seconds marker must be `i64`",
+    note = "change the field's type to `i64` (0 while live), or use `style = \"timestamp\"` with an `Option<chrono::DateTime<chrono::Utc>>` field"
+)]
+pub trait UnixField: MarkerField {}
+
+impl MarkerField for i64 {
+    fn is_trashed(&self) -> bool {
+        *self != 0
+    }
+}
+
+impl UnixField for i64 {}
+
+/// A field type that can record who deleted a row (`deleted_by = "..."`):
+/// restores set it to `NULL`, so it must be an `Option`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot hold `deleted_by`: restores set it to NULL",
+    label = "the `deleted_by` column must be an `Option<...>`",
+    note = "change the field's type to an `Option`, such as `Option<i64>` or `Option<String>`"
+)]
+pub trait DeletedByField {}
+
+impl<T> DeletedByField for Option<T> {}

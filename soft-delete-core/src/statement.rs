@@ -4,12 +4,16 @@
 //! Every condition is qualified by the model's table, and every write carries
 //! the marker condition that keeps it off the rows it must not touch.
 
+use std::num::NonZeroU32;
+
 use chrono::{DateTime, Utc};
 use sea_query::{
-    Condition, DeleteStatement, Expr, ExprTrait, Query, SelectStatement, UpdateStatement,
+    Alias, Condition, DeleteStatement, Expr, ExprTrait, Func, Keyword, Order, Query,
+    SelectStatement, UpdateStatement, Value,
 };
 
-use crate::{SoftDelete, TrashMode};
+use crate::marker::When;
+use crate::{Backend, SoftDelete, TrashMode};
 
 /// The marker filter of `mode`; empty for [`TrashMode::WithTrashed`].
 pub(crate) fn scope<T: SoftDelete>(mode: TrashMode) -> Condition {
@@ -27,8 +31,8 @@ pub(crate) fn select<T: SoftDelete>(mode: TrashMode) -> SelectStatement {
         .columns(T::COLUMNS.iter().map(|column| (T::TABLE, *column)))
         .from(T::TABLE);
     match mode {
-        // An empty condition would render as nothing on some backends and as
-        // `TRUE` on others; leaving the WHERE out keeps the SQL plain.
+        // An empty condition renders as `WHERE TRUE`; leaving the WHERE out
+        // keeps the SQL plain.
         TrashMode::WithTrashed => {}
         TrashMode::WithoutTrashed => {
             select.and_where(T::MARKER.live_in(T::TABLE));
@@ -45,6 +49,11 @@ pub(crate) fn primary_key_is<T: SoftDelete>(id: T::Id) -> Expr {
     Expr::col((T::TABLE, T::PRIMARY_KEY)).eq(id.into())
 }
 
+/// `filter` restricted to the row with primary key `id`.
+pub(crate) fn by_id<T: SoftDelete>(id: T::Id) -> Condition {
+    Condition::all().add(primary_key_is::<T>(id))
+}
+
 /// An UPDATE of the model's table restricted to its live rows.
 pub(crate) fn update_live<T: SoftDelete>() -> UpdateStatement {
     Query::update()
@@ -53,24 +62,42 @@ pub(crate) fn update_live<T: SoftDelete>() -> UpdateStatement {
         .to_owned()
 }
 
-/// Marks the live rows matching `filter` as deleted at `at`. Rows already
-/// trashed are left alone, so their first deletion time stands.
-pub(crate) fn soft_delete<T: SoftDelete>(filter: Condition, at: DateTime<Utc>) -> UpdateStatement {
-    Query::update()
+/// Marks the live rows matching `filter` as deleted `when`, recording `actor`
+/// in the model's `deleted_by` column when given. Rows already trashed are
+/// left alone, so their first deletion time (and actor) stands.
+pub(crate) fn soft_delete<T: SoftDelete>(
+    filter: Condition,
+    when: When,
+    actor: Option<Value>,
+) -> UpdateStatement {
+    let marker = T::MARKER;
+    let mut update = Query::update();
+    update
         .table(T::TABLE)
-        .value(T::MARKER.column, T::MARKER.deleted_value(at))
+        .value(marker.column, marker.deleted_value(when));
+    if let (Some(column), Some(actor)) = (marker.deleted_by, actor) {
+        update.value(column, actor);
+    }
+    update
         .cond_where(filter)
-        .and_where(T::MARKER.live_in(T::TABLE))
+        .and_where(marker.live_in(T::TABLE))
         .to_owned()
 }
 
-/// Marks the trashed rows matching `filter` as live again.
+/// Marks the trashed rows matching `filter` as live again, clearing who
+/// deleted them.
 pub(crate) fn restore<T: SoftDelete>(filter: Condition) -> UpdateStatement {
-    Query::update()
+    let marker = T::MARKER;
+    let mut update = Query::update();
+    update
         .table(T::TABLE)
-        .value(T::MARKER.column, T::MARKER.live_value())
+        .value(marker.column, marker.live_value());
+    if let Some(column) = marker.deleted_by {
+        update.value(column, Expr::Keyword(Keyword::Null));
+    }
+    update
         .cond_where(filter)
-        .and_where(T::MARKER.trashed_in(T::TABLE))
+        .and_where(marker.trashed_in(T::TABLE))
         .to_owned()
 }
 
@@ -82,14 +109,65 @@ pub(crate) fn force_delete<T: SoftDelete>(filter: Condition) -> DeleteStatement 
         .to_owned()
 }
 
-/// Deletes for good the rows trashed strictly before `cutoff`. The explicit
-/// `IS NOT NULL` says in the SQL what the comparison already implies: a live
+/// "Trashed strictly before `cutoff`", on the marker of `table`. The
+/// explicit trashed test says in the SQL what the comparison implies: a live
 /// row is never purged.
-pub(crate) fn purge_trashed_before<T: SoftDelete>(cutoff: DateTime<Utc>) -> DeleteStatement {
+///
+/// With [`Backend::Sqlite`], timestamps are compared as times
+/// (`julianday(...)`), not as text: SQLite keeps them as text in whatever
+/// format wrote them, and `2026-01-02 03:04:05` (`CURRENT_TIMESTAMP`) sorts
+/// before `2026-01-02T01:00:00+00:00` (sqlx) as text.
+pub(crate) fn trashed_before<T: SoftDelete>(
+    cutoff: DateTime<Utc>,
+    backend: Option<Backend>,
+) -> Condition {
     let marker = T::MARKER;
+    let column = marker.column_in(T::TABLE);
+    let cutoff = marker.time_value(cutoff);
+    let before = match (backend, marker.style) {
+        (Some(Backend::Sqlite), crate::MarkerStyle::Timestamp) => {
+            let julianday = |expr: Expr| Expr::from(Func::cust("julianday").arg(expr));
+            julianday(column.clone()).lt(julianday(Expr::Value(cutoff)))
+        }
+        _ => column.clone().lt(cutoff),
+    };
+    Condition::all().add(marker.trashed(column)).add(before)
+}
+
+/// Deletes for good the rows trashed strictly before `cutoff`.
+pub(crate) fn purge_trashed_before<T: SoftDelete>(
+    cutoff: DateTime<Utc>,
+    backend: Option<Backend>,
+) -> DeleteStatement {
+    force_delete::<T>(trashed_before::<T>(cutoff, backend))
+}
+
+/// Deletes for good at most `batch_size` of the rows trashed before
+/// `cutoff`, oldest first.
+///
+/// `DELETE ... LIMIT` exists on MySQL only, and MySQL rejects `LIMIT` in an
+/// `IN (subquery)` and a subquery on the table being deleted from; a derived
+/// table (`IN (SELECT pk FROM (SELECT ... LIMIT n) AS batch)`) is
+/// materialised first, which all three accept.
+pub(crate) fn purge_batch<T: SoftDelete>(
+    cutoff: DateTime<Utc>,
+    batch_size: NonZeroU32,
+    backend: Backend,
+) -> DeleteStatement {
+    let batch = Alias::new("soft_delete_batch");
+    let oldest = Query::select()
+        .column((T::TABLE, T::PRIMARY_KEY))
+        .from(T::TABLE)
+        .cond_where(trashed_before::<T>(cutoff, Some(backend)))
+        .order_by((T::TABLE, T::MARKER.column), Order::Asc)
+        .limit(u64::from(batch_size.get()))
+        .to_owned();
+    let keys = Query::select()
+        .column((batch.clone(), T::PRIMARY_KEY))
+        .from_subquery(oldest, batch)
+        .to_owned();
     Query::delete()
         .from_table(T::TABLE)
-        .and_where(marker.trashed_in(T::TABLE))
-        .and_where(marker.column_in(T::TABLE).lt(marker.time_value(cutoff)))
+        .and_where(Expr::col((T::TABLE, T::PRIMARY_KEY)).in_subquery(keys))
         .to_owned()
 }

@@ -8,7 +8,15 @@ use syn::{Attribute, LitStr};
 
 use crate::ctxt::Ctxt;
 
-const STRUCT_KEYS: &[&str] = &["table", "column", "style", "crate"];
+const STRUCT_KEYS: &[&str] = &[
+    "table",
+    "column",
+    "style",
+    "deleted_by",
+    "now",
+    "cascade",
+    "crate",
+];
 const FIELD_KEYS: &[&str] = &["primary_key", "rename", "skip"];
 
 /// How the marker column stores deletion, as written in `style = "..."`.
@@ -16,16 +24,34 @@ const FIELD_KEYS: &[&str] = &["primary_key", "rename", "skip"];
 pub enum Style {
     Timestamp,
     Bool,
+    Unix,
 }
 
 impl Style {
     /// The default marker column for this style.
     pub fn default_column(self) -> &'static str {
         match self {
-            Style::Timestamp => "deleted_at",
+            Style::Timestamp | Style::Unix => "deleted_at",
             Style::Bool => "is_deleted",
         }
     }
+}
+
+/// Whose clock stamps a soft delete, as written in `now = "..."`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Now {
+    Application,
+    Database,
+}
+
+/// A child reached by cascades: `cascade(Comment, foreign_key = "post_id")`.
+pub struct Cascade {
+    /// The child model's path, as written.
+    pub model: syn::Path,
+    /// SQL name of the child's column holding the parent's key.
+    pub foreign_key: Spanned<String>,
+    /// The whole `cascade(...)`, for spans.
+    pub tokens: TokenStream,
 }
 
 /// A value set by an attribute, with the tokens it came from for spans.
@@ -70,6 +96,9 @@ pub struct ContainerAttrs {
     pub table: Option<Spanned<String>>,
     pub column: Option<Spanned<String>>,
     pub style: Option<Spanned<Style>>,
+    pub deleted_by: Option<Spanned<String>>,
+    pub now: Option<Spanned<Now>>,
+    pub cascades: Vec<Cascade>,
     pub krate: Option<Spanned<syn::Path>>,
     pub rejected: Rejected,
 }
@@ -109,6 +138,9 @@ impl ContainerAttrs {
         let mut table = Slot::new("table");
         let mut column = Slot::new("column");
         let mut style = Slot::new("style");
+        let mut deleted_by = Slot::new("deleted_by");
+        let mut now = Slot::new("now");
+        let mut cascades = Vec::new();
         let mut krate = Slot::new("crate");
         let mut rejected = Rejected::default();
         for attr in soft_delete_attrs(attrs) {
@@ -125,22 +157,33 @@ impl ContainerAttrs {
                         None => rejected.add("column"),
                     }
                 } else if path.is_ident("style") {
-                    let Some(lit) = string_value(cx, &meta, "style")? else {
-                        rejected.add("style");
-                        return Ok(());
-                    };
-                    match lit.value().as_str() {
-                        "timestamp" => {
-                            style.set(cx, &path, Style::Timestamp, lit.to_token_stream());
-                        }
-                        "bool" => style.set(cx, &path, Style::Bool, lit.to_token_stream()),
-                        other => {
-                            cx.error_spanned_by(
-                                &lit,
-                                format!("`style = {other:?}` is not a style; use `\"timestamp\"` or `\"bool\"`"),
-                            );
-                            rejected.add("style");
-                        }
+                    let styles = [
+                        ("timestamp", Style::Timestamp),
+                        ("bool", Style::Bool),
+                        ("unix", Style::Unix),
+                    ];
+                    match choice(cx, &meta, "style", "a style", &styles)? {
+                        Some(chosen) => style.set(cx, &path, chosen.value, chosen.tokens),
+                        None => rejected.add("style"),
+                    }
+                } else if path.is_ident("deleted_by") {
+                    match name_value(cx, &meta, "deleted_by")? {
+                        Some(name) => deleted_by.set(cx, &path, name.value, name.tokens),
+                        None => rejected.add("deleted_by"),
+                    }
+                } else if path.is_ident("now") {
+                    let clocks = [
+                        ("application", Now::Application),
+                        ("database", Now::Database),
+                    ];
+                    match choice(cx, &meta, "now", "a clock", &clocks)? {
+                        Some(chosen) => now.set(cx, &path, chosen.value, chosen.tokens),
+                        None => rejected.add("now"),
+                    }
+                } else if path.is_ident("cascade") {
+                    match cascade(cx, &meta)? {
+                        Some(child) => cascades.push(child),
+                        None => rejected.add("cascade"),
                     }
                 } else if path.is_ident("crate") {
                     let Some(lit) = string_value(cx, &meta, "crate")? else {
@@ -177,6 +220,9 @@ impl ContainerAttrs {
             table: table.get(),
             column: column.get(),
             style: style.get(),
+            deleted_by: deleted_by.get(),
+            now: now.get(),
+            cascades,
             krate: krate.get(),
             rejected,
         }
@@ -229,6 +275,106 @@ impl FieldAttrs {
             skip: skip.get(),
             rejected,
         }
+    }
+}
+
+/// One of `choices` in `key = "..."`; `None` when the value is missing or
+/// not one of them (the error, listing them, is recorded).
+fn choice<T: Copy>(
+    cx: &mut Ctxt,
+    meta: &ParseNestedMeta,
+    key: &str,
+    what: &str,
+    choices: &[(&str, T)],
+) -> syn::Result<Option<Spanned<T>>> {
+    let Some(lit) = string_value(cx, meta, key)? else {
+        return Ok(None);
+    };
+    let written = lit.value();
+    if let Some((_, value)) = choices.iter().find(|(name, _)| *name == written) {
+        return Ok(Some(Spanned {
+            value: *value,
+            tokens: lit.to_token_stream(),
+        }));
+    }
+    let names: Vec<String> = choices
+        .iter()
+        .map(|(name, _)| format!("`\"{name}\"`"))
+        .collect();
+    let accepted = match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => names.join(""),
+    };
+    cx.error_spanned_by(
+        &lit,
+        format!("`{key} = {written:?}` is not {what}; use {accepted}"),
+    );
+    Ok(None)
+}
+
+/// `cascade(Child, foreign_key = "...")`; `None` when it is malformed (the
+/// error is recorded, the value read past).
+fn cascade(cx: &mut Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<Cascade>> {
+    const USAGE: &str = "write `cascade(Comment, foreign_key = \"post_id\")`: the child model, and its column holding this model's key";
+    if !meta.input.peek(syn::token::Paren) {
+        let written = skip_value(meta)?;
+        cx.error_spanned_by(&written, format!("`cascade` names a child: {USAGE}"));
+        return Ok(None);
+    }
+    let group: proc_macro2::Group = meta.input.fork().parse()?;
+    let mut tokens = meta.path.to_token_stream();
+    tokens.extend(group.to_token_stream());
+    let mut model: Option<syn::Path> = None;
+    let mut foreign_key: Option<Spanned<String>> = None;
+    let mut broken = false;
+    meta.parse_nested_meta(|inner| {
+        if inner.path.is_ident("foreign_key") {
+            match name_value(cx, &inner, "foreign_key")? {
+                Some(name) if foreign_key.is_none() => foreign_key = Some(name),
+                Some(_) => {
+                    cx.error_spanned_by(&inner.path, "duplicate key `foreign_key` in `cascade(...)`; keep one");
+                    broken = true;
+                }
+                None => broken = true,
+            }
+        } else if inner.input.is_empty() || inner.input.peek(syn::Token![,]) {
+            if model.is_some() {
+                cx.error_spanned_by(
+                    &inner.path,
+                    format!("one child per `cascade(...)`: {USAGE}, and another `cascade(...)` for the next child"),
+                );
+                broken = true;
+            } else {
+                model = Some(inner.path.clone());
+            }
+        } else {
+            let written = skip_value(&inner)?;
+            cx.error_spanned_by(&written, format!("unexpected `{}` in `cascade(...)`: {USAGE}", inner.path.to_token_stream()));
+            broken = true;
+        }
+        Ok(())
+    })?;
+    match (model, foreign_key) {
+        (Some(model), Some(foreign_key)) if !broken => Ok(Some(Cascade {
+            model,
+            foreign_key,
+            tokens,
+        })),
+        (None, _) if !broken => {
+            cx.error_spanned_by(
+                &tokens,
+                format!("`cascade(...)` names no child model: {USAGE}"),
+            );
+            Ok(None)
+        }
+        (_, None) if !broken => {
+            cx.error_spanned_by(
+                &tokens,
+                format!("`cascade(...)` needs the child's foreign key: {USAGE}"),
+            );
+            Ok(None)
+        }
+        _ => Ok(None),
     }
 }
 
@@ -305,6 +451,8 @@ fn example_name(key: &str) -> &'static str {
     match key {
         "table" => "posts",
         "column" => "deleted_at",
+        "deleted_by" => "deleted_by",
+        "foreign_key" => "post_id",
         _ => "body_text",
     }
 }

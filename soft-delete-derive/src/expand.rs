@@ -60,7 +60,7 @@ fn impl_soft_delete(model: &Model) -> TokenStream {
 
     // The marker's type is checked by a bound on the impl, spanned at the
     // field's type: one error, at the type, with the trait's fix-it message.
-    let (field_trait, marker) = match model.style {
+    let (field_trait, mut marker) = match model.style {
         Style::Timestamp => (
             quote!(TimestampField),
             quote!(#runtime::Marker::timestamp_for::<#marker_ty>(#marker_column)),
@@ -69,35 +69,55 @@ fn impl_soft_delete(model: &Model) -> TokenStream {
             quote!(BoolField),
             quote!(#runtime::Marker::bool(#marker_column)),
         ),
+        Style::Unix => (
+            quote!(UnixField),
+            quote!(#runtime::Marker::unix(#marker_column)),
+        ),
     };
-    // Every token of the bound carries a span of the type (the trait path the
-    // last token's), so rustc points at the whole type, not at the derive.
-    let marker_ty_end = marker_ty
-        .to_token_stream()
-        .into_iter()
-        .last()
-        .map_or_else(|| marker_ty.span(), |token| token.span());
-    let runtime_in_bound = if model.input.attrs.krate.is_some() {
-        runtime.clone()
-    } else {
-        respanned(runtime.clone(), marker_ty_end)
-    };
-    let private_path = respanned(quote!(::__private::#field_trait), marker_ty_end);
-    let field_trait_path = quote!(#runtime_in_bound #private_path);
-    let marker_bound = quote_spanned!(marker_ty_end=> #marker_ty: #field_trait_path);
+    if let Some(deleted_by) = model.deleted_by {
+        let column = &deleted_by.sql_name;
+        marker = quote!(#marker.with_deleted_by(#column));
+    }
+    if model.database_clock {
+        marker = quote!(#marker.with_clock(#runtime::Clock::Database));
+    }
+    // The marker's type is checked by a bound on the impl, spanned at the
+    // field's type: one error, at the type, with the trait's fix-it message.
+    let marker_bound = field_bound(
+        marker_ty,
+        &runtime_in_bound(marker_ty, runtime, model),
+        &field_trait,
+    );
     let mut predicates: Vec<TokenStream> = where_clause
         .map(|clause| clause.predicates.iter().map(|p| quote!(#p)).collect())
         .unwrap_or_default();
     predicates.push(marker_bound);
+    if let Some(deleted_by) = model.deleted_by {
+        predicates.push(field_bound(
+            deleted_by.ty,
+            &runtime_in_bound(deleted_by.ty, runtime, model),
+            &quote!(DeletedByField),
+        ));
+    }
 
     let records_time = match model.style {
-        Style::Timestamp => quote! {
+        Style::Timestamp | Style::Unix => quote! {
             #[automatically_derived]
             impl #impl_generics #runtime::RecordsDeletionTime for #ident #ty_generics
             where #(#predicates,)* {}
         },
         Style::Bool => TokenStream::new(),
     };
+    let records_deleted_by = if model.deleted_by.is_some() {
+        quote! {
+            #[automatically_derived]
+            impl #impl_generics #runtime::RecordsDeletedBy for #ident #ty_generics
+            where #(#predicates,)* {}
+        }
+    } else {
+        TokenStream::new()
+    };
+    let (children, check_children) = children(model);
 
     quote! {
         #[automatically_derived]
@@ -108,6 +128,7 @@ fn impl_soft_delete(model: &Model) -> TokenStream {
             const PRIMARY_KEY: &'static str = #primary_key;
             const COLUMNS: &'static [&'static str] = &[#(#columns),*];
             const MARKER: #runtime::Marker = #marker;
+            #children
             type Id = #primary_key_ty;
 
             #[inline]
@@ -121,7 +142,69 @@ fn impl_soft_delete(model: &Model) -> TokenStream {
             }
         }
         #records_time
+        #records_deleted_by
+        #check_children
     }
+}
+
+/// `const CHILDREN` for the model's `cascade(...)`s, and a constant that
+/// evaluates it where the model is declared.
+fn children(model: &Model) -> (TokenStream, TokenStream) {
+    let runtime = &model.runtime;
+    let ident = &model.input.original.ident;
+    let generics = &model.input.original.generics;
+    let children = model.cascades.iter().map(|cascade| {
+        let child = &cascade.model;
+        let foreign_key = &cascade.foreign_key.value;
+        // Spanned at the attribute: a child that is no model, or a foreign key
+        // that is not its column, is reported there.
+        let span = cascade.foreign_key.tokens.clone().into_iter().next().map_or_else(Span::call_site, |t| t.span());
+        quote_spanned!(span=> #runtime::Child::of::<#child>(#foreign_key, <Self as #runtime::SoftDelete>::MARKER))
+    });
+    let children = if model.cascades.is_empty() {
+        TokenStream::new()
+    } else {
+        quote!(const CHILDREN: &'static [#runtime::Child] = &[#(#children),*];)
+    };
+    // Constants are checked when used; a generic-free model is checked here,
+    // where it is declared, whether or not it ever cascades.
+    let check_children = if model.cascades.is_empty() || !generics.params.is_empty() {
+        TokenStream::new()
+    } else {
+        quote! {
+            const _: () = {
+                let _ = <#ident as #runtime::SoftDelete>::CHILDREN;
+            };
+        }
+    };
+
+    (children, check_children)
+}
+
+/// The path of the runtime in a bound spanned at a field's type: respanned
+/// too unless the user wrote it (`crate = "..."`), whose span then stays on
+/// the attribute.
+fn runtime_in_bound(ty: &Type, runtime: &TokenStream, model: &Model) -> TokenStream {
+    if model.input.attrs.krate.is_some() {
+        runtime.clone()
+    } else {
+        respanned(runtime.clone(), last_span(ty))
+    }
+}
+
+/// `ty: runtime::__private::Trait`, every token spanned at `ty`, so rustc
+/// points at the field's type, not at the derive.
+fn field_bound(ty: &Type, runtime: &TokenStream, field_trait: &TokenStream) -> TokenStream {
+    let end = last_span(ty);
+    let private_path = respanned(quote!(::__private::#field_trait), end);
+    quote_spanned!(end=> #ty: #runtime #private_path)
+}
+
+fn last_span(ty: &Type) -> Span {
+    ty.to_token_stream()
+        .into_iter()
+        .last()
+        .map_or_else(|| ty.span(), |token| token.span())
 }
 
 /// `PostColumn`: a variant per column plus `Table`, implementing `Iden`.

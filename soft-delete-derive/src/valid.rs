@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};
 
 use crate::ast::{Field, Input};
-use crate::attr::Style;
+use crate::attr::{Cascade, Now, Style};
 use crate::case;
 use crate::ctxt::Ctxt;
 
@@ -19,6 +19,9 @@ pub struct Model<'i, 'a> {
     pub style: Style,
     pub primary_key: &'i Field<'a>,
     pub marker: &'i Field<'a>,
+    pub deleted_by: Option<&'i Field<'a>>,
+    pub database_clock: bool,
+    pub cascades: &'i [Cascade],
 }
 
 /// The path generated code uses for the runtime crate: `crate = "..."`, or
@@ -45,6 +48,9 @@ pub fn check<'i, 'a>(cx: &mut Ctxt, input: &'i Input<'a>) -> Option<Model<'i, 'a
     if let (Some(primary_key), Some(marker)) = (primary_key, marker) {
         marker_is_not_the_primary_key(cx, primary_key, marker);
     }
+    let deleted_by = deleted_by_names_another_column(cx, input, [primary_key, marker]);
+    database_clock_needs_a_timestamp(cx, input, style);
+    cascade_needs_a_deletion_time(cx, input, style);
     if !cx.is_clean() {
         return None;
     }
@@ -59,6 +65,13 @@ pub fn check<'i, 'a>(cx: &mut Ctxt, input: &'i Input<'a>) -> Option<Model<'i, 'a
         style,
         primary_key: primary_key?,
         marker: marker?,
+        deleted_by,
+        database_clock: input
+            .attrs
+            .now
+            .as_ref()
+            .is_some_and(|now| now.value == Now::Database),
+        cascades: &input.attrs.cascades,
     })
 }
 
@@ -225,6 +238,7 @@ fn marker_names_a_column<'i, 'a>(
         .collect::<Vec<_>>()
         .join(", ");
     let type_hint = match style {
+        Style::Unix => "i64",
         Style::Timestamp => "Option<DateTime<Utc>>",
         Style::Bool => "bool",
     };
@@ -274,6 +288,74 @@ fn marker_is_not_the_primary_key(cx: &mut Ctxt, primary_key: &Field, marker: &Fi
                 "`{}` cannot be both the primary key and the marker column: point `column = \"...\"` at another field",
                 marker.sql_name
             ),
+        );
+    }
+}
+
+/// `deleted_by = "..."` names a column that is neither the key nor the
+/// marker: restores set it to `NULL`, and the key and marker have their own
+/// jobs.
+fn deleted_by_names_another_column<'i, 'a>(
+    cx: &mut Ctxt,
+    input: &'i Input<'a>,
+    taken: [Option<&'i Field<'a>>; 2],
+) -> Option<&'i Field<'a>> {
+    let given = input.attrs.deleted_by.as_ref()?;
+    let Some(field) = input.columns().find(|field| field.sql_name == given.value) else {
+        let columns = input
+            .columns()
+            .map(|field| format!("`{}`", field.sql_name))
+            .collect::<Vec<_>>()
+            .join(", ");
+        cx.error_spanned_by(
+            &given.tokens,
+            format!(
+                "`deleted_by = \"{}\"` names no column; the columns are {columns}: name one of them, or add a field `{}: Option<i64>` (any nullable type)",
+                given.value, given.value
+            ),
+        );
+        return None;
+    };
+    if taken
+        .into_iter()
+        .flatten()
+        .any(|other| std::ptr::eq(other.original, field.original))
+    {
+        cx.error_spanned_by(
+            &given.tokens,
+            format!(
+                "`deleted_by = \"{}\"` names the primary key or the marker; it needs a column of its own, such as `deleted_by: Option<i64>`",
+                given.value
+            ),
+        );
+        return None;
+    }
+    Some(field)
+}
+
+/// The database clock writes `CURRENT_TIMESTAMP`: only a timestamp marker
+/// can hold it (a bool holds no time; Unix seconds have no portable SQL).
+fn database_clock_needs_a_timestamp(cx: &mut Ctxt, input: &Input, style: Style) {
+    if let Some(now) = &input.attrs.now {
+        if now.value == Now::Database && style != Style::Timestamp {
+            cx.error_spanned_by(
+                &now.tokens,
+                "`now = \"database\"` needs `style = \"timestamp\"`: the database's `CURRENT_TIMESTAMP` goes into a timestamp marker; remove `now`, or use the timestamp style",
+            );
+        }
+    }
+}
+
+/// A cascade restore finds the children deleted with their parent by the
+/// shared deletion instant; a bool marker has no instant to share.
+fn cascade_needs_a_deletion_time(cx: &mut Ctxt, input: &Input, style: Style) {
+    if style != Style::Bool {
+        return;
+    }
+    for cascade in &input.attrs.cascades {
+        cx.error_spanned_by(
+            &cascade.tokens,
+            "`cascade` needs `style = \"timestamp\"` (or `\"unix\"`): a cascade restore brings back exactly the children deleted with their parent by their shared deletion time, which a bool marker does not record",
         );
     }
 }

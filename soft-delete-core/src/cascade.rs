@@ -1,0 +1,234 @@
+//! Cascade: a parent soft deleted together with its live children, at one
+//! shared instant, and restored together with exactly those children.
+//!
+//! The children copy the parent's *stored* marker, so they match it after
+//! whatever rounding the column applies (a second-precision `DATETIME`
+//! included). A child trashed on its own before the cascade must never match
+//! it: if one holds a marker in the cascade's second or later, the parent is
+//! stamped two whole seconds later instead, a value every column stores
+//! exactly and no earlier deletion can hold.
+
+use chrono::{DateTime, Duration, DurationRound, Utc};
+use sea_query::{
+    Condition, Expr, ExprTrait, Func, Keyword, Query, QueryStatementBuilder as _, UpdateStatement,
+    Value,
+};
+
+use crate::marker::When;
+use crate::{Backend, Marker, MarkerStyle, SoftDelete};
+
+/// A soft-deletable child of a model: the table whose rows reference the
+/// parent, the column holding the parent's key, and the child's marker.
+///
+/// The derive builds it from `#[soft_delete(cascade(Child, foreign_key =
+/// "..."))]`; read it as `T::CHILDREN`.
+///
+/// ```
+/// use soft_delete::SoftDelete;
+///
+/// #[derive(SoftDelete)]
+/// #[soft_delete(table = "comments")]
+/// struct Comment { id: i64, post_id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
+///
+/// #[derive(SoftDelete)]
+/// #[soft_delete(table = "posts", cascade(Comment, foreign_key = "post_id"))]
+/// struct Post { id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
+///
+/// assert_eq!(Post::CHILDREN[0].table, "comments");
+/// assert_eq!(Post::CHILDREN[0].foreign_key, "post_id");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct Child {
+    /// SQL name of the child's table.
+    pub table: &'static str,
+    /// SQL name of the child's column holding the parent's primary key.
+    pub foreign_key: &'static str,
+    /// The child's marker.
+    pub marker: Marker,
+}
+
+impl Child {
+    /// The child model `C`, referencing its parent through `foreign_key`.
+    ///
+    /// # Panics
+    ///
+    /// When `foreign_key` is not a column of `C`, or `C`'s marker is not
+    /// stored like the parent's (`parent`). The derive evaluates it in a
+    /// constant, where that panic is a compile error saying so.
+    #[must_use]
+    pub const fn of<C: SoftDelete>(foreign_key: &'static str, parent: Marker) -> Self {
+        assert!(
+            contains(C::COLUMNS, foreign_key),
+            "cascade: `foreign_key` is not a column of the child model; name the child's column that holds the parent's key"
+        );
+        assert!(
+            same_storage(C::MARKER, parent),
+            "cascade: the child's marker must be stored like the parent's (same style, and the same field type for timestamps), so both hold one shared instant"
+        );
+        Child {
+            table: C::TABLE,
+            foreign_key,
+            marker: C::MARKER,
+        }
+    }
+}
+
+const fn same_storage(a: Marker, b: Marker) -> bool {
+    let same_style = matches!(
+        (a.style, b.style),
+        (MarkerStyle::Timestamp, MarkerStyle::Timestamp) | (MarkerStyle::Unix, MarkerStyle::Unix)
+    );
+    same_style && a.with_time_zone == b.with_time_zone
+}
+
+const fn contains(columns: &[&str], wanted: &str) -> bool {
+    let mut index = 0;
+    while index < columns.len() {
+        if str_eq(columns[index], wanted) {
+            return true;
+        }
+        index += 1;
+    }
+    false
+}
+
+const fn str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut index = 0;
+    while index < a.len() {
+        if a[index] != b[index] {
+            return false;
+        }
+        index += 1;
+    }
+    true
+}
+
+/// `column >= value`, compared as times on SQLite (see
+/// `statement::trashed_before`).
+fn at_or_after(column: Expr, value: Value, marker: Marker, backend: Backend) -> Expr {
+    if backend == Backend::Sqlite && marker.style == MarkerStyle::Timestamp {
+        let julianday = |expr: Expr| Expr::from(Func::cust("julianday").arg(expr));
+        julianday(column).gte(julianday(Expr::Value(value)))
+    } else {
+        column.gte(value)
+    }
+}
+
+/// The parent's stored marker, as a scalar subquery.
+fn parent_marker<T: SoftDelete>(id: &Value) -> Expr {
+    Expr::SubQuery(
+        None,
+        Box::new(
+            Query::select()
+                .column((T::TABLE, T::MARKER.column))
+                .from(T::TABLE)
+                .and_where(Expr::col((T::TABLE, T::PRIMARY_KEY)).eq(id.clone()))
+                .to_owned()
+                .into_sub_query_statement(),
+        ),
+    )
+}
+
+/// The statements of a cascade soft delete, in the order to run them in one
+/// transaction: the parent, then each child table.
+pub(crate) fn delete<T: SoftDelete>(
+    id: &Value,
+    when: When,
+    actor: Option<&Value>,
+    backend: Backend,
+) -> Vec<UpdateStatement> {
+    let marker = T::MARKER;
+    let at = match when {
+        When::At(at) => at,
+        When::Now => Utc::now(),
+    };
+    let floor = whole_second(at);
+    let collision = T::CHILDREN.iter().fold(Condition::any(), |any, child| {
+        let earlier_or_same_second = Query::select()
+            .expr(Expr::val(1))
+            .from(child.table)
+            .and_where(Expr::col((child.table, child.foreign_key)).eq(id.clone()))
+            .and_where(at_or_after(
+                Expr::col((child.table, child.marker.column)),
+                child.marker.time_value(floor),
+                child.marker,
+                backend,
+            ))
+            .to_owned();
+        any.add(Expr::exists(earlier_or_same_second))
+    });
+    let stamp = if T::CHILDREN.is_empty() {
+        marker.deleted_value(when)
+    } else {
+        Expr::case(
+            collision,
+            Expr::Value(marker.time_value(floor + Duration::seconds(2))),
+        )
+        .finally(marker.deleted_value(when))
+        .into()
+    };
+
+    let mut parent = Query::update();
+    parent.table(T::TABLE).value(marker.column, stamp);
+    if let (Some(column), Some(actor)) = (marker.deleted_by, actor) {
+        parent.value(column, actor.clone());
+    }
+    parent
+        .and_where(Expr::col((T::TABLE, T::PRIMARY_KEY)).eq(id.clone()))
+        .and_where(marker.live_in(T::TABLE));
+
+    let mut statements = vec![parent];
+    for child in T::CHILDREN {
+        let mut update = Query::update();
+        update
+            .table(child.table)
+            .value(child.marker.column, parent_marker::<T>(id));
+        if let (Some(column), Some(actor)) = (child.marker.deleted_by, actor) {
+            update.value(column, actor.clone());
+        }
+        update
+            .and_where(Expr::col((child.table, child.foreign_key)).eq(id.clone()))
+            .and_where(child.marker.live_in(child.table))
+            .and_where(child.marker.trashed(parent_marker::<T>(id)));
+        statements.push(update);
+    }
+    statements
+}
+
+/// The statements of a cascade restore, in the order to run them in one
+/// transaction: each child table first (they are matched against the
+/// parent's marker), then the parent.
+pub(crate) fn restore<T: SoftDelete>(id: Value) -> Vec<UpdateStatement> {
+    let mut statements: Vec<UpdateStatement> = T::CHILDREN
+        .iter()
+        .map(|child| {
+            let mut update = Query::update();
+            update
+                .table(child.table)
+                .value(child.marker.column, child.marker.live_value());
+            if let Some(column) = child.marker.deleted_by {
+                update.value(column, Expr::Keyword(Keyword::Null));
+            }
+            update
+                .and_where(Expr::col((child.table, child.foreign_key)).eq(id.clone()))
+                .and_where(child.marker.trashed_in(child.table))
+                .and_where(
+                    Expr::col((child.table, child.marker.column)).eq(parent_marker::<T>(&id)),
+                )
+                .to_owned()
+        })
+        .collect();
+    let filter = Condition::all().add(Expr::col((T::TABLE, T::PRIMARY_KEY)).eq(id));
+    statements.push(crate::statement::restore::<T>(filter));
+    statements
+}
+
+/// `at` without its fraction of a second.
+fn whole_second(at: DateTime<Utc>) -> DateTime<Utc> {
+    at.duration_trunc(Duration::seconds(1)).unwrap_or(at)
+}
