@@ -48,14 +48,18 @@ pub use soft_delete_core::*;
 /// |---|---|---|
 /// | `table = "..."` | the struct name in `snake_case` | table name |
 /// | `column = "..."` | `deleted_at` (timestamp), `is_deleted` (bool) | the marker column, by its SQL name |
-/// | `style = "timestamp" \| "bool"` | `timestamp` | how the marker is stored |
+/// | `style = "timestamp" \| "bool" \| "unix"` | `timestamp` | how the marker is stored |
+/// | `deleted_by = "..."` | none | a nullable column recording who deleted the row ([`RecordsDeletedBy`]) |
+/// | `now = "application" \| "database"` | `application` | whose clock stamps a soft delete ([`Clock`]) |
+/// | `cascade(Child, foreign_key = "...")` | none | a child reached by cascade deletes and restores ([`Child`]); repeatable |
 /// | `crate = "..."` | `::soft_delete` | path of the runtime crate in generated code |
 ///
 /// Field attributes: `primary_key` (else the field `id` is the key),
 /// `rename = "..."` (the SQL name), `skip` (not a column).
 ///
 /// The marker field is `Option<DateTime<Utc>>` or `Option<NaiveDateTime>`
-/// for `style = "timestamp"`, `bool` for `style = "bool"`.
+/// for `style = "timestamp"`, `bool` for `style = "bool"`, `i64` for
+/// `style = "unix"`.
 ///
 /// The derive also emits `<Struct>Column`, with the struct's visibility: a
 /// variant per column in `PascalCase` plus `Table`, implementing
