@@ -579,7 +579,10 @@ pub trait SoftDelete {
     /// later), the parent is stamped two whole seconds later instead, so the
     /// two never compare equal, even on a second-precision `DATETIME`.
     /// `backend` matters on SQLite only, where that check compares times, not
-    /// text.
+    /// text. With `now = "database"` the parent is stamped with the
+    /// database's `CURRENT_TIMESTAMP`; the check and the later stamp then come
+    /// from the application's clock, so on second-precision columns
+    /// exactness assumes the two clocks agree within a second.
     ///
     /// ```
     /// use soft_delete::{Backend, SoftDelete};
