@@ -68,6 +68,22 @@ pub mod models {
     }
 }
 
+/// The runtime re-exported under another path, as a crate wrapping
+/// soft-delete would.
+pub mod runtime {
+    pub use soft_delete::*;
+}
+
+/// A model naming its runtime with `crate = "..."`.
+#[derive(SoftDelete)]
+#[soft_delete(crate = "crate::runtime", table = "audits")]
+pub struct Audit {
+    /// Key.
+    pub id: i64,
+    /// Marker.
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
 #[test]
 fn derived_models_compile_clean_and_work() {
     assert_eq!(Post::COLUMNS, ["id", "title", "body_text", "removed_at"]);
@@ -77,6 +93,7 @@ fn derived_models_compile_clean_and_work() {
     assert_eq!(<Note<'_, i64>>::TABLE, "note");
     const { assert!(!<Note<'_, i64>>::MARKER.with_time_zone) };
     assert_eq!(models::Draft::TABLE, "draft");
+    assert_eq!(<Audit as runtime::SoftDelete>::TABLE, "audits");
 
     let note = Note {
         id: 3_i64,
