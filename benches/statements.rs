@@ -1,0 +1,187 @@
+//! Run time of the derived statement builders against the same statements
+//! written by hand with sea-query, in one run: `query()`, `find(id)`,
+//! `delete_by_id`, `restore_by_id` and `purge_trashed_before`.
+//!
+//! Each pair is measured twice: `construct/*` builds the statement only,
+//! `render/*` builds it and renders it with `build(PostgresQueryBuilder)`
+//! (SQL text and bound values), which is what a caller hands to sqlx.
+//! Before measuring, every pair is checked to render the same SQL, so the
+//! comparison is between identical statements.
+//!
+//! Run with `python3 scripts/bench-runtime.py` for the ratios, or
+//! `cargo bench --bench statements` for criterion's own report.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use criterion::{criterion_group, criterion_main, Criterion};
+use sea_query::{
+    DeleteStatement, Expr, ExprTrait, PostgresQueryBuilder, Query, QueryStatementWriter,
+    SelectStatement, UpdateStatement, Value,
+};
+use soft_delete::SoftDelete;
+
+/// A model of typical width: six columns, a timestamp marker.
+#[derive(Debug, Clone, SoftDelete)]
+#[soft_delete(table = "posts")]
+#[allow(dead_code)]
+struct Post {
+    id: i64,
+    title: String,
+    body: String,
+    author_id: i64,
+    created_at: DateTime<Utc>,
+    deleted_at: Option<DateTime<Utc>>,
+}
+
+/// The same statements, written by hand the efficient way: one builder, no
+/// clone at the end.
+mod hand_written {
+    use super::{
+        DateTime, DeleteStatement, Expr, ExprTrait, Query, SelectStatement, UpdateStatement,
+        Utc, Value,
+    };
+
+    const COLUMNS: [(&str, &str); 6] = [
+        ("posts", "id"),
+        ("posts", "title"),
+        ("posts", "body"),
+        ("posts", "author_id"),
+        ("posts", "created_at"),
+        ("posts", "deleted_at"),
+    ];
+
+    pub fn query() -> SelectStatement {
+        let mut select = Query::select();
+        select
+            .columns(COLUMNS)
+            .from("posts")
+            .and_where(Expr::col(("posts", "deleted_at")).is_null());
+        select
+    }
+
+    pub fn find(id: i64) -> SelectStatement {
+        let mut select = query();
+        select.and_where(Expr::col(("posts", "id")).eq(id));
+        select
+    }
+
+    pub fn delete_by_id(id: i64) -> UpdateStatement {
+        let mut update = Query::update();
+        update
+            .table("posts")
+            .value("deleted_at", Utc::now())
+            .and_where(Expr::col(("posts", "id")).eq(id))
+            .and_where(Expr::col(("posts", "deleted_at")).is_null());
+        update
+    }
+
+    pub fn restore_by_id(id: i64) -> UpdateStatement {
+        let mut update = Query::update();
+        update
+            .table("posts")
+            .value("deleted_at", Value::ChronoDateTimeUtc(None))
+            .and_where(Expr::col(("posts", "id")).eq(id))
+            .and_where(Expr::col(("posts", "deleted_at")).is_not_null());
+        update
+    }
+
+    pub fn purge_trashed_before(cutoff: DateTime<Utc>) -> DeleteStatement {
+        let mut delete = Query::delete();
+        delete
+            .from_table("posts")
+            .and_where(Expr::col(("posts", "deleted_at")).is_not_null())
+            .and_where(Expr::col(("posts", "deleted_at")).lt(cutoff));
+        delete
+    }
+}
+
+fn cutoff() -> DateTime<Utc> {
+    DateTime::from_timestamp(1_767_225_600, 0).unwrap_or_default()
+}
+
+/// Both sides must render the same SQL, or the comparison means nothing.
+/// `delete_by_id` binds "now", which differs between two calls: its SQL text
+/// is compared, and its values by type and count.
+fn assert_same_statements() {
+    fn same(name: &str, derived: &impl QueryStatementWriter, hand: &impl QueryStatementWriter) {
+        let (derived_sql, derived_values) = derived.build(PostgresQueryBuilder);
+        let (hand_sql, hand_values) = hand.build(PostgresQueryBuilder);
+        assert_eq!(derived_sql, hand_sql, "{name}: the SQL differs");
+        assert_eq!(derived_values.0.len(), hand_values.0.len(), "{name}: the values differ");
+        if name != "delete_by_id" {
+            assert_eq!(derived_values, hand_values, "{name}: the values differ");
+            assert_eq!(
+                derived.to_string(PostgresQueryBuilder),
+                hand.to_string(PostgresQueryBuilder),
+                "{name}: the SQL differs"
+            );
+        }
+    }
+    same("query", &Post::query(), &hand_written::query());
+    same("find", &Post::find(7), &hand_written::find(7));
+    same("delete_by_id", &Post::delete_by_id(7), &hand_written::delete_by_id(7));
+    same("restore_by_id", &Post::restore_by_id(7), &hand_written::restore_by_id(7));
+    same(
+        "purge_trashed_before",
+        &Post::purge_trashed_before(cutoff()),
+        &hand_written::purge_trashed_before(cutoff()),
+    );
+}
+
+/// One group per statement and stage, `derived` beside `hand_written`.
+fn pair<S: QueryStatementWriter>(
+    c: &mut Criterion,
+    statement: &str,
+    derived: impl Fn() -> S,
+    hand: impl Fn() -> S,
+) {
+    let mut construct = c.benchmark_group(format!("construct/{statement}"));
+    construct.bench_function("derived", |b| b.iter(|| black_box(derived())));
+    construct.bench_function("hand_written", |b| b.iter(|| black_box(hand())));
+    construct.finish();
+
+    let mut render = c.benchmark_group(format!("render/{statement}"));
+    render.bench_function("derived", |b| {
+        b.iter(|| black_box(derived()).build(PostgresQueryBuilder));
+    });
+    render.bench_function("hand_written", |b| {
+        b.iter(|| black_box(hand()).build(PostgresQueryBuilder));
+    });
+    render.finish();
+}
+
+fn statements(c: &mut Criterion) {
+    assert_same_statements();
+    let id = || black_box(7_i64);
+    pair(c, "query", Post::query, hand_written::query);
+    pair(c, "find", || Post::find(id()), || hand_written::find(id()));
+    pair(
+        c,
+        "delete_by_id",
+        || Post::delete_by_id(id()),
+        || hand_written::delete_by_id(id()),
+    );
+    pair(
+        c,
+        "restore_by_id",
+        || Post::restore_by_id(id()),
+        || hand_written::restore_by_id(id()),
+    );
+    pair(
+        c,
+        "purge_trashed_before",
+        || Post::purge_trashed_before(black_box(cutoff())),
+        || hand_written::purge_trashed_before(black_box(cutoff())),
+    );
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3));
+    targets = statements
+}
+criterion_main!(benches);
