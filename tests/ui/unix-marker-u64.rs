@@ -1,0 +1,10 @@
+use soft_delete::SoftDelete;
+
+#[derive(SoftDelete)]
+#[soft_delete(style = "unix")]
+struct Post {
+    id: i64,
+    deleted_at: u64,
+}
+
+fn main() {}
