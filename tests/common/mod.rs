@@ -114,6 +114,16 @@ impl Backend {
         quoted
     }
 
+    /// This engine as the library names it, for the schema helpers and the
+    /// statements that take a [`soft_delete::Backend`].
+    pub fn schema(self) -> soft_delete::Backend {
+        match self {
+            Backend::Sqlite => soft_delete::Backend::Sqlite,
+            Backend::Postgres => soft_delete::Backend::Postgres,
+            Backend::Mysql => soft_delete::Backend::MySql,
+        }
+    }
+
     /// The column type of `ty` in this backend's DDL.
     pub fn column_type(self, ty: SqlType) -> &'static str {
         match (self, ty) {
@@ -366,22 +376,67 @@ impl Db {
     /// [`execute`](Self::execute) that returns the failure as a message
     /// (backend, SQL, error) instead of panicking.
     pub async fn try_execute<S: SqlxBinder>(&self, stmt: &S) -> Result<u64, String> {
+        self.try_execute_sqlx(stmt)
+            .await
+            .map_err(|e| format!("{}: `{}` failed: {e}", self.backend, self.sql(stmt)))
+    }
+
+    /// [`execute`](Self::execute) that returns the driver's error as it is,
+    /// for tests that expect the database to refuse a write
+    /// (`sqlx::Error::Database(e)` with `e.is_unique_violation()`).
+    pub async fn try_execute_sqlx<S: SqlxBinder>(&self, stmt: &S) -> Result<u64, sqlx::Error> {
         let (sql, values) = self.build(stmt);
-        let result = match &self.pool {
-            Pool::Sqlite(pool) => sqlx::query_with(AssertSqlSafe(sql.clone()), values)
+        match &self.pool {
+            Pool::Sqlite(pool) => sqlx::query_with(AssertSqlSafe(sql), values)
                 .execute(pool)
                 .await
                 .map(|done| done.rows_affected()),
-            Pool::Postgres(pool) => sqlx::query_with(AssertSqlSafe(sql.clone()), values)
+            Pool::Postgres(pool) => sqlx::query_with(AssertSqlSafe(sql), values)
                 .execute(pool)
                 .await
                 .map(|done| done.rows_affected()),
-            Pool::Mysql(pool) => sqlx::query_with(AssertSqlSafe(sql.clone()), values)
+            Pool::Mysql(pool) => sqlx::query_with(AssertSqlSafe(sql), values)
                 .execute(pool)
                 .await
                 .map(|done| done.rows_affected()),
-        };
-        result.map_err(|e| format!("{}: `{sql}` failed: {e}", self.backend))
+        }
+    }
+
+    /// Runs `statements` in order in one transaction (`pool.begin()` ...
+    /// `tx.commit()`) and returns the rows each affected; on an error the
+    /// transaction is rolled back and the test panics with the backend, the
+    /// statement's SQL and the error.
+    pub async fn transaction<S: SqlxBinder>(&self, statements: &[S]) -> Vec<u64> {
+        let built: Vec<_> = statements.iter().map(|stmt| self.build(stmt)).collect();
+        let backend = self.backend;
+        // One body for the three pool types, whose transactions differ in type.
+        macro_rules! in_transaction {
+            ($pool:expr) => {{
+                let mut tx = $pool
+                    .begin()
+                    .await
+                    .unwrap_or_else(|e| panic!("{backend}: BEGIN failed: {e}"));
+                let mut affected = Vec::with_capacity(built.len());
+                for (sql, values) in built {
+                    let done = sqlx::query_with(AssertSqlSafe(sql.clone()), values)
+                        .execute(&mut *tx)
+                        .await
+                        .unwrap_or_else(|e| {
+                            panic!("{backend}: `{sql}` failed in a transaction (rolled back): {e}")
+                        });
+                    affected.push(done.rows_affected());
+                }
+                tx.commit()
+                    .await
+                    .unwrap_or_else(|e| panic!("{backend}: COMMIT failed: {e}"));
+                affected
+            }};
+        }
+        match &self.pool {
+            Pool::Sqlite(pool) => in_transaction!(pool),
+            Pool::Postgres(pool) => in_transaction!(pool),
+            Pool::Mysql(pool) => in_transaction!(pool),
+        }
     }
 
     /// Runs `stmt` (a SELECT, or a write with RETURNING on PostgreSQL) and
@@ -408,6 +463,35 @@ impl Db {
                 T::from_row(&Row {
                     backend: self.backend,
                     sql: &sql,
+                    inner,
+                })
+            })
+            .collect()
+    }
+
+    /// Runs hand-written SQL that returns rows (`EXPLAIN`, catalog queries)
+    /// and decodes each with [`FromRow`]; panics on error.
+    pub async fn fetch_sql<T: FromRow>(&self, sql: &str) -> Vec<T> {
+        let rows = match &self.pool {
+            Pool::Sqlite(pool) => sqlx::query(AssertSqlSafe(sql.to_owned()))
+                .fetch_all(pool)
+                .await
+                .map(|rows| rows.into_iter().map(Inner::Sqlite).collect::<Vec<_>>()),
+            Pool::Postgres(pool) => sqlx::query(AssertSqlSafe(sql.to_owned()))
+                .fetch_all(pool)
+                .await
+                .map(|rows| rows.into_iter().map(Inner::Postgres).collect()),
+            Pool::Mysql(pool) => sqlx::query(AssertSqlSafe(sql.to_owned()))
+                .fetch_all(pool)
+                .await
+                .map(|rows| rows.into_iter().map(Inner::Mysql).collect()),
+        }
+        .unwrap_or_else(|e| panic!("{}: `{sql}` failed: {e}", self.backend));
+        rows.into_iter()
+            .map(|inner| {
+                T::from_row(&Row {
+                    backend: self.backend,
+                    sql,
                     inner,
                 })
             })
