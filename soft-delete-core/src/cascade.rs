@@ -74,6 +74,55 @@ impl Child {
     }
 }
 
+/// What is wrong with a `cascade(Child, foreign_key = "...")`, found while
+/// compiling the parent: the derive turns each problem into a compile error
+/// at the attribute, naming the models.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CascadeProblem {
+    /// Nothing: the cascade is sound.
+    None,
+    /// `foreign_key` is not a column of the child.
+    ForeignKeyNotAColumn,
+    /// The child's marker is a bool, the parent's is not.
+    ChildIsBool,
+    /// The child's marker is Unix seconds, the parent's is not.
+    ChildIsUnix,
+    /// The child's marker is a timestamp, the parent's is not.
+    ChildIsTimestamp,
+    /// Both are timestamps; the child's has no time zone, the parent's has.
+    ChildWithoutTimeZone,
+    /// Both are timestamps; the child's has a time zone, the parent's has not.
+    ChildWithTimeZone,
+}
+
+/// The first problem of the child model `C` referenced through
+/// `foreign_key` by a parent marked by `parent`; [`Child::of`] panics on
+/// the same conditions.
+#[doc(hidden)]
+#[must_use]
+pub const fn cascade_problem<C: SoftDelete>(
+    foreign_key: &'static str,
+    parent: Marker,
+) -> CascadeProblem {
+    let child = C::MARKER;
+    if !contains(C::COLUMNS, foreign_key) {
+        return CascadeProblem::ForeignKeyNotAColumn;
+    }
+    if same_storage(child, parent) {
+        return CascadeProblem::None;
+    }
+    match child.style {
+        MarkerStyle::Bool => CascadeProblem::ChildIsBool,
+        MarkerStyle::Unix => CascadeProblem::ChildIsUnix,
+        MarkerStyle::Timestamp => match parent.style {
+            MarkerStyle::Timestamp if child.with_time_zone => CascadeProblem::ChildWithTimeZone,
+            MarkerStyle::Timestamp => CascadeProblem::ChildWithoutTimeZone,
+            _ => CascadeProblem::ChildIsTimestamp,
+        },
+    }
+}
+
 const fn same_storage(a: Marker, b: Marker) -> bool {
     let same_style = matches!(
         (a.style, b.style),

@@ -85,6 +85,11 @@ use crate::marker::When;
 ///     r#"SELECT "posts"."id", "posts"."title", "posts"."removed_at" FROM "posts" WHERE "posts"."removed_at" IS NULL AND "posts"."title" LIKE 'Rust%'"#
 /// );
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a soft-delete model",
+    label = "`{Self}` does not implement `SoftDelete`",
+    note = "add `#[derive(SoftDelete)]` to `{Self}` (a `cascade(...)` child must be a soft-delete model too)"
+)]
 pub trait SoftDelete {
     /// SQL name of the table.
     ///
@@ -949,9 +954,10 @@ pub trait SoftDelete {
 }
 
 /// A model whose marker records when a row was deleted (`style =
-/// "timestamp"`), so it can be purged by age and deleted at a given time.
+/// "timestamp"` or `"unix"`), so it can be purged by age, deleted at a given
+/// time and cascade.
 ///
-/// The derive implements it for timestamp models; a `style = "bool"` model
+/// The derive implements it for timestamp and Unix models; a `style = "bool"` model
 /// does not have it, so calling [`SoftDelete::purge_trashed_before`] on one is
 /// a compile error.
 ///
@@ -967,7 +973,7 @@ pub trait SoftDelete {
 /// let _ = purge_old::<Post>();
 /// ```
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` does not record when a row was deleted: this needs `style = \"timestamp\"`",
+    message = "`{Self}` does not record when a row was deleted: this needs `style = \"timestamp\"` (or `\"unix\"`)",
     label = "`{Self}` has no deletion time to compare or to set",
     note = "use `#[soft_delete(style = \"timestamp\")]` with a marker field of type `Option<DateTime<Utc>>`",
     note = "or keep `style = \"bool\"`: `delete_by_id` deletes now, and `force_delete_where({Self}::scope(TrashMode::OnlyTrashed))` empties the trash"
@@ -999,6 +1005,7 @@ pub trait RecordsDeletedBy: SoftDelete {}
 /// What generated code names; not public API, no semver guarantees.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::cascade::{cascade_problem, CascadeProblem};
     pub use crate::marker::{BoolField, DeletedByField, MarkerField, TimestampField, UnixField};
     pub use chrono;
     pub use sea_query;

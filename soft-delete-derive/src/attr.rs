@@ -28,6 +28,15 @@ pub enum Style {
 }
 
 impl Style {
+    /// The style as written in `style = "..."`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Style::Timestamp => "timestamp",
+            Style::Bool => "bool",
+            Style::Unix => "unix",
+        }
+    }
+
     /// The default marker column for this style.
     pub fn default_column(self) -> &'static str {
         match self {
@@ -315,45 +324,75 @@ fn choice<T: Copy>(
 /// `cascade(Child, foreign_key = "...")`; `None` when it is malformed (the
 /// error is recorded, the value read past).
 fn cascade(cx: &mut Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<Cascade>> {
-    const USAGE: &str = "write `cascade(Comment, foreign_key = \"post_id\")`: the child model, and its column holding this model's key";
     if !meta.input.peek(syn::token::Paren) {
         let written = skip_value(meta)?;
-        cx.error_spanned_by(&written, format!("`cascade` names a child: {USAGE}"));
+        cx.error_spanned_by(
+            &written,
+            "`cascade` takes the child model and its foreign key in parentheses: write `cascade(Comment, foreign_key = \"post_id\")`, naming the child model and its column that holds this model's key",
+        );
         return Ok(None);
     }
     let group: proc_macro2::Group = meta.input.fork().parse()?;
     let mut tokens = meta.path.to_token_stream();
     tokens.extend(group.to_token_stream());
     let mut model: Option<syn::Path> = None;
+    // Models after the first, reported once the foreign key is known.
+    let mut extra_models: Vec<syn::Path> = Vec::new();
     let mut foreign_key: Option<Spanned<String>> = None;
     let mut broken = false;
     meta.parse_nested_meta(|inner| {
         if inner.path.is_ident("foreign_key") {
             match name_value(cx, &inner, "foreign_key")? {
-                Some(name) if foreign_key.is_none() => foreign_key = Some(name),
-                Some(_) => {
-                    cx.error_spanned_by(&inner.path, "duplicate key `foreign_key` in `cascade(...)`; keep one");
+                Some(_) if foreign_key.is_some() => {
+                    cx.error_spanned_by(
+                        &inner.path,
+                        "duplicate key `foreign_key` in `cascade(...)`: a child has one foreign key; keep one",
+                    );
                     broken = true;
                 }
+                Some(name) => foreign_key = Some(name),
                 None => broken = true,
             }
         } else if inner.input.is_empty() || inner.input.peek(syn::Token![,]) {
             if model.is_some() {
-                cx.error_spanned_by(
-                    &inner.path,
-                    format!("one child per `cascade(...)`: {USAGE}, and another `cascade(...)` for the next child"),
-                );
-                broken = true;
+                extra_models.push(inner.path.clone());
             } else {
                 model = Some(inner.path.clone());
             }
         } else {
+            let key = inner.path.to_token_stream().to_string().replace(' ', "");
+            // `column = "post_id"` → suggest `foreign_key = "post_id"`.
+            let value = if inner.input.peek(syn::Token![=]) && inner.input.peek2(LitStr) {
+                let fork = inner.input.fork();
+                fork.parse::<syn::Token![=]>()?;
+                Some(fork.parse::<LitStr>()?.value())
+            } else {
+                None
+            };
             let written = skip_value(&inner)?;
-            cx.error_spanned_by(&written, format!("unexpected `{}` in `cascade(...)`: {USAGE}", inner.path.to_token_stream()));
+            let suggestion = value.map_or_else(
+                || "`cascade(Comment, foreign_key = \"post_id\")`".to_owned(),
+                |value| format!("`foreign_key = \"{value}\"`"),
+            );
+            cx.error_spanned_by(
+                &written,
+                format!("unknown key `{key}` in `cascade(...)`: the child's column that holds this model's key is given as `foreign_key`; write {suggestion}"),
+            );
             broken = true;
         }
         Ok(())
     })?;
+    let key_example = foreign_key
+        .as_ref()
+        .map_or_else(|| "...".to_owned(), |key| key.value.clone());
+    for extra in &extra_models {
+        let name = extra.to_token_stream().to_string().replace(' ', "");
+        cx.error_spanned_by(
+            extra,
+            format!("one child per `cascade(...)`: move `{name}` into a `cascade(...)` of its own, such as `cascade({name}, foreign_key = \"{key_example}\")`"),
+        );
+        broken = true;
+    }
     match (model, foreign_key) {
         (Some(model), Some(foreign_key)) if !broken => Ok(Some(Cascade {
             model,
@@ -363,14 +402,15 @@ fn cascade(cx: &mut Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<Cascade>
         (None, _) if !broken => {
             cx.error_spanned_by(
                 &tokens,
-                format!("`cascade(...)` names no child model: {USAGE}"),
+                format!("`cascade(...)` names no child model: put the child first, as in `cascade(Comment, foreign_key = \"{key_example}\")`"),
             );
             Ok(None)
         }
-        (_, None) if !broken => {
+        (Some(model), None) if !broken => {
+            let name = model.to_token_stream().to_string().replace(' ', "");
             cx.error_spanned_by(
                 &tokens,
-                format!("`cascade(...)` needs the child's foreign key: {USAGE}"),
+                format!("`cascade({name})` needs the child's foreign key: write `cascade({name}, foreign_key = \"...\")`, naming the column of `{name}` that holds this model's key"),
             );
             Ok(None)
         }

@@ -9,7 +9,7 @@ use syn::spanned::Spanned as _;
 use syn::{DeriveInput, Type};
 
 use crate::ast::Input;
-use crate::attr::{ContainerAttrs, Style};
+use crate::attr::{Cascade, ContainerAttrs, Style};
 use crate::ctxt::Ctxt;
 use crate::valid::{self, Model};
 
@@ -147,38 +147,135 @@ fn impl_soft_delete(model: &Model) -> TokenStream {
     }
 }
 
-/// `const CHILDREN` for the model's `cascade(...)`s, and a constant that
-/// evaluates it where the model is declared.
+/// `const CHILDREN` for the model's `cascade(...)`s, and a constant per
+/// child that checks it where the model is declared.
+///
+/// Each child is checked by `cascade_problem` before `Child::of` builds it,
+/// so a child that cannot take part is one compile error at its
+/// `cascade(...)`, naming both models, rather than a panic inside core.
 fn children(model: &Model) -> (TokenStream, TokenStream) {
+    let Some(first) = model.cascades.first() else {
+        return (TokenStream::new(), TokenStream::new());
+    };
     let runtime = &model.runtime;
-    let ident = &model.input.original.ident;
-    let generics = &model.input.original.generics;
+    let of = respanned(
+        quote!(#runtime::Child::of),
+        first_span(&first.model.to_token_stream()),
+    );
     let children = model.cascades.iter().map(|cascade| {
         let child = &cascade.model;
         let foreign_key = &cascade.foreign_key.value;
-        // Spanned at the attribute: a child that is no model, or a foreign key
-        // that is not its column, is reported there.
-        let span = cascade.foreign_key.tokens.clone().into_iter().next().map_or_else(Span::call_site, |t| t.span());
-        quote_spanned!(span=> #runtime::Child::of::<#child>(#foreign_key, <Self as #runtime::SoftDelete>::MARKER))
+        let span = first_span(&child.to_token_stream());
+        let marker = respanned(quote!(<Self as #runtime::SoftDelete>::MARKER), span);
+        let of = respanned(of.clone(), span);
+        checked(
+            model,
+            cascade,
+            &marker,
+            &quote_spanned!(span=> #of::<#child>(#foreign_key, #marker)),
+        )
     });
-    let children = if model.cascades.is_empty() {
-        TokenStream::new()
-    } else {
-        quote!(const CHILDREN: &'static [#runtime::Child] = &[#(#children),*];)
+    let children = quote! {
+        const CHILDREN: &'static [#runtime::Child] = &[#(#children),*];
     };
     // Constants are checked when used; a generic-free model is checked here,
-    // where it is declared, whether or not it ever cascades.
-    let check_children = if model.cascades.is_empty() || !generics.params.is_empty() {
-        TokenStream::new()
+    // where it is declared, whether or not it ever cascades. The check does
+    // not read `CHILDREN`, whose failure would add a note to the error.
+    let ident = &model.input.original.ident;
+    let check_children = if model.input.original.generics.params.is_empty() {
+        model
+            .cascades
+            .iter()
+            .map(|cascade| {
+                let span = first_span(&cascade.model.to_token_stream());
+                let marker = respanned(quote!(<#ident as #runtime::SoftDelete>::MARKER), span);
+                let check = checked(model, cascade, &marker, &quote_spanned!(span=> ()));
+                quote_spanned!(span=> const _: () = #check;)
+            })
+            .collect()
     } else {
-        quote! {
-            const _: () = {
-                let _ = <#ident as #runtime::SoftDelete>::CHILDREN;
-            };
-        }
+        TokenStream::new()
     };
-
     (children, check_children)
+}
+
+/// `match cascade_problem::<Child>(..) { None => ok, problem => panic!(..) }`,
+/// each panic spanned at the offending token with a message naming both
+/// models.
+fn checked(
+    model: &Model,
+    cascade: &Cascade,
+    parent_marker: &TokenStream,
+    ok: &TokenStream,
+) -> TokenStream {
+    let runtime = &model.runtime;
+    let parent = &model.input.original.ident;
+    let child = &cascade.model;
+    let child_name = child.to_token_stream().to_string().replace(' ', "");
+    let foreign_key = &cascade.foreign_key.value;
+    let parent_style = model.style.name();
+    let key_span = first_span(&cascade.foreign_key.tokens);
+    let child_span = first_span(&child.to_token_stream());
+    let problem = respanned(quote!(#runtime::__private::CascadeProblem), child_span);
+    let same_instant = format!("a cascade copies the deletion time stored in `{parent}` into its children, so their markers must be stored alike");
+    let arm = |variant: &str, span: Span, message: String| {
+        let variant = format_ident!("{}", variant, span = span);
+        quote_spanned!(span=> #problem::#variant => ::core::panic!("{}", #message),)
+    };
+    let arms = [
+        arm(
+            "ForeignKeyNotAColumn",
+            key_span,
+            format!("`foreign_key = \"{foreign_key}\"` is not a column of `{child_name}`: name the column of `{child_name}` that holds the key of `{parent}`, by its SQL name"),
+        ),
+        arm(
+            "ChildIsBool",
+            child_span,
+            format!("`{child_name}` has `style = \"bool\"`, which records no deletion time, and `{parent}` has `style = \"{parent_style}\"`: {same_instant}; give `{child_name}` `style = \"{parent_style}\"`"),
+        ),
+        arm(
+            "ChildIsUnix",
+            child_span,
+            format!("`{child_name}` has `style = \"unix\"` and `{parent}` has `style = \"{parent_style}\"`: {same_instant}; give both the same style"),
+        ),
+        arm(
+            "ChildIsTimestamp",
+            child_span,
+            format!("`{child_name}` has `style = \"timestamp\"` and `{parent}` has `style = \"{parent_style}\"`: {same_instant}; give both the same style"),
+        ),
+        arm(
+            "ChildWithoutTimeZone",
+            child_span,
+            format!("the marker of `{child_name}` is an `Option<NaiveDateTime>` and that of `{parent}` an `Option<DateTime<Utc>>`: {same_instant}; make both `Option<DateTime<Utc>>` (or both `Option<NaiveDateTime>`)"),
+        ),
+        arm(
+            "ChildWithTimeZone",
+            child_span,
+            format!("the marker of `{child_name}` is an `Option<DateTime<Utc>>` and that of `{parent}` an `Option<NaiveDateTime>`: {same_instant}; make both `Option<NaiveDateTime>` (or both `Option<DateTime<Utc>>`)"),
+        ),
+    ];
+    let check = respanned(quote!(#runtime::__private::cascade_problem), child_span);
+    let of = respanned(quote!(#runtime::Child::of), child_span);
+    // Naming `Child::of` first makes "required by a bound in `Child::of`",
+    // a documented function, the note of a child that is not a model.
+    quote_spanned! {child_span=>
+        {
+            let _ = #of::<#child>;
+            match #check::<#child>(#foreign_key, #parent_marker) {
+                #problem::None => #ok,
+                #(#arms)*
+            }
+        }
+    }
+}
+
+/// The span of the first token of `tokens`: a literal's span, for one.
+fn first_span(tokens: &TokenStream) -> Span {
+    tokens
+        .clone()
+        .into_iter()
+        .next()
+        .map_or_else(Span::call_site, |token| token.span())
 }
 
 /// The path of the runtime in a bound spanned at a field's type: respanned

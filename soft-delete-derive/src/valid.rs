@@ -302,6 +302,20 @@ fn deleted_by_names_another_column<'i, 'a>(
 ) -> Option<&'i Field<'a>> {
     let given = input.attrs.deleted_by.as_ref()?;
     let Some(field) = input.columns().find(|field| field.sql_name == given.value) else {
+        // `deleted_by` takes the SQL name; a renamed field is a likely mix-up.
+        if let Some(renamed) = input
+            .columns()
+            .find(|field| field.attrs.rename.is_some() && field.ident.unraw_string() == given.value)
+        {
+            cx.error_spanned_by(
+                &given.tokens,
+                format!(
+                    "`deleted_by = \"{}\"` names the field `{}`, whose column is `{}`: `deleted_by` takes the SQL name, write `deleted_by = \"{}\"`",
+                    given.value, given.value, renamed.sql_name, renamed.sql_name
+                ),
+            );
+            return None;
+        }
         let columns = input
             .columns()
             .map(|field| format!("`{}`", field.sql_name))
@@ -310,39 +324,51 @@ fn deleted_by_names_another_column<'i, 'a>(
         cx.error_spanned_by(
             &given.tokens,
             format!(
-                "`deleted_by = \"{}\"` names no column; the columns are {columns}: name one of them, or add a field `{}: Option<i64>` (any nullable type)",
+                "`deleted_by = \"{}\"` names no column; the columns are {columns}: name one of them, or add a field `{}: Option<i64>` (any `Option`)",
                 given.value, given.value
             ),
         );
         return None;
     };
-    if taken
-        .into_iter()
-        .flatten()
-        .any(|other| std::ptr::eq(other.original, field.original))
-    {
-        cx.error_spanned_by(
-            &given.tokens,
-            format!(
-                "`deleted_by = \"{}\"` names the primary key or the marker; it needs a column of its own, such as `deleted_by: Option<i64>`",
-                given.value
-            ),
-        );
-        return None;
-    }
-    Some(field)
+    let [primary_key, marker] = taken;
+    let role = if primary_key.is_some_and(|key| std::ptr::eq(key.original, field.original)) {
+        "the primary key"
+    } else if marker.is_some_and(|marker| std::ptr::eq(marker.original, field.original)) {
+        "the marker column"
+    } else {
+        return Some(field);
+    };
+    cx.error_spanned_by(
+        &given.tokens,
+        format!(
+            "`deleted_by = \"{}\"` names {role}, which cannot also record who deleted a row: add a column of its own, such as `deleted_by: Option<i64>`, and write `deleted_by = \"deleted_by\"`",
+            given.value
+        ),
+    );
+    None
 }
 
 /// The database clock writes `CURRENT_TIMESTAMP`: only a timestamp marker
 /// can hold it (a bool holds no time; Unix seconds have no portable SQL).
 fn database_clock_needs_a_timestamp(cx: &mut Ctxt, input: &Input, style: Style) {
-    if let Some(now) = &input.attrs.now {
-        if now.value == Now::Database && style != Style::Timestamp {
-            cx.error_spanned_by(
-                &now.tokens,
-                "`now = \"database\"` needs `style = \"timestamp\"`: the database's `CURRENT_TIMESTAMP` goes into a timestamp marker; remove `now`, or use the timestamp style",
-            );
+    let Some(now) = &input.attrs.now else {
+        return;
+    };
+    let why = match style {
+        Style::Timestamp => return,
+        Style::Bool => "a bool marker holds no time",
+        Style::Unix => {
+            "there is no SQL for the database's Unix seconds that all three databases accept"
         }
+    };
+    if now.value == Now::Database {
+        cx.error_spanned_by(
+            &now.tokens,
+            format!(
+                "`now = \"database\"` needs `style = \"timestamp\"`, not `style = \"{}\"`: {why}; remove `now` (the application's clock stamps the deletion), or use the timestamp style",
+                style.name()
+            ),
+        );
     }
 }
 
@@ -355,7 +381,7 @@ fn cascade_needs_a_deletion_time(cx: &mut Ctxt, input: &Input, style: Style) {
     for cascade in &input.attrs.cascades {
         cx.error_spanned_by(
             &cascade.tokens,
-            "`cascade` needs `style = \"timestamp\"` (or `\"unix\"`): a cascade restore brings back exactly the children deleted with their parent by their shared deletion time, which a bool marker does not record",
+            "`cascade` needs a marker that records the deletion time, not `style = \"bool\"`: a cascade restore brings back exactly the children deleted with their parent, found by their shared deletion time; use `style = \"timestamp\"` (or `\"unix\"`) on this model and its children",
         );
     }
 }
