@@ -487,3 +487,54 @@ async fn a_cutoff_in_the_future_purges_the_trash_only() {
         assert_eq!(db.ids::<Post>(&Post::query()).await, [1, 3, 5], "{backend}");
     }
 }
+
+/// "Oldest first" holds when the markers were written in different formats:
+/// row 1 by `CURRENT_TIMESTAMP` at N, row 2 by the library a second earlier;
+/// a batch of one must take row 2.
+async fn oldest_first_across_formats<T: Model>(backend: Backend) {
+    let db = table::<T>(backend).await;
+    let what = format!("{backend}: {}", T::TABLE);
+    insert_live::<T>(&db, 1..=3).await;
+    db.raw(&format!(
+        "UPDATE {} SET deleted_at = CURRENT_TIMESTAMP WHERE id = 1",
+        backend.quote(T::TABLE)
+    ))
+    .await;
+    let now = marker::<T>(&db, 1).await.unwrap();
+    db.execute(&T::delete_by_id_at(2, now - Duration::seconds(1)))
+        .await;
+    let one = NonZeroU32::new(1).unwrap();
+    let purge = T::purge_trashed_before_batch(now + Duration::seconds(2), one, backend.schema());
+    assert_eq!(db.execute(&purge).await, 1, "{what}");
+    assert_eq!(
+        db.ids::<T>(&T::with_trashed()).await,
+        [1, 3],
+        "{what}: the first batch of one takes the row trashed first (row 2, a second before row 1): `{}`",
+        db.sql(&purge)
+    );
+    assert_eq!(db.execute(&purge).await, 1, "{what}");
+    assert_eq!(db.execute(&purge).await, 0, "{what}");
+    assert_eq!(db.ids::<T>(&T::with_trashed()).await, [3], "{what}");
+}
+
+async fn oldest_first(backend: Backend) {
+    if let Some(backend) = backend.if_configured() {
+        oldest_first_across_formats::<Post>(backend).await;
+        oldest_first_across_formats::<Note>(backend).await;
+    }
+}
+
+#[tokio::test]
+async fn batches_take_the_oldest_first_across_formats_on_sqlite() {
+    oldest_first(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn batches_take_the_oldest_first_across_formats_on_postgres() {
+    oldest_first(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn batches_take_the_oldest_first_across_formats_on_mariadb() {
+    oldest_first(Backend::Mysql).await;
+}
