@@ -106,6 +106,11 @@ pub const fn cascade_problem<C: SoftDelete>(
     parent: Marker,
 ) -> CascadeProblem {
     let child = C::MARKER;
+    if C::TABLE.is_empty() {
+        // A model whose derive failed (its stand-in impl has no table): that
+        // error is reported, and a second one here would be noise.
+        return CascadeProblem::None;
+    }
     if !contains(C::COLUMNS, foreign_key) {
         return CascadeProblem::ForeignKeyNotAColumn;
     }

@@ -1,0 +1,20 @@
+use chrono::{DateTime, Utc};
+use soft_delete::SoftDelete;
+
+// The child's own error is the only one: the parent's cascade adds none.
+#[derive(SoftDelete)]
+#[soft_delete(table = "comments")]
+struct Comment {
+    comment_id: i64,
+    post_id: i64,
+    deleted_at: Option<DateTime<Utc>>,
+}
+
+#[derive(SoftDelete)]
+#[soft_delete(table = "posts", cascade(Comment, foreign_key = "post_id"))]
+struct Post {
+    id: i64,
+    deleted_at: Option<DateTime<Utc>>,
+}
+
+fn main() {}
