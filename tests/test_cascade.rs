@@ -34,6 +34,10 @@ struct Attachment {
     removed_at: Option<DateTime<Utc>>,
 }
 
+// Clippy's `duplicated_attributes` takes the second `foreign_key = "..."`
+// of the same name for a repeated attribute (reported as a finding: every
+// parent with two child tables keyed alike gets it).
+#[allow(clippy::duplicated_attributes)]
 #[derive(Debug, Clone, PartialEq, SoftDelete)]
 #[soft_delete(
     table = "posts",
@@ -63,6 +67,10 @@ struct Upload {
     deleted_at: Option<NaiveDateTime>,
 }
 
+// Clippy's `duplicated_attributes` takes the second `foreign_key = "..."`
+// of the same name for a repeated attribute (reported as a finding: every
+// parent with two child tables keyed alike gets it).
+#[allow(clippy::duplicated_attributes)]
 #[derive(Debug, Clone, PartialEq, SoftDelete)]
 #[soft_delete(
     table = "topics",
@@ -92,6 +100,10 @@ struct Caption {
     deleted_at: i64,
 }
 
+// Clippy's `duplicated_attributes` takes the second `foreign_key = "..."`
+// of the same name for a repeated attribute (reported as a finding: every
+// parent with two child tables keyed alike gets it).
+#[allow(clippy::duplicated_attributes)]
 #[derive(Debug, Clone, PartialEq, SoftDelete)]
 #[soft_delete(
     table = "albums",
