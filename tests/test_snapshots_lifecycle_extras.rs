@@ -61,6 +61,14 @@ pub struct Ticket {
     pub deleted_by: Option<i64>,
 }
 
+/// A generic parent: its cascade is checked when `CHILDREN` is used.
+#[derive(Debug, Clone, SoftDelete)]
+#[soft_delete(table = "threads", cascade(Comment, foreign_key = "post_id"))]
+pub struct Thread<K: Clone + Into<Value>> {
+    pub id: K,
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
 /// A naive-UTC timestamp marker.
 #[derive(Debug, Clone, SoftDelete)]
 #[soft_delete(table = "events")]
@@ -308,6 +316,16 @@ fn cascade_restore() {
     assert_snapshot!(
         "cascade_restore_by_id",
         render_cascade(|_| Post::cascade_restore_by_id(7), false)
+    );
+}
+
+#[test]
+fn cascade_from_a_generic_parent() {
+    assert_eq!(Thread::<i64>::CHILDREN[0].table, "comments");
+    assert_eq!(
+        Thread::<i64>::cascade_delete_by_id_at(7, at(), Backend::Postgres)[1]
+            .to_string(PostgresQueryBuilder),
+        r#"UPDATE "comments" SET "deleted_at" = (SELECT "threads"."deleted_at" FROM "threads" WHERE "threads"."id" = 7) WHERE "comments"."post_id" = 7 AND "comments"."deleted_at" IS NULL AND (SELECT "threads"."deleted_at" FROM "threads" WHERE "threads"."id" = 7) IS NOT NULL"#
     );
 }
 
