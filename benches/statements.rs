@@ -39,8 +39,8 @@ struct Post {
 /// clone at the end.
 mod hand_written {
     use super::{
-        DateTime, DeleteStatement, Expr, ExprTrait, Query, SelectStatement, UpdateStatement,
-        Utc, Value,
+        DateTime, DeleteStatement, Expr, ExprTrait, Query, SelectStatement, UpdateStatement, Utc,
+        Value,
     };
 
     const COLUMNS: [(&str, &str); 6] = [
@@ -109,7 +109,11 @@ fn assert_same_statements() {
         let (derived_sql, derived_values) = derived.build(PostgresQueryBuilder);
         let (hand_sql, hand_values) = hand.build(PostgresQueryBuilder);
         assert_eq!(derived_sql, hand_sql, "{name}: the SQL differs");
-        assert_eq!(derived_values.0.len(), hand_values.0.len(), "{name}: the values differ");
+        assert_eq!(
+            derived_values.0.len(),
+            hand_values.0.len(),
+            "{name}: the values differ"
+        );
         if name != "delete_by_id" {
             assert_eq!(derived_values, hand_values, "{name}: the values differ");
             assert_eq!(
@@ -121,8 +125,16 @@ fn assert_same_statements() {
     }
     same("query", &Post::query(), &hand_written::query());
     same("find", &Post::find(7), &hand_written::find(7));
-    same("delete_by_id", &Post::delete_by_id(7), &hand_written::delete_by_id(7));
-    same("restore_by_id", &Post::restore_by_id(7), &hand_written::restore_by_id(7));
+    same(
+        "delete_by_id",
+        &Post::delete_by_id(7),
+        &hand_written::delete_by_id(7),
+    );
+    same(
+        "restore_by_id",
+        &Post::restore_by_id(7),
+        &hand_written::restore_by_id(7),
+    );
     same(
         "purge_trashed_before",
         &Post::purge_trashed_before(cutoff()),
