@@ -470,6 +470,25 @@ async fn sqlite(batch: NonZeroU32) -> Result<Json, sqlx::Error> {
     result
 }
 
+/// The library version measured: `SOFT_DELETE_BENCH_SOURCE` when set (say,
+/// for a `git archive` snapshot), else `git describe --always --dirty` of the
+/// library's sources.
+fn source_version() -> String {
+    if let Ok(source) = std::env::var("SOFT_DELETE_BENCH_SOURCE") {
+        return source;
+    }
+    std::process::Command::new("git")
+        .args(["describe", "--always", "--dirty", "--exclude", "*"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .ok()
+        .filter(|output| output.status.success())
+        .map_or_else(
+            || "unknown".to_owned(),
+            |output| String::from_utf8_lossy(&output.stdout).trim().to_owned(),
+        )
+}
+
 /// `--batch <n>` from the command line (cargo passes `--bench` too).
 fn batch_size() -> NonZeroU32 {
     let args: Vec<String> = std::env::args().collect();
@@ -491,6 +510,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let postgres = postgres(batch).await?;
     let sqlite = sqlite(batch).await?;
     let result = json!({
+        "source": source_version(),
         "rows": ROWS,
         "trashed": TRASHED,
         "page": PAGE,

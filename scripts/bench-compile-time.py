@@ -308,7 +308,9 @@ def main():
             f" expanded / plain {ratios[kind]['expanded_over_plain']:.2f}"
         )
 
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
     result = {
+        "source": commit.stdout.strip() + " (git archive HEAD)",
         "models": args.models,
         "runs": args.runs,
         "target": TARGET,

@@ -40,6 +40,17 @@ def median_ns(group, function):
     return estimate["point_estimate"], interval["lower_bound"], interval["upper_bound"]
 
 
+def source_version():
+    """The library version measured: SOFT_DELETE_BENCH_SOURCE, else git."""
+    if "SOFT_DELETE_BENCH_SOURCE" in os.environ:
+        return os.environ["SOFT_DELETE_BENCH_SOURCE"]
+    described = subprocess.run(
+        ["git", "describe", "--always", "--dirty", "--exclude", "*"],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    return described.stdout.strip() if described.returncode == 0 else "unknown"
+
+
 def main():
     subprocess.run(
         ["cargo", "bench", "--bench", "statements", "--", *sys.argv[1:]],
@@ -71,6 +82,7 @@ def main():
         )
 
     result = {
+        "source": source_version(),
         "target": TARGET,
         "backend": "PostgresQueryBuilder, build() (SQL text and values)",
         "machine": platform.machine(),
