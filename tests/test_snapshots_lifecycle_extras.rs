@@ -155,8 +155,17 @@ fn show(value: &Value, clock_values: bool) -> String {
         Value::BigInt(Some(seconds)) if clock_values && *seconds > CLOCK_SECONDS => {
             "<now as Unix seconds>".to_owned()
         }
+        // SQLite compares times as `YYYY-MM-DD HH:MM:SS` + nine digits.
+        Value::String(Some(text)) if clock_values && is_sqlite_time(text) => {
+            "<now as SQLite time text>".to_owned()
+        }
         _ => format!("{value:?}"),
     }
+}
+
+fn is_sqlite_time(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() == 28 && bytes[4] == b'-' && bytes[10] == b' ' && bytes[19].is_ascii_digit()
 }
 
 /// One statement on one backend: its SQL, then its bound values.
@@ -325,7 +334,7 @@ fn cascade_from_a_generic_parent() {
     assert_eq!(
         Thread::<i64>::cascade_delete_by_id_at(7, at(), Backend::Postgres)[1]
             .to_string(PostgresQueryBuilder),
-        r#"UPDATE "comments" SET "deleted_at" = (SELECT "threads"."deleted_at" FROM "threads" WHERE "threads"."id" = 7) WHERE "comments"."post_id" = 7 AND "comments"."deleted_at" IS NULL AND (SELECT "threads"."deleted_at" FROM "threads" WHERE "threads"."id" = 7) IS NOT NULL"#
+        r#"UPDATE "comments" SET "deleted_at" = (SELECT "threads"."deleted_at" FROM "threads" WHERE "threads"."id" = 7) WHERE "comments"."post_id" = 7 AND "comments"."deleted_at" IS NULL AND (SELECT "threads"."deleted_at" FROM "threads" WHERE "threads"."id" = 7) >= '2026-01-02 03:04:05.000000 +00:00'"#
     );
 }
 

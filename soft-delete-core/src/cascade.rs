@@ -5,17 +5,16 @@
 //! whatever rounding the column applies (a second-precision `DATETIME`
 //! included). A child trashed on its own before the cascade must never match
 //! it: if one holds a marker in the cascade's second or later, the parent is
-//! stamped two whole seconds later instead, a value every column stores
-//! exactly and no earlier deletion can hold.
+//! stamped with the first whole second from two seconds on that no child
+//! holds, a value every column stores exactly.
 
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use sea_query::{
-    Condition, Expr, ExprTrait, Func, Keyword, Query, QueryStatementBuilder as _, UpdateStatement,
-    Value,
+    Condition, Expr, ExprTrait, Keyword, Query, QueryStatementBuilder as _, UpdateStatement, Value,
 };
 
 use crate::marker::When;
-use crate::{Backend, Marker, MarkerStyle, SoftDelete};
+use crate::{statement, Backend, Marker, MarkerStyle, SoftDelete};
 
 /// A soft-deletable child of a model: the table whose rows reference the
 /// parent, the column holding the parent's key, and the child's marker.
@@ -162,15 +161,29 @@ const fn str_eq(a: &str, b: &str) -> bool {
     true
 }
 
-/// `column >= value`, compared as times on SQLite (see
-/// `statement::trashed_before`).
-fn at_or_after(column: Expr, value: Value, marker: Marker, backend: Backend) -> Expr {
-    if backend == Backend::Sqlite && marker.style == MarkerStyle::Timestamp {
-        let julianday = |expr: Expr| Expr::from(Func::cust("julianday").arg(expr));
-        julianday(column).gte(julianday(Expr::Value(value)))
-    } else {
-        column.gte(value)
-    }
+/// How many whole seconds after the cascade's second the parent may be
+/// stamped when children already hold earlier ones.
+const SPARE_SECONDS: i64 = 5;
+
+/// "Some child of `id` matches": `EXISTS` over each child table, `OR`ed.
+fn any_child<T: SoftDelete>(id: &Value, matches: impl Fn(&Child, Expr) -> Expr) -> Expr {
+    let one = Expr::Constant(Value::Int(Some(1)));
+    T::CHILDREN
+        .iter()
+        .map(|child| {
+            let rows = Query::select()
+                .expr(one.clone())
+                .from(child.table)
+                .and_where(Expr::col((child.table, child.foreign_key)).eq(id.clone()))
+                .and_where(matches(
+                    child,
+                    Expr::col((child.table, child.marker.column)),
+                ))
+                .to_owned();
+            Expr::exists(rows)
+        })
+        .reduce(ExprTrait::or)
+        .unwrap_or(Expr::Constant(Value::Bool(Some(false))))
 }
 
 /// The parent's stored marker, as a scalar subquery.
@@ -202,29 +215,29 @@ pub(crate) fn delete<T: SoftDelete>(
         When::Now => Utc::now(),
     };
     let floor = whole_second(at);
-    let collision = T::CHILDREN.iter().fold(Condition::any(), |any, child| {
-        let earlier_or_same_second = Query::select()
-            .expr(Expr::val(1))
-            .from(child.table)
-            .and_where(Expr::col((child.table, child.foreign_key)).eq(id.clone()))
-            .and_where(at_or_after(
-                Expr::col((child.table, child.marker.column)),
-                child.marker.time_value(floor),
-                child.marker,
-                backend,
-            ))
-            .to_owned();
-        any.add(Expr::exists(earlier_or_same_second))
-    });
     let stamp = if T::CHILDREN.is_empty() {
         marker.deleted_value(when)
     } else {
-        Expr::case(
-            collision,
-            Expr::Value(marker.time_value(floor + Duration::seconds(2))),
-        )
-        .finally(marker.deleted_value(when))
-        .into()
+        // No child may hold the parent's stamp when it is not the cascade's:
+        // the restore finds the cascade's children by that equality. A child
+        // trashed in the cascade's second or later may round to it, so the
+        // parent then takes the first later whole second no child holds.
+        let mut stamp = Expr::case(
+            any_child::<T>(id, |child, column| {
+                statement::comparable(child.marker, column, Some(backend)).gte(
+                    statement::comparable_value(child.marker, floor, Some(backend)),
+                )
+            })
+            .not(),
+            marker.deleted_value(when),
+        );
+        let later = |seconds| marker.time_value(floor + Duration::seconds(seconds));
+        for seconds in 2..=SPARE_SECONDS {
+            let candidate = later(seconds);
+            let taken = any_child::<T>(id, |_, column| column.eq(candidate.clone()));
+            stamp = stamp.case(taken.not(), Expr::Value(candidate));
+        }
+        stamp.finally(Expr::Value(later(SPARE_SECONDS + 1))).into()
     };
 
     let mut parent = Query::update();
@@ -245,10 +258,15 @@ pub(crate) fn delete<T: SoftDelete>(
         if let (Some(column), Some(actor)) = (child.marker.deleted_by, actor) {
             update.value(column, actor.clone());
         }
+        // Only under a parent this cascade stamped (at its second or later):
+        // a parent trashed before keeps its children as they are.
+        let parent_stamped_now =
+            statement::comparable(marker, parent_marker::<T>(id), Some(backend))
+                .gte(statement::comparable_value(marker, floor, Some(backend)));
         update
             .and_where(Expr::col((child.table, child.foreign_key)).eq(id.clone()))
             .and_where(child.marker.live_in(child.table))
-            .and_where(child.marker.trashed(parent_marker::<T>(id)));
+            .and_where(parent_stamped_now);
         statements.push(update);
     }
     statements

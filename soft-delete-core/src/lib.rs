@@ -488,6 +488,16 @@ pub trait SoftDelete {
     /// is never touched. Only for models whose marker records the time: on a
     /// `style = "bool"` model this does not compile.
     ///
+    /// The statement is backend-neutral, so it compares the marker as the
+    /// database does. On SQLite that is text: right for every marker the
+    /// library wrote, and for `Option<NaiveDateTime>` markers written by
+    /// `CURRENT_TIMESTAMP`, but an `Option<DateTime<Utc>>` marker written in
+    /// another format (`CURRENT_TIMESTAMP` from a console gives
+    /// `2026-01-02 03:04:05`, the library `2026-01-02T03:04:05+00:00`) does
+    /// not compare as a time. On SQLite, purge with
+    /// [`purge_trashed_before_batch`](Self::purge_trashed_before_batch) and
+    /// [`Backend::Sqlite`], which compares times whatever wrote them.
+    ///
     /// ```
     /// # use soft_delete::SoftDelete;
     /// # use sea_query::PostgresQueryBuilder;
@@ -581,8 +591,9 @@ pub trait SoftDelete {
     /// exactly whatever the column's precision. [`cascade_restore_by_id`](Self::cascade_restore_by_id)
     /// brings back exactly these children, not those deleted before on their
     /// own: should such a child hold a marker in the cascade's second (or
-    /// later), the parent is stamped two whole seconds later instead, so the
-    /// two never compare equal, even on a second-precision `DATETIME`.
+    /// later), the parent takes the first whole second from two seconds on
+    /// that no child holds, so the two never compare equal, even on a
+    /// second-precision `DATETIME`.
     /// `backend` matters on SQLite only, where that check compares times, not
     /// text. With `now = "database"` the parent is stamped with the
     /// database's `CURRENT_TIMESTAMP`; the check and the later stamp then come
@@ -603,10 +614,15 @@ pub trait SoftDelete {
     ///
     /// let statements = Post::cascade_delete_by_id(7, Backend::Postgres);
     /// let sql: Vec<String> = statements.iter().map(|s| s.build(PostgresQueryBuilder).0).collect();
-    /// assert_eq!(sql, [
-    ///     r#"UPDATE "posts" SET "deleted_at" = (CASE WHEN (EXISTS(SELECT $1 FROM "comments" WHERE "comments"."post_id" = $2 AND "comments"."deleted_at" >= $3)) THEN $4 ELSE $5 END) WHERE "posts"."id" = $6 AND "posts"."deleted_at" IS NULL"#,
-    ///     r#"UPDATE "comments" SET "deleted_at" = (SELECT "posts"."deleted_at" FROM "posts" WHERE "posts"."id" = $1) WHERE "comments"."post_id" = $2 AND "comments"."deleted_at" IS NULL AND (SELECT "posts"."deleted_at" FROM "posts" WHERE "posts"."id" = $3) IS NOT NULL"#,
-    /// ]);
+    /// // The post, stamped now unless a comment already holds a marker in this
+    /// // second (then the first later whole second none holds) ...
+    /// assert!(sql[0].starts_with(r#"UPDATE "posts" SET "deleted_at" = (CASE WHEN (NOT EXISTS(SELECT 1 FROM "comments" WHERE "comments"."post_id" = $1 AND "comments"."deleted_at" >= $2)) THEN $3 WHEN"#));
+    /// assert!(sql[0].ends_with(r#"WHERE "posts"."id" = $17 AND "posts"."deleted_at" IS NULL"#));
+    /// // ... then its live comments, copying the post's stored marker.
+    /// assert_eq!(
+    ///     sql[1],
+    ///     r#"UPDATE "comments" SET "deleted_at" = (SELECT "posts"."deleted_at" FROM "posts" WHERE "posts"."id" = $1) WHERE "comments"."post_id" = $2 AND "comments"."deleted_at" IS NULL AND (SELECT "posts"."deleted_at" FROM "posts" WHERE "posts"."id" = $3) >= $4"#
+    /// );
     /// ```
     #[must_use]
     fn cascade_delete_by_id(id: Self::Id, backend: Backend) -> Vec<UpdateStatement>
@@ -846,7 +862,11 @@ pub trait SoftDelete {
     /// they get a stored generated column `<columns>_live`, `1` while the row
     /// is live and `NULL` once trashed, and a unique index over `columns`
     /// plus it (a unique index never treats rows with a `NULL` as equal). Run
-    /// the statements in order.
+    /// the statements in order. (A `style = "unix"` model can also do
+    /// without: a plain unique index over `columns` and the marker keeps live
+    /// rows unique on every database, but two duplicates trashed in the same
+    /// second then collide; these statements leave trashed rows out
+    /// entirely.)
     ///
     /// ```
     /// # use soft_delete::{Backend, SoftDelete};

@@ -13,7 +13,7 @@ use sea_query::{
 };
 
 use crate::marker::When;
-use crate::{Backend, SoftDelete, TrashMode};
+use crate::{Backend, Marker, MarkerStyle, SoftDelete, TrashMode};
 
 /// The marker filter of `mode`; empty for [`TrashMode::WithTrashed`].
 pub(crate) fn scope<T: SoftDelete>(mode: TrashMode) -> Condition {
@@ -109,28 +109,88 @@ pub(crate) fn force_delete<T: SoftDelete>(filter: Condition) -> DeleteStatement 
         .to_owned()
 }
 
+/// A marker column in a form that compares and sorts as time on `backend`,
+/// and [`comparable_value`], an instant in the same form.
+///
+/// SQLite keeps timestamps as text in whatever format wrote them: sqlx
+/// writes `2026-01-02T03:04:05.123456+00:00`, `CURRENT_TIMESTAMP` writes
+/// `2026-01-02 03:04:05`, and as text the second sorts before the first
+/// whatever the times. Its date functions work in whole milliseconds. So on
+/// SQLite a timestamp becomes the text `YYYY-MM-DD HH:MM:SS` of
+/// `strftime()` (which reads every format and applies offsets) followed by
+/// the written fraction of a second padded to nine digits: one format, exact
+/// to the nanosecond, in time order. Other databases compare the column as
+/// it is.
+pub(crate) fn comparable(marker: Marker, column: Expr, backend: Option<Backend>) -> Expr {
+    if backend != Some(Backend::Sqlite) || marker.style != MarkerStyle::Timestamp {
+        return column;
+    }
+    let call = |name: &'static str, args: Vec<Expr>| Expr::from(Func::cust(name).args(args));
+    let text = |text: &'static str| Expr::Constant(Value::from(text));
+    let number = |number: i32| Expr::Constant(Value::from(number));
+    // The digits after the seconds' `.`, up to the offset (`+`, `-`, `Z`) or
+    // the end; none when the seconds have no fraction.
+    let after_dot = call("substr", vec![column.clone(), number(21)]);
+    let offset_as_plus = call(
+        "replace",
+        vec![
+            call("replace", vec![after_dot, text("Z"), text("+")]),
+            text("-"),
+            text("+"),
+        ],
+    );
+    let digits_end = call(
+        "instr",
+        vec![
+            call("printf", vec![text("%s+"), offset_as_plus.clone()]),
+            text("+"),
+        ],
+    );
+    let digits = call(
+        "substr",
+        vec![offset_as_plus, number(1), digits_end.sub(number(1))],
+    );
+    let has_fraction = call("substr", vec![column.clone(), number(20), number(1)]).eq(text("."));
+    let fraction: Expr = Expr::case(has_fraction, digits).finally(text("")).into();
+    let nine_digits = call(
+        "substr",
+        vec![
+            call("printf", vec![text("%s000000000"), fraction]),
+            number(1),
+            number(9),
+        ],
+    );
+    let seconds = call("strftime", vec![text("%Y-%m-%d %H:%M:%S"), column]);
+    call("printf", vec![text("%s%s"), seconds, nine_digits])
+}
+
+/// `at` in the form [`comparable`] gives the marker column on `backend`.
+pub(crate) fn comparable_value(
+    marker: Marker,
+    at: DateTime<Utc>,
+    backend: Option<Backend>,
+) -> Value {
+    if backend == Some(Backend::Sqlite) && marker.style == MarkerStyle::Timestamp {
+        // A leap second's nanoseconds run past one second; it sorts as :59.999999999.
+        let nanos = Ord::min(at.timestamp_subsec_nanos(), 999_999_999);
+        Value::from(format!("{}{nanos:09}", at.format("%Y-%m-%d %H:%M:%S")))
+    } else {
+        marker.time_value(at)
+    }
+}
+
 /// "Trashed strictly before `cutoff`", on the marker of `table`. The
 /// explicit trashed test says in the SQL what the comparison implies: a live
-/// row is never purged.
-///
-/// With [`Backend::Sqlite`], timestamps are compared as times
-/// (`julianday(...)`), not as text: SQLite keeps them as text in whatever
-/// format wrote them, and `2026-01-02 03:04:05` (`CURRENT_TIMESTAMP`) sorts
-/// before `2026-01-02T01:00:00+00:00` (sqlx) as text.
+/// row is never purged. With a backend, times compare as times even on
+/// SQLite (see [`comparable`]).
 pub(crate) fn trashed_before<T: SoftDelete>(
     cutoff: DateTime<Utc>,
     backend: Option<Backend>,
 ) -> Condition {
     let marker = T::MARKER;
     let column = marker.column_in(T::TABLE);
-    let cutoff = marker.time_value(cutoff);
-    let before = match (backend, marker.style) {
-        (Some(Backend::Sqlite), crate::MarkerStyle::Timestamp) => {
-            let julianday = |expr: Expr| Expr::from(Func::cust("julianday").arg(expr));
-            julianday(column.clone()).lt(julianday(Expr::Value(cutoff)))
-        }
-        _ => column.clone().lt(cutoff),
-    };
+    let before =
+        comparable(marker, column.clone(), backend).lt(comparable_value(marker, cutoff, backend));
     Condition::all().add(marker.trashed(column)).add(before)
 }
 
@@ -159,7 +219,10 @@ pub(crate) fn purge_batch<T: SoftDelete>(
         .column((T::TABLE, T::PRIMARY_KEY))
         .from(T::TABLE)
         .cond_where(trashed_before::<T>(cutoff, Some(backend)))
-        .order_by((T::TABLE, T::MARKER.column), Order::Asc)
+        .order_by_expr(
+            comparable(T::MARKER, T::MARKER.column_in(T::TABLE), Some(backend)),
+            Order::Asc,
+        )
         .limit(u64::from(batch_size.get()))
         .to_owned();
     let keys = Query::select()
