@@ -35,6 +35,8 @@ def target_dir():
 
 def median_ns(group, function):
     path = target_dir() / "criterion" / group / function / "new" / "estimates.json"
+    if not path.exists():
+        return None
     estimate = json.loads(path.read_text())["median"]
     interval = estimate["confidence_interval"]
     return estimate["point_estimate"], interval["lower_bound"], interval["upper_bound"]
@@ -62,6 +64,7 @@ def main():
             group = f"{stage}_{statement}"
             derived, derived_low, derived_high = median_ns(group, "derived")
             hand, hand_low, hand_high = median_ns(group, "hand_written")
+            to_owned = median_ns(group, "hand_written_to_owned")
             rows.append({
                 "statement": statement,
                 "stage": stage,
@@ -71,14 +74,23 @@ def main():
                 # The ratio of the interval ends: a rough band, not a statistic.
                 "ratio_low": round(derived_low / hand_high, 3),
                 "ratio_high": round(derived_high / hand_low, 3),
+                # Beside the hand-written chain ended by `.to_owned()`.
+                "hand_written_to_owned_ns": round(to_owned[0], 1) if to_owned else None,
+                "ratio_to_owned": round(derived / to_owned[0], 3) if to_owned else None,
             })
 
-    print(f"\n{'statement':<22} {'stage':<10} {'derived':>10} {'hand':>10} {'ratio':>7}  target <= {TARGET}")
+    print(
+        f"\n{'statement':<22} {'stage':<10} {'derived':>10} {'hand':>10} {'ratio':>7}  target <= {TARGET}"
+        "   (hand .to_owned(), ratio)"
+    )
     for row in rows:
         verdict = "" if row["stage"] != "render" else ("ok" if row["ratio"] <= TARGET else "MISSED")
+        to_owned = ""
+        if row["ratio_to_owned"] is not None:
+            to_owned = f"   ({row['hand_written_to_owned_ns']:.0f}ns, {row['ratio_to_owned']:.2f})"
         print(
             f"{row['statement']:<22} {row['stage']:<10} {row['derived_ns']:>8.0f}ns"
-            f" {row['hand_written_ns']:>8.0f}ns {row['ratio']:>7.2f}  {verdict}"
+            f" {row['hand_written_ns']:>8.0f}ns {row['ratio']:>7.2f}  {verdict:<6}{to_owned}"
         )
 
     result = {
