@@ -25,7 +25,7 @@ struct Comment {
 /// A blog post; soft deleting it with a cascade trashes its live comments
 /// at the same instant.
 #[derive(Debug, Clone, SoftDelete)]
-#[soft_delete(table = "posts", cascade(Comment, foreign_key = "post_id"))]
+#[soft_delete(table = "posts", cascade(Comment = "post_id"))]
 struct Post {
     id: i64,
     title: String,

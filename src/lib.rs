@@ -51,7 +51,7 @@ pub use soft_delete_core::*;
 /// | `style = "timestamp" \| "bool" \| "unix"` | `timestamp` | how the marker is stored |
 /// | `deleted_by = "..."` | none | a nullable column recording who deleted the row ([`RecordsDeletedBy`]) |
 /// | `now = "application" \| "database"` | `application` | whose clock stamps a soft delete ([`Clock`]) |
-/// | `cascade(Child, foreign_key = "...")` | none | a child reached by cascade deletes and restores ([`Child`]); repeatable |
+/// | `cascade(Child = "...")` | none | a child reached by cascade deletes and restores ([`Child`]); repeatable |
 /// | `crate = "..."` | `::soft_delete` | path of the runtime crate in generated code |
 ///
 /// Field attributes: `primary_key` (else the field `id` is the key),

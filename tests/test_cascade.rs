@@ -34,16 +34,8 @@ struct Attachment {
     removed_at: Option<DateTime<Utc>>,
 }
 
-// Clippy's `duplicated_attributes` takes the second `foreign_key = "..."`
-// of the same name for a repeated attribute (reported as a finding: every
-// parent with two child tables keyed alike gets it).
-#[allow(clippy::duplicated_attributes)]
 #[derive(Debug, Clone, PartialEq, SoftDelete)]
-#[soft_delete(
-    table = "posts",
-    cascade(Comment, foreign_key = "post_id"),
-    cascade(Attachment, foreign_key = "post_id")
-)]
+#[soft_delete(table = "posts", cascade(Comment = "post_id", Attachment = "post_id"))]
 struct Post {
     id: i64,
     deleted_at: Option<DateTime<Utc>>,
@@ -67,16 +59,8 @@ struct Upload {
     deleted_at: Option<NaiveDateTime>,
 }
 
-// Clippy's `duplicated_attributes` takes the second `foreign_key = "..."`
-// of the same name for a repeated attribute (reported as a finding: every
-// parent with two child tables keyed alike gets it).
-#[allow(clippy::duplicated_attributes)]
 #[derive(Debug, Clone, PartialEq, SoftDelete)]
-#[soft_delete(
-    table = "topics",
-    cascade(Reply, foreign_key = "topic_id"),
-    cascade(Upload, foreign_key = "topic_id")
-)]
+#[soft_delete(table = "topics", cascade(Reply = "topic_id", Upload = "topic_id"))]
 struct Topic {
     id: i64,
     deleted_at: Option<NaiveDateTime>,
@@ -100,16 +84,11 @@ struct Caption {
     deleted_at: i64,
 }
 
-// Clippy's `duplicated_attributes` takes the second `foreign_key = "..."`
-// of the same name for a repeated attribute (reported as a finding: every
-// parent with two child tables keyed alike gets it).
-#[allow(clippy::duplicated_attributes)]
 #[derive(Debug, Clone, PartialEq, SoftDelete)]
 #[soft_delete(
     table = "albums",
     style = "unix",
-    cascade(Photo, foreign_key = "album_id"),
-    cascade(Caption, foreign_key = "album_id")
+    cascade(Photo = "album_id", Caption = "album_id")
 )]
 struct Album {
     id: i64,

@@ -293,11 +293,7 @@ struct OrderLine {
 }
 
 #[derive(Debug, Clone, PartialEq, SoftDelete)]
-#[soft_delete(
-    table = "orders",
-    now = "database",
-    cascade(OrderLine, foreign_key = "order_id")
-)]
+#[soft_delete(table = "orders", now = "database", cascade(OrderLine = "order_id"))]
 struct Order {
     id: i64,
     deleted_at: Option<DateTime<Utc>>,

@@ -339,14 +339,12 @@ struct Link {
     deleted_at: Option<DateTime<Utc>>,
 }
 
-// Two children keyed by `folder_id`: see test_cascade.rs for the lint.
-#[allow(clippy::duplicated_attributes)]
+// Two children keyed by columns of the same name.
 #[derive(Debug, Clone, PartialEq, SoftDelete)]
 #[soft_delete(
     table = "folders",
     deleted_by = "deleted_by",
-    cascade(File, foreign_key = "folder_id"),
-    cascade(Link, foreign_key = "folder_id")
+    cascade(File = "folder_id", Link = "folder_id")
 )]
 struct Folder {
     id: i64,

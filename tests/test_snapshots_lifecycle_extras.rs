@@ -42,8 +42,7 @@ pub struct Attachment {
 #[soft_delete(
     table = "posts",
     deleted_by = "deleted_by",
-    cascade(Comment, foreign_key = "post_id"),
-    cascade(Attachment, foreign_key = "owner_post_id")
+    cascade(Comment = "post_id", Attachment = "owner_post_id")
 )]
 pub struct Post {
     pub id: i64,
@@ -63,7 +62,7 @@ pub struct Ticket {
 
 /// A generic parent: its cascade is checked when `CHILDREN` is used.
 #[derive(Debug, Clone, SoftDelete)]
-#[soft_delete(table = "threads", cascade(Comment, foreign_key = "post_id"))]
+#[soft_delete(table = "threads", cascade(Comment = "post_id"))]
 pub struct Thread<K: Clone + Into<Value>> {
     pub id: K,
     pub deleted_at: Option<DateTime<Utc>>,
@@ -100,7 +99,7 @@ pub struct SessionToken {
 #[soft_delete(
     table = "sessions",
     style = "unix",
-    cascade(SessionToken, foreign_key = "session_id")
+    cascade(SessionToken = "session_id")
 )]
 pub struct Session {
     pub id: i64,
@@ -119,11 +118,7 @@ pub struct AuditLine {
 
 /// Stamped by the database's clock.
 #[derive(Debug, Clone, SoftDelete)]
-#[soft_delete(
-    table = "audits",
-    now = "database",
-    cascade(AuditLine, foreign_key = "audit_id")
-)]
+#[soft_delete(table = "audits", now = "database", cascade(AuditLine = "audit_id"))]
 pub struct Audit {
     pub id: i64,
     pub deleted_at: Option<DateTime<Utc>>,

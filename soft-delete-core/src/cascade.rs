@@ -19,8 +19,8 @@ use crate::{statement, Backend, Marker, MarkerStyle, SoftDelete};
 /// A soft-deletable child of a model: the table whose rows reference the
 /// parent, the column holding the parent's key, and the child's marker.
 ///
-/// The derive builds it from `#[soft_delete(cascade(Child, foreign_key =
-/// "..."))]`; read it as `T::CHILDREN`.
+/// The derive builds it from `#[soft_delete(cascade(Child =
+/// "foreign_key"))]`; read it as `T::CHILDREN`.
 ///
 /// ```
 /// use soft_delete::SoftDelete;
@@ -30,7 +30,7 @@ use crate::{statement, Backend, Marker, MarkerStyle, SoftDelete};
 /// struct Comment { id: i64, post_id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
 ///
 /// #[derive(SoftDelete)]
-/// #[soft_delete(table = "posts", cascade(Comment, foreign_key = "post_id"))]
+/// #[soft_delete(table = "posts", cascade(Comment = "post_id"))]
 /// struct Post { id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
 ///
 /// assert_eq!(Post::CHILDREN[0].table, "comments");
@@ -73,7 +73,7 @@ impl Child {
     }
 }
 
-/// What is wrong with a `cascade(Child, foreign_key = "...")`, found while
+/// What is wrong with a `cascade(Child = "...")`, found while
 /// compiling the parent: the derive turns each problem into a compile error
 /// at the attribute, naming the models.
 #[doc(hidden)]

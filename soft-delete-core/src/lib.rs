@@ -129,7 +129,7 @@ pub trait SoftDelete {
     const MARKER: Marker;
 
     /// The soft-deletable children that cascade soft deletes and restores
-    /// reach (`cascade(Child, foreign_key = "...")` in the derive); none by
+    /// reach (`cascade(Child = "...")` in the derive); none by
     /// default.
     ///
     /// ```
@@ -609,7 +609,7 @@ pub trait SoftDelete {
     /// struct Comment { id: i64, post_id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
     ///
     /// #[derive(SoftDelete)]
-    /// #[soft_delete(table = "posts", cascade(Comment, foreign_key = "post_id"))]
+    /// #[soft_delete(table = "posts", cascade(Comment = "post_id"))]
     /// struct Post { id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
     ///
     /// let statements = Post::cascade_delete_by_id(7, Backend::Postgres);
@@ -637,7 +637,7 @@ pub trait SoftDelete {
     /// ```
     /// # use soft_delete::{Backend, SoftDelete};
     /// # #[derive(SoftDelete)] #[soft_delete(table = "comments")] struct Comment { id: i64, post_id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
-    /// # #[derive(SoftDelete)] #[soft_delete(table = "posts", cascade(Comment, foreign_key = "post_id"))] struct Post { id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
+    /// # #[derive(SoftDelete)] #[soft_delete(table = "posts", cascade(Comment = "post_id"))] struct Post { id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
     /// let statements = Post::cascade_delete_by_id_at(7, chrono::Utc::now(), Backend::Sqlite);
     /// assert_eq!(statements.len(), 2);
     /// ```
@@ -660,7 +660,7 @@ pub trait SoftDelete {
     /// ```
     /// # use soft_delete::{Backend, SoftDelete};
     /// # #[derive(SoftDelete)] #[soft_delete(table = "comments")] struct Comment { id: i64, post_id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
-    /// # #[derive(SoftDelete)] #[soft_delete(table = "posts", deleted_by = "deleted_by", cascade(Comment, foreign_key = "post_id"))] struct Post { id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>>, deleted_by: Option<String> }
+    /// # #[derive(SoftDelete)] #[soft_delete(table = "posts", deleted_by = "deleted_by", cascade(Comment = "post_id"))] struct Post { id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>>, deleted_by: Option<String> }
     /// let statements = Post::cascade_delete_by_id_as(7, "alice", Backend::Postgres);
     /// assert_eq!(statements.len(), 2);
     /// ```
@@ -684,7 +684,7 @@ pub trait SoftDelete {
     /// # use soft_delete::{Backend, SoftDelete};
     /// # use sea_query::PostgresQueryBuilder;
     /// # #[derive(SoftDelete)] #[soft_delete(table = "comments")] struct Comment { id: i64, post_id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
-    /// # #[derive(SoftDelete)] #[soft_delete(table = "posts", cascade(Comment, foreign_key = "post_id"))] struct Post { id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
+    /// # #[derive(SoftDelete)] #[soft_delete(table = "posts", cascade(Comment = "post_id"))] struct Post { id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
     /// let sql: Vec<String> = Post::cascade_restore_by_id(7)
     ///     .iter()
     ///     .map(|s| s.to_string(PostgresQueryBuilder))

@@ -53,13 +53,13 @@ pub enum Now {
     Database,
 }
 
-/// A child reached by cascades: `cascade(Comment, foreign_key = "post_id")`.
+/// A child reached by cascades: `Comment = "post_id"` in `cascade(...)`.
 pub struct Cascade {
     /// The child model's path, as written.
     pub model: syn::Path,
     /// SQL name of the child's column holding the parent's key.
     pub foreign_key: Spanned<String>,
-    /// The whole `cascade(...)`, for spans.
+    /// The whole `Comment = "post_id"`, for spans.
     pub tokens: TokenStream,
 }
 
@@ -191,7 +191,7 @@ impl ContainerAttrs {
                     }
                 } else if path.is_ident("cascade") {
                     match cascade(cx, &meta)? {
-                        Some(child) => cascades.push(child),
+                        Some(children) => cascades.extend(children),
                         None => rejected.add("cascade"),
                     }
                 } else if path.is_ident("crate") {
@@ -321,101 +321,106 @@ fn choice<T: Copy>(
     Ok(None)
 }
 
-/// `cascade(Child, foreign_key = "...")`; `None` when it is malformed (the
-/// error is recorded, the value read past).
-fn cascade(cx: &mut Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<Cascade>> {
+/// `cascade(Comment = "post_id", ...)`: each child model with its column
+/// holding this model's key. Malformed entries are recorded as errors and
+/// left out.
+///
+/// The child is the key and its foreign key the value, so two children keyed
+/// by columns of the same name never repeat a `key = value` pair (which
+/// clippy's `duplicated_attributes` would flag in the user's crate).
+fn cascade(cx: &mut Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<Vec<Cascade>>> {
+    const USAGE: &str = "write `cascade(Comment = \"post_id\")`: each child model, and the name of its column that holds this model's key";
     if !meta.input.peek(syn::token::Paren) {
         let written = skip_value(meta)?;
         cx.error_spanned_by(
             &written,
-            "`cascade` takes the child model and its foreign key in parentheses: write `cascade(Comment, foreign_key = \"post_id\")`, naming the child model and its column that holds this model's key",
+            format!("`cascade` lists the child models in parentheses: {USAGE}"),
         );
         return Ok(None);
     }
     let group: proc_macro2::Group = meta.input.fork().parse()?;
     let mut tokens = meta.path.to_token_stream();
     tokens.extend(group.to_token_stream());
-    let mut model: Option<syn::Path> = None;
-    // Models after the first, reported once the foreign key is known.
-    let mut extra_models: Vec<syn::Path> = Vec::new();
-    let mut foreign_key: Option<Spanned<String>> = None;
+    let mut children: Vec<Cascade> = Vec::new();
     let mut broken = false;
+    // `Comment` and `foreign_key = "post_id"` written apart: reported once,
+    // at the end, as the one entry they mean.
+    let mut bare_models: Vec<syn::Path> = Vec::new();
+    let mut loose_foreign_key: Option<Spanned<String>> = None;
     meta.parse_nested_meta(|inner| {
-        if inner.path.is_ident("foreign_key") {
-            match name_value(cx, &inner, "foreign_key")? {
-                Some(_) if foreign_key.is_some() => {
-                    cx.error_spanned_by(
-                        &inner.path,
-                        "duplicate key `foreign_key` in `cascade(...)`: a child has one foreign key; keep one",
-                    );
-                    broken = true;
+        let name = inner.path.to_token_stream().to_string().replace(' ', "");
+        let inner_path = &inner.path;
+        // A lowercase name is a key (`foreign_key = "post_id"`, `column =
+        // ...`), not a model: models are types, named in `PascalCase`.
+        let is_key = inner.path.segments.last().is_some_and(|segment| {
+            segment.ident.to_string().starts_with(|c: char| c.is_ascii_lowercase())
+        });
+        if is_key {
+            match string_value(cx, &inner, &name)? {
+                Some(value) => {
+                    loose_foreign_key = Some(Spanned {
+                        value: value.value(),
+                        tokens: quote!(#inner_path = #value).into_iter().collect(),
+                    });
                 }
-                Some(name) => foreign_key = Some(name),
                 None => broken = true,
             }
-        } else if inner.input.is_empty() || inner.input.peek(syn::Token![,]) {
-            if model.is_some() {
-                extra_models.push(inner.path.clone());
+        } else if !inner.input.peek(syn::Token![=]) {
+            skip_value(&inner)?;
+            bare_models.push(inner.path.clone());
+        } else if let Some(foreign_key) = name_value(cx, &inner, "foreign_key")? {
+            let mut entry = inner.path.to_token_stream();
+            entry.extend(quote!(=));
+            entry.extend(foreign_key.tokens.clone());
+            let same_model = |child: &Cascade| {
+                child.model.to_token_stream().to_string() == inner.path.to_token_stream().to_string()
+            };
+            if children.iter().any(same_model) {
+                cx.error_spanned_by(
+                    &inner.path,
+                    format!("`{name}` is listed twice in `cascade(...)`: a child has one foreign key; keep one"),
+                );
+                broken = true;
             } else {
-                model = Some(inner.path.clone());
+                children.push(Cascade {
+                    model: inner.path.clone(),
+                    foreign_key,
+                    tokens: entry,
+                });
             }
         } else {
-            let key = inner.path.to_token_stream().to_string().replace(' ', "");
-            // `column = "post_id"` → suggest `foreign_key = "post_id"`.
-            let value = if inner.input.peek(syn::Token![=]) && inner.input.peek2(LitStr) {
-                let fork = inner.input.fork();
-                fork.parse::<syn::Token![=]>()?;
-                Some(fork.parse::<LitStr>()?.value())
-            } else {
-                None
-            };
-            let written = skip_value(&inner)?;
-            let suggestion = value.map_or_else(
-                || "`cascade(Comment, foreign_key = \"post_id\")`".to_owned(),
-                |value| format!("`foreign_key = \"{value}\"`"),
-            );
-            cx.error_spanned_by(
-                &written,
-                format!("unknown key `{key}` in `cascade(...)`: the child's column that holds this model's key is given as `foreign_key`; write {suggestion}"),
-            );
             broken = true;
         }
         Ok(())
     })?;
-    let key_example = foreign_key
+    let key = loose_foreign_key
         .as_ref()
         .map_or_else(|| "...".to_owned(), |key| key.value.clone());
-    for extra in &extra_models {
-        let name = extra.to_token_stream().to_string().replace(' ', "");
-        cx.error_spanned_by(
-            extra,
-            format!("one child per `cascade(...)`: move `{name}` into a `cascade(...)` of its own, such as `cascade({name}, foreign_key = \"{key_example}\")`"),
-        );
-        broken = true;
-    }
-    match (model, foreign_key) {
-        (Some(model), Some(foreign_key)) if !broken => Ok(Some(Cascade {
-            model,
-            foreign_key,
-            tokens,
-        })),
-        (None, _) if !broken => {
+    match (bare_models.as_slice(), &loose_foreign_key) {
+        ([], None) => {}
+        ([], Some(foreign_key)) => {
             cx.error_spanned_by(
-                &tokens,
-                format!("`cascade(...)` names no child model: put the child first, as in `cascade(Comment, foreign_key = \"{key_example}\")`"),
+                &foreign_key.tokens,
+                format!("`cascade` names each child with its foreign key: write `cascade(Comment = \"{key}\")`, with the child model in place of `Comment`"),
             );
-            Ok(None)
+            broken = true;
         }
-        (Some(model), None) if !broken => {
-            let name = model.to_token_stream().to_string().replace(' ', "");
-            cx.error_spanned_by(
-                &tokens,
-                format!("`cascade({name})` needs the child's foreign key: write `cascade({name}, foreign_key = \"...\")`, naming the column of `{name}` that holds this model's key"),
-            );
-            Ok(None)
+        (models, _) => {
+            for model in models {
+                let name = model.to_token_stream().to_string().replace(' ', "");
+                cx.error_spanned_by(
+                    model,
+                    format!("`{name}` needs its foreign key: write `cascade({name} = \"{key}\")`, naming the column of `{name}` that holds this model's key"),
+                );
+            }
+            broken = true;
         }
-        _ => Ok(None),
     }
+    if children.is_empty() && !broken {
+        cx.error_spanned_by(&tokens, format!("`cascade()` names no child: {USAGE}"));
+        return Ok(None);
+    }
+    Ok((!broken).then_some(children))
 }
 
 fn soft_delete_attrs(attrs: &[Attribute]) -> impl Iterator<Item = &Attribute> {

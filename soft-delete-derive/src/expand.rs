@@ -226,7 +226,7 @@ fn checked(
         arm(
             "ForeignKeyNotAColumn",
             key_span,
-            format!("`foreign_key = \"{foreign_key}\"` is not a column of `{child_name}`: name the column of `{child_name}` that holds the key of `{parent}`, by its SQL name"),
+            format!("`{child_name} = \"{foreign_key}\"`: `{foreign_key}` is not a column of `{child_name}`; name the column of `{child_name}` that holds the key of `{parent}`, by its SQL name"),
         ),
         arm(
             "ChildIsBool",

@@ -378,7 +378,8 @@ fn cascade_needs_a_deletion_time(cx: &mut Ctxt, input: &Input, style: Style) {
     if style != Style::Bool {
         return;
     }
-    for cascade in &input.attrs.cascades {
+    // One error for the style, however many children are listed.
+    if let Some(cascade) = input.attrs.cascades.first() {
         cx.error_spanned_by(
             &cascade.tokens,
             "`cascade` needs a marker that records the deletion time, not `style = \"bool\"`: a cascade restore brings back exactly the children deleted with their parent, found by their shared deletion time; use `style = \"timestamp\"` (or `\"unix\"`) on this model and its children",

@@ -8,7 +8,7 @@ struct Comment {
 }
 
 #[derive(SoftDelete)]
-#[soft_delete(table = "posts", cascade(Comment, foreign_key = "post_id"))]
+#[soft_delete(table = "posts", cascade(Comment = "post_id"))]
 struct Post {
     id: i64,
     deleted_at: Option<DateTime<Utc>>,

@@ -9,7 +9,7 @@ struct Comment {
 }
 
 #[derive(SoftDelete)]
-#[soft_delete(table = "posts", style = "bool", cascade(Comment, foreign_key = "post_id"))]
+#[soft_delete(table = "posts", style = "bool", cascade(Comment = "post_id"))]
 struct Post {
     id: i64,
     is_deleted: bool,

@@ -10,15 +10,7 @@ struct Comment {
 }
 
 #[derive(SoftDelete)]
-#[soft_delete(table = "likes")]
-struct Like {
-    id: i64,
-    post_id: i64,
-    deleted_at: Option<DateTime<Utc>>,
-}
-
-#[derive(SoftDelete)]
-#[soft_delete(table = "posts", cascade(Comment, Like, foreign_key = "post_id"))]
+#[soft_delete(table = "posts", cascade(Comment, foreign_key = "post_id"))]
 struct Post {
     id: i64,
     deleted_at: Option<DateTime<Utc>>,
