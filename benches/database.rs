@@ -519,6 +519,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "sqlite": sqlite,
     });
     let out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("benches/results/database.json");
+    if let Some(dir) = out.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
     std::fs::write(&out, serde_json::to_string_pretty(&result)? + "\n")?;
     println!("wrote {}", out.display());
     Ok(())

@@ -182,7 +182,7 @@ def generate(models):
         shutil.rmtree(SNAPSHOT)
     SNAPSHOT.mkdir(parents=True)
     archive = subprocess.run(["git", "archive", "HEAD"], cwd=ROOT, check=True, capture_output=True)
-    subprocess.run(["tar", "-x", "-C", str(SNAPSHOT)], input=archive.stdout, check=True)
+    subprocess.run(["tar", "-x", "-m", "-C", str(SNAPSHOT)], input=archive.stdout, check=True)
 
     members = ", ".join(f'"models_{variant}"' for variant in VARIANTS)
     write(WORKSPACE / "Cargo.toml", f'[workspace]\nmembers = [{members}]\nresolver = "2"\n')
