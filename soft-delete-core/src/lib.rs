@@ -521,6 +521,10 @@ pub trait SoftDelete {
     /// hard delete of at most `batch_size` rows trashed before `cutoff`,
     /// oldest first, so a purge never holds long locks or a huge
     /// transaction. Run it until it affects fewer than `batch_size` rows.
+    /// (On SQLite, batches go in the order of the stored text, which is time
+    /// order for markers written in one format; which rows the whole loop
+    /// purges does not depend on it.) With [`marker_index`](Self::marker_index)
+    /// each batch reads only the rows it deletes.
     ///
     /// It runs on all three databases (none of them takes `DELETE ... LIMIT`
     /// the same way; this deletes by primary key from a limited derived

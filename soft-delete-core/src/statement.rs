@@ -56,10 +56,11 @@ pub(crate) fn by_id<T: SoftDelete>(id: T::Id) -> Condition {
 
 /// An UPDATE of the model's table restricted to its live rows.
 pub(crate) fn update_live<T: SoftDelete>() -> UpdateStatement {
-    Query::update()
+    let mut update = Query::update();
+    update
         .table(T::TABLE)
-        .and_where(T::MARKER.live_in(T::TABLE))
-        .to_owned()
+        .and_where(T::MARKER.live_in(T::TABLE));
+    update
 }
 
 /// Marks the live rows matching `filter` as deleted `when`, recording `actor`
@@ -80,8 +81,8 @@ pub(crate) fn soft_delete<T: SoftDelete>(
     }
     update
         .cond_where(filter)
-        .and_where(marker.live_in(T::TABLE))
-        .to_owned()
+        .and_where(marker.live_in(T::TABLE));
+    update
 }
 
 /// Marks the trashed rows matching `filter` as live again, clearing who
@@ -97,16 +98,15 @@ pub(crate) fn restore<T: SoftDelete>(filter: Condition) -> UpdateStatement {
     }
     update
         .cond_where(filter)
-        .and_where(marker.trashed_in(T::TABLE))
-        .to_owned()
+        .and_where(marker.trashed_in(T::TABLE));
+    update
 }
 
 /// Deletes the rows matching `filter` for good, trashed or not.
 pub(crate) fn force_delete<T: SoftDelete>(filter: Condition) -> DeleteStatement {
-    Query::delete()
-        .from_table(T::TABLE)
-        .cond_where(filter)
-        .to_owned()
+    let mut delete = Query::delete();
+    delete.from_table(T::TABLE).cond_where(filter);
+    delete
 }
 
 /// A marker column in a form that compares and sorts as time on `backend`,
@@ -215,22 +215,22 @@ pub(crate) fn purge_batch<T: SoftDelete>(
     backend: Backend,
 ) -> DeleteStatement {
     let batch = Alias::new("soft_delete_batch");
-    let oldest = Query::select()
+    let mut oldest = Query::select();
+    oldest
         .column((T::TABLE, T::PRIMARY_KEY))
         .from(T::TABLE)
         .cond_where(trashed_before::<T>(cutoff, Some(backend)))
-        .order_by_expr(
-            comparable(T::MARKER, T::MARKER.column_in(T::TABLE), Some(backend)),
-            Order::Asc,
-        )
-        .limit(u64::from(batch_size.get()))
-        .to_owned();
-    let keys = Query::select()
-        .column((batch.clone(), T::PRIMARY_KEY))
-        .from_subquery(oldest, batch)
-        .to_owned();
-    Query::delete()
+        // The stored order, so the marker's index serves each batch: ordering
+        // by the SQLite time expression would sort every trashed row, every
+        // batch. On SQLite it is time order for markers of one text format.
+        .order_by((T::TABLE, T::MARKER.column), Order::Asc)
+        .limit(u64::from(batch_size.get()));
+    let mut keys = Query::select();
+    keys.column((batch.clone(), T::PRIMARY_KEY))
+        .from_subquery(oldest, batch);
+    let mut delete = Query::delete();
+    delete
         .from_table(T::TABLE)
-        .and_where(Expr::col((T::TABLE, T::PRIMARY_KEY)).in_subquery(keys))
-        .to_owned()
+        .and_where(Expr::col((T::TABLE, T::PRIMARY_KEY)).in_subquery(keys));
+    delete
 }
