@@ -10,7 +10,7 @@
 
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use sea_query::{
-    Condition, Expr, ExprTrait, Keyword, Query, QueryStatementBuilder as _, UpdateStatement, Value,
+    Expr, ExprTrait, Keyword, Query, QueryStatementBuilder as _, UpdateStatement, Value,
 };
 
 use crate::marker::When;
@@ -295,7 +295,7 @@ pub(crate) fn restore<T: SoftDelete>(id: Value) -> Vec<UpdateStatement> {
                 .to_owned()
         })
         .collect();
-    let filter = Condition::all().add(Expr::col((T::TABLE, T::PRIMARY_KEY)).eq(id));
+    let filter = Expr::col((T::TABLE, T::PRIMARY_KEY)).eq(id);
     statements.push(crate::statement::restore::<T>(filter));
     statements
 }

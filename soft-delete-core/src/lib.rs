@@ -356,7 +356,7 @@ pub trait SoftDelete {
     where
         Self: Sized,
     {
-        statement::soft_delete::<Self>(statement::by_id::<Self>(id), When::Now, None)
+        statement::soft_delete::<Self>(statement::primary_key_is::<Self>(id), When::Now, None)
     }
 
     /// Soft delete at a given time: [`delete_by_id`](Self::delete_by_id) with
@@ -378,7 +378,7 @@ pub trait SoftDelete {
     where
         Self: Sized + RecordsDeletionTime,
     {
-        statement::soft_delete::<Self>(statement::by_id::<Self>(id), When::At(at), None)
+        statement::soft_delete::<Self>(statement::primary_key_is::<Self>(id), When::At(at), None)
     }
 
     /// Bulk soft delete of the live rows matching `filter`. An empty
@@ -420,7 +420,7 @@ pub trait SoftDelete {
     where
         Self: Sized,
     {
-        statement::restore::<Self>(statement::by_id::<Self>(id))
+        statement::restore::<Self>(statement::primary_key_is::<Self>(id))
     }
 
     /// Bulk restore of the trashed rows matching `filter`.
@@ -460,7 +460,7 @@ pub trait SoftDelete {
     where
         Self: Sized,
     {
-        statement::force_delete::<Self>(statement::by_id::<Self>(id))
+        statement::force_delete::<Self>(statement::primary_key_is::<Self>(id))
     }
 
     /// Bulk hard delete of the rows matching `filter`, trashed or not. An
@@ -736,7 +736,11 @@ pub trait SoftDelete {
     where
         Self: Sized + RecordsDeletedBy,
     {
-        statement::soft_delete::<Self>(statement::by_id::<Self>(id), When::Now, Some(actor.into()))
+        statement::soft_delete::<Self>(
+            statement::primary_key_is::<Self>(id),
+            When::Now,
+            Some(actor.into()),
+        )
     }
 
     /// Bulk soft delete recording who deleted the rows: [`delete_where`](Self::delete_where)

@@ -8,7 +8,7 @@ use std::num::NonZeroU32;
 
 use chrono::{DateTime, Utc};
 use sea_query::{
-    Alias, Condition, DeleteStatement, Expr, ExprTrait, Func, Keyword, Order, Query,
+    Alias, Condition, DeleteStatement, Expr, ExprTrait, Func, IntoCondition, Keyword, Order, Query,
     SelectStatement, UpdateStatement, Value,
 };
 
@@ -18,9 +18,11 @@ use crate::{Backend, Marker, MarkerStyle, SoftDelete, TrashMode};
 /// The marker filter of `mode`; empty for [`TrashMode::WithTrashed`].
 pub(crate) fn scope<T: SoftDelete>(mode: TrashMode) -> Condition {
     match mode {
-        TrashMode::WithoutTrashed => Condition::all().add(T::MARKER.live_in(T::TABLE)),
+        // `Condition::from`, not `Condition::all().add(..)`, which would nest
+        // a one-item condition inside another for every statement to walk.
+        TrashMode::WithoutTrashed => Condition::from(T::MARKER.live_in(T::TABLE)),
         TrashMode::WithTrashed => Condition::all(),
-        TrashMode::OnlyTrashed => Condition::all().add(T::MARKER.trashed_in(T::TABLE)),
+        TrashMode::OnlyTrashed => Condition::from(T::MARKER.trashed_in(T::TABLE)),
     }
 }
 
@@ -49,11 +51,6 @@ pub(crate) fn primary_key_is<T: SoftDelete>(id: T::Id) -> Expr {
     Expr::col((T::TABLE, T::PRIMARY_KEY)).eq(id.into())
 }
 
-/// `filter` restricted to the row with primary key `id`.
-pub(crate) fn by_id<T: SoftDelete>(id: T::Id) -> Condition {
-    Condition::all().add(primary_key_is::<T>(id))
-}
-
 /// An UPDATE of the model's table restricted to its live rows.
 pub(crate) fn update_live<T: SoftDelete>() -> UpdateStatement {
     let mut update = Query::update();
@@ -67,7 +64,7 @@ pub(crate) fn update_live<T: SoftDelete>() -> UpdateStatement {
 /// in the model's `deleted_by` column when given. Rows already trashed are
 /// left alone, so their first deletion time (and actor) stands.
 pub(crate) fn soft_delete<T: SoftDelete>(
-    filter: Condition,
+    filter: impl IntoCondition,
     when: When,
     actor: Option<Value>,
 ) -> UpdateStatement {
@@ -87,7 +84,7 @@ pub(crate) fn soft_delete<T: SoftDelete>(
 
 /// Marks the trashed rows matching `filter` as live again, clearing who
 /// deleted them.
-pub(crate) fn restore<T: SoftDelete>(filter: Condition) -> UpdateStatement {
+pub(crate) fn restore<T: SoftDelete>(filter: impl IntoCondition) -> UpdateStatement {
     let marker = T::MARKER;
     let mut update = Query::update();
     update
@@ -103,7 +100,7 @@ pub(crate) fn restore<T: SoftDelete>(filter: Condition) -> UpdateStatement {
 }
 
 /// Deletes the rows matching `filter` for good, trashed or not.
-pub(crate) fn force_delete<T: SoftDelete>(filter: Condition) -> DeleteStatement {
+pub(crate) fn force_delete<T: SoftDelete>(filter: impl IntoCondition) -> DeleteStatement {
     let mut delete = Query::delete();
     delete.from_table(T::TABLE).cond_where(filter);
     delete
@@ -186,12 +183,12 @@ pub(crate) fn comparable_value(
 pub(crate) fn trashed_before<T: SoftDelete>(
     cutoff: DateTime<Utc>,
     backend: Option<Backend>,
-) -> Condition {
+) -> [Expr; 2] {
     let marker = T::MARKER;
     let column = marker.column_in(T::TABLE);
     let before =
         comparable(marker, column.clone(), backend).lt(comparable_value(marker, cutoff, backend));
-    Condition::all().add(marker.trashed(column)).add(before)
+    [marker.trashed(column), before]
 }
 
 /// Deletes for good the rows trashed strictly before `cutoff`.
@@ -199,7 +196,10 @@ pub(crate) fn purge_trashed_before<T: SoftDelete>(
     cutoff: DateTime<Utc>,
     backend: Option<Backend>,
 ) -> DeleteStatement {
-    force_delete::<T>(trashed_before::<T>(cutoff, backend))
+    let [trashed, before] = trashed_before::<T>(cutoff, backend);
+    let mut delete = force_delete::<T>(trashed);
+    delete.and_where(before);
+    delete
 }
 
 /// Deletes for good at most `batch_size` of the rows trashed before
@@ -215,11 +215,13 @@ pub(crate) fn purge_batch<T: SoftDelete>(
     backend: Backend,
 ) -> DeleteStatement {
     let batch = Alias::new("soft_delete_batch");
+    let [trashed, before] = trashed_before::<T>(cutoff, Some(backend));
     let mut oldest = Query::select();
     oldest
         .column((T::TABLE, T::PRIMARY_KEY))
         .from(T::TABLE)
-        .cond_where(trashed_before::<T>(cutoff, Some(backend)))
+        .and_where(trashed)
+        .and_where(before)
         // The stored order, so the marker's index serves each batch: ordering
         // by the SQLite time expression would sort every trashed row, every
         // batch. On SQLite it is time order for markers of one text format.
