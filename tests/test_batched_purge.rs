@@ -10,9 +10,9 @@ mod common;
 use std::num::NonZeroU32;
 
 use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Utc};
-use common::{Backend, Db, FromRow, Row, SqlType};
+use common::{marker, Backend, Db, FromRow, Row, SqlType, TimestampModel as Model};
 use sea_query::{Cond, Expr, ExprTrait, Query};
-use soft_delete::{RecordsDeletionTime, SoftDelete, TrashMode};
+use soft_delete::SoftDelete;
 
 /// Timestamp marker with time zone: RFC 3339 text on SQLite.
 #[derive(Debug, Clone, PartialEq, SoftDelete)]
@@ -31,14 +31,6 @@ struct Note {
     deleted_at: Option<NaiveDateTime>,
 }
 
-/// A model of this file, with what the tests need to know of its marker.
-trait Model: SoftDelete<Id = i64> + RecordsDeletionTime + Sized {
-    /// The marker's column type in the harness.
-    const MARKER_TYPE: SqlType;
-    /// The marker of a fetched row, as an instant.
-    fn marker_of(row: &Row<'_>) -> Option<DateTime<Utc>>;
-}
-
 impl Model for Post {
     const MARKER_TYPE: SqlType = SqlType::TimestampTz;
     fn marker_of(row: &Row<'_>) -> Option<DateTime<Utc>> {
@@ -52,24 +44,6 @@ impl Model for Note {
         row.get::<Option<NaiveDateTime>>("deleted_at")
             .map(|naive| naive.and_utc())
     }
-}
-
-/// The marker of a fetched row.
-struct Marked<T>(Option<DateTime<Utc>>, std::marker::PhantomData<T>);
-
-impl<T: Model> FromRow for Marked<T> {
-    fn from_row(row: &Row<'_>) -> Self {
-        Marked(T::marker_of(row), std::marker::PhantomData)
-    }
-}
-
-/// The stored marker of row `id`, read through the model's field type.
-async fn marker<T: Model>(db: &Db, id: i64) -> Option<DateTime<Utc>> {
-    let rows = db
-        .fetch::<Marked<T>, _>(&T::find_in(id, TrashMode::WithTrashed))
-        .await;
-    assert_eq!(rows.len(), 1, "{}: row {id} should exist", db.backend());
-    rows[0].0
 }
 
 async fn table<T: Model>(backend: Backend) -> Db {

@@ -10,9 +10,9 @@ mod common;
 use std::num::NonZeroU32;
 
 use chrono::{DateTime, Duration, DurationRound, NaiveDateTime, Utc};
-use common::{Backend, Db, FromRow, Row, SqlType};
+use common::{marker, Backend, Db, FromRow, Row, SqlType, TimestampModel as Model};
 use sea_query::{Cond, DeleteStatement, Expr, ExprTrait, Query};
-use soft_delete::{Clock, RecordsDeletionTime, SoftDelete, TrashMode};
+use soft_delete::{Clock, SoftDelete};
 
 #[derive(Debug, Clone, PartialEq, SoftDelete)]
 #[soft_delete(table = "events", now = "database")]
@@ -28,12 +28,6 @@ struct Entry {
     deleted_at: Option<NaiveDateTime>,
 }
 
-/// A model of this file, with how to read its marker as an instant.
-trait Model: SoftDelete<Id = i64> + RecordsDeletionTime + Sized {
-    const MARKER_TYPE: SqlType;
-    fn marker_of(row: &Row<'_>) -> Option<DateTime<Utc>>;
-}
-
 impl Model for Event {
     const MARKER_TYPE: SqlType = SqlType::TimestampTz;
     fn marker_of(row: &Row<'_>) -> Option<DateTime<Utc>> {
@@ -47,22 +41,6 @@ impl Model for Entry {
         row.get::<Option<NaiveDateTime>>("deleted_at")
             .map(|naive| naive.and_utc())
     }
-}
-
-struct Marked<T>(Option<DateTime<Utc>>, std::marker::PhantomData<T>);
-
-impl<T: Model> FromRow for Marked<T> {
-    fn from_row(row: &Row<'_>) -> Self {
-        Marked(T::marker_of(row), std::marker::PhantomData)
-    }
-}
-
-async fn marker<T: Model>(db: &Db, id: i64) -> Option<DateTime<Utc>> {
-    let rows = db
-        .fetch::<Marked<T>, _>(&T::find_in(id, TrashMode::WithTrashed))
-        .await;
-    assert_eq!(rows.len(), 1, "{}: row {id}", db.backend());
-    rows[0].0
 }
 
 /// The server's clock, read in UTC whatever the session's zone.

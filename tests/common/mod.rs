@@ -680,3 +680,33 @@ impl Drop for Namespace {
         }
     }
 }
+
+/// A timestamp-marked model of a test file, and how to read its marker.
+pub trait TimestampModel: SoftDelete<Id = i64> + soft_delete::RecordsDeletionTime + Sized {
+    /// The marker's column type in the harness.
+    const MARKER_TYPE: SqlType;
+    /// The marker of a fetched row, as an instant.
+    fn marker_of(row: &Row<'_>) -> Option<chrono::DateTime<chrono::Utc>>;
+}
+
+/// The marker of a fetched row of `T`.
+struct Marked<T>(
+    Option<chrono::DateTime<chrono::Utc>>,
+    std::marker::PhantomData<T>,
+);
+
+impl<T: TimestampModel> FromRow for Marked<T> {
+    fn from_row(row: &Row<'_>) -> Self {
+        Marked(T::marker_of(row), std::marker::PhantomData)
+    }
+}
+
+/// The stored marker of row `id` of `T`, trashed or not, read through the
+/// model's field type.
+pub async fn marker<T: TimestampModel>(db: &Db, id: i64) -> Option<chrono::DateTime<chrono::Utc>> {
+    let rows = db
+        .fetch::<Marked<T>, _>(&T::find_in(id, soft_delete::TrashMode::WithTrashed))
+        .await;
+    assert_eq!(rows.len(), 1, "{}: row {id} should exist", db.backend());
+    rows[0].0
+}
