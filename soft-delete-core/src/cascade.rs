@@ -9,9 +9,7 @@
 //! holds, a value every column stores exactly.
 
 use chrono::{DateTime, Duration, DurationRound, Utc};
-use sea_query::{
-    Expr, ExprTrait, Keyword, Query, QueryStatementBuilder as _, UpdateStatement, Value,
-};
+use sea_query::{Expr, ExprTrait, Query, QueryStatementBuilder as _, UpdateStatement, Value};
 
 use crate::marker::When;
 use crate::{statement, Backend, Marker, MarkerStyle, SoftDelete};
@@ -57,14 +55,15 @@ impl Child {
     /// constant, where that panic is a compile error saying so.
     #[must_use]
     pub const fn of<C: SoftDelete>(foreign_key: &'static str, parent: Marker) -> Self {
-        assert!(
-            contains(C::COLUMNS, foreign_key),
-            "cascade: `foreign_key` is not a column of the child model; name the child's column that holds the parent's key"
-        );
-        assert!(
-            same_storage(C::MARKER, parent),
-            "cascade: the child's marker must be stored like the parent's (same style, and the same field type for timestamps), so both hold one shared instant"
-        );
+        match cascade_problem::<C>(foreign_key, parent) {
+            CascadeProblem::None => {}
+            CascadeProblem::ForeignKeyNotAColumn => panic!(
+                "cascade: the foreign key is not a column of the child model; name the child's column that holds the parent's key"
+            ),
+            _ => panic!(
+                "cascade: the child's marker must be stored like the parent's (same style, and the same field type for timestamps), so both hold one shared instant"
+            ),
+        }
         Child {
             table: C::TABLE,
             foreign_key,
@@ -240,34 +239,30 @@ pub(crate) fn delete<T: SoftDelete>(
         stamp.finally(Expr::Value(later(SPARE_SECONDS + 1))).into()
     };
 
-    let mut parent = Query::update();
-    parent.table(T::TABLE).value(marker.column, stamp);
-    if let (Some(column), Some(actor)) = (marker.deleted_by, actor) {
-        parent.value(column, actor.clone());
-    }
-    parent
-        .and_where(Expr::col((T::TABLE, T::PRIMARY_KEY)).eq(id.clone()))
-        .and_where(marker.live_in(T::TABLE));
-
-    let mut statements = vec![parent];
+    let primary_key_is = Expr::col((T::TABLE, T::PRIMARY_KEY)).eq(id.clone());
+    let mut statements = vec![statement::mark_deleted(
+        T::TABLE,
+        marker,
+        primary_key_is,
+        stamp,
+        actor.cloned(),
+    )];
     for child in T::CHILDREN {
-        let mut update = Query::update();
-        update
-            .table(child.table)
-            .value(child.marker.column, parent_marker::<T>(id));
-        if let (Some(column), Some(actor)) = (child.marker.deleted_by, actor) {
-            update.value(column, actor.clone());
-        }
         // Only under a parent this cascade stamped (at its second or later):
         // a parent trashed before keeps its children as they are.
         let parent_stamped_now =
             statement::comparable(marker, parent_marker::<T>(id), Some(backend))
                 .gte(statement::comparable_value(marker, floor, Some(backend)));
-        update
-            .and_where(Expr::col((child.table, child.foreign_key)).eq(id.clone()))
-            .and_where(child.marker.live_in(child.table))
-            .and_where(parent_stamped_now);
-        statements.push(update);
+        let under_parent = Expr::col((child.table, child.foreign_key))
+            .eq(id.clone())
+            .and(parent_stamped_now);
+        statements.push(statement::mark_deleted(
+            child.table,
+            child.marker,
+            under_parent,
+            parent_marker::<T>(id),
+            actor.cloned(),
+        ));
     }
     statements
 }
@@ -279,24 +274,14 @@ pub(crate) fn restore<T: SoftDelete>(id: Value) -> Vec<UpdateStatement> {
     let mut statements: Vec<UpdateStatement> = T::CHILDREN
         .iter()
         .map(|child| {
-            let mut update = Query::update();
-            update
-                .table(child.table)
-                .value(child.marker.column, child.marker.live_value());
-            if let Some(column) = child.marker.deleted_by {
-                update.value(column, Expr::Keyword(Keyword::Null));
-            }
-            update
-                .and_where(Expr::col((child.table, child.foreign_key)).eq(id.clone()))
-                .and_where(child.marker.trashed_in(child.table))
-                .and_where(
-                    Expr::col((child.table, child.marker.column)).eq(parent_marker::<T>(&id)),
-                )
-                .to_owned()
+            let deleted_with_parent = Expr::col((child.table, child.foreign_key))
+                .eq(id.clone())
+                .and(Expr::col((child.table, child.marker.column)).eq(parent_marker::<T>(&id)));
+            statement::mark_live(child.table, child.marker, deleted_with_parent)
         })
         .collect();
     let filter = Expr::col((T::TABLE, T::PRIMARY_KEY)).eq(id);
-    statements.push(crate::statement::restore::<T>(filter));
+    statements.push(statement::restore::<T>(filter));
     statements
 }
 

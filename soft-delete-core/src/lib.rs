@@ -625,7 +625,7 @@ pub trait SoftDelete {
     /// // ... then its live comments, copying the post's stored marker.
     /// assert_eq!(
     ///     sql[1],
-    ///     r#"UPDATE "comments" SET "deleted_at" = (SELECT "posts"."deleted_at" FROM "posts" WHERE "posts"."id" = $1) WHERE "comments"."post_id" = $2 AND "comments"."deleted_at" IS NULL AND (SELECT "posts"."deleted_at" FROM "posts" WHERE "posts"."id" = $3) >= $4"#
+    ///     r#"UPDATE "comments" SET "deleted_at" = (SELECT "posts"."deleted_at" FROM "posts" WHERE "posts"."id" = $1) WHERE "comments"."post_id" = $2 AND (SELECT "posts"."deleted_at" FROM "posts" WHERE "posts"."id" = $3) >= $4 AND "comments"."deleted_at" IS NULL"#
     /// );
     /// ```
     #[must_use]
@@ -694,7 +694,7 @@ pub trait SoftDelete {
     ///     .map(|s| s.to_string(PostgresQueryBuilder))
     ///     .collect();
     /// assert_eq!(sql, [
-    ///     r#"UPDATE "comments" SET "deleted_at" = NULL WHERE "comments"."post_id" = 7 AND "comments"."deleted_at" IS NOT NULL AND "comments"."deleted_at" = (SELECT "posts"."deleted_at" FROM "posts" WHERE "posts"."id" = 7)"#,
+    ///     r#"UPDATE "comments" SET "deleted_at" = NULL WHERE "comments"."post_id" = 7 AND "comments"."deleted_at" = (SELECT "posts"."deleted_at" FROM "posts" WHERE "posts"."id" = 7) AND "comments"."deleted_at" IS NOT NULL"#,
     ///     r#"UPDATE "posts" SET "deleted_at" = NULL WHERE "posts"."id" = 7 AND "posts"."deleted_at" IS NOT NULL"#,
     /// ]);
     /// ```

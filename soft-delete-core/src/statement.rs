@@ -68,34 +68,57 @@ pub(crate) fn soft_delete<T: SoftDelete>(
     when: When,
     actor: Option<Value>,
 ) -> UpdateStatement {
-    let marker = T::MARKER;
-    let mut update = Query::update();
-    update
-        .table(T::TABLE)
-        .value(marker.column, marker.deleted_value(when));
-    if let (Some(column), Some(actor)) = (marker.deleted_by, actor) {
-        update.value(column, actor);
-    }
-    update
-        .cond_where(filter)
-        .and_where(marker.live_in(T::TABLE));
-    update
+    mark_deleted(
+        T::TABLE,
+        T::MARKER,
+        filter,
+        T::MARKER.deleted_value(when),
+        actor,
+    )
 }
 
 /// Marks the trashed rows matching `filter` as live again, clearing who
 /// deleted them.
 pub(crate) fn restore<T: SoftDelete>(filter: impl IntoCondition) -> UpdateStatement {
-    let marker = T::MARKER;
+    mark_live(T::TABLE, T::MARKER, filter)
+}
+
+/// Sets `marker` of the live rows of `table` matching `filter` to `stamp`
+/// (and its `deleted_by` to `actor`): every soft delete, a model's own or a
+/// cascade's child tables'.
+pub(crate) fn mark_deleted(
+    table: &'static str,
+    marker: Marker,
+    filter: impl IntoCondition,
+    stamp: Expr,
+    actor: Option<Value>,
+) -> UpdateStatement {
+    let mut update = Query::update();
+    update.table(table).value(marker.column, stamp);
+    if let (Some(column), Some(actor)) = (marker.deleted_by, actor) {
+        update.value(column, actor);
+    }
+    update.cond_where(filter).and_where(marker.live_in(table));
+    update
+}
+
+/// Makes the trashed rows of `table` matching `filter` live again, clearing
+/// `deleted_by`: every restore, a model's own or a cascade's child tables'.
+pub(crate) fn mark_live(
+    table: &'static str,
+    marker: Marker,
+    filter: impl IntoCondition,
+) -> UpdateStatement {
     let mut update = Query::update();
     update
-        .table(T::TABLE)
+        .table(table)
         .value(marker.column, marker.live_value());
     if let Some(column) = marker.deleted_by {
         update.value(column, Expr::Keyword(Keyword::Null));
     }
     update
         .cond_where(filter)
-        .and_where(marker.trashed_in(T::TABLE));
+        .and_where(marker.trashed_in(table));
     update
 }
 
