@@ -24,7 +24,7 @@ use sea_query::{
     DeleteStatement, Expr, ExprTrait, PostgresQueryBuilder, Query, QueryStatementWriter,
     SelectStatement, UpdateStatement, Value,
 };
-use soft_delete::SoftDelete;
+use soft_delete::{Backend, SoftDelete};
 
 /// A model of typical width: six columns, a timestamp marker.
 #[derive(Debug, Clone, SoftDelete)]
@@ -174,7 +174,7 @@ fn assert_same_statements() {
     );
     same(
         "purge_trashed_before",
-        &Post::purge_trashed_before(cutoff()),
+        &Post::purge_trashed_before(cutoff(), Backend::Postgres),
         &hand_written::purge_trashed_before(cutoff()),
     );
     same(
@@ -189,7 +189,7 @@ fn assert_same_statements() {
     );
     same(
         "purge_trashed_before",
-        &Post::purge_trashed_before(cutoff()),
+        &Post::purge_trashed_before(cutoff(), Backend::Postgres),
         &hand_written_to_owned::purge_trashed_before(cutoff()),
     );
 }
@@ -261,7 +261,9 @@ fn statements(c: &mut Criterion) {
         c,
         "purge_trashed_before",
         &[
-            ("derived", &|| Post::purge_trashed_before(cutoff())),
+            ("derived", &|| {
+                Post::purge_trashed_before(cutoff(), Backend::Postgres)
+            }),
             ("hand_written", &|| {
                 hand_written::purge_trashed_before(cutoff())
             }),

@@ -8,7 +8,7 @@
 use chrono::{DateTime, Duration, Utc};
 use sea_query::{Expr, ExprTrait, Query, QueryStatementWriter, SqliteQueryBuilder};
 use sea_query_sqlx::SqlxBinder;
-use soft_delete::{SoftDelete, TrashMode};
+use soft_delete::{Backend, SoftDelete, TrashMode};
 use sqlx::sqlite::SqlitePoolOptions;
 use sqlx::{AssertSqlSafe, Row, SqlitePool};
 
@@ -89,7 +89,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     execute(
         &pool,
         "Post::purge_trashed_before(30 days ago)",
-        &Post::purge_trashed_before(cutoff),
+        &Post::purge_trashed_before(cutoff, Backend::Sqlite),
     )
     .await?;
     list(&pool, "Post::with_trashed()", Post::with_trashed()).await?;

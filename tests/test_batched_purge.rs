@@ -211,7 +211,8 @@ async fn plain<T: Model>(backend: Backend) {
     load::<T>(&db, &fixture).await;
     let what = format!("{backend}: {}", T::TABLE);
     assert_eq!(
-        db.execute(&T::purge_trashed_before(cutoff())).await,
+        db.execute(&T::purge_trashed_before(cutoff(), backend.schema()))
+            .await,
         u64::try_from(fixture.old.len()).unwrap(),
         "{what}: purge_trashed_before"
     );
@@ -222,7 +223,8 @@ async fn plain<T: Model>(backend: Backend) {
         "{what}"
     );
     assert_eq!(
-        db.execute(&T::purge_trashed_before(cutoff())).await,
+        db.execute(&T::purge_trashed_before(cutoff(), backend.schema()))
+            .await,
         0,
         "{what}: nothing left to purge"
     );
@@ -342,31 +344,28 @@ async fn batches_compare_database_written_markers_as_times() {
     }
 }
 
-fn unbatched<T: Model>() -> impl Fn(DateTime<Utc>) -> Vec<sea_query::DeleteStatement> {
-    |cutoff| vec![T::purge_trashed_before(cutoff)]
+fn unbatched<T: Model>(
+    backend: Backend,
+) -> impl Fn(DateTime<Utc>) -> Vec<sea_query::DeleteStatement> {
+    move |cutoff| vec![T::purge_trashed_before(cutoff, backend.schema())]
 }
 
-/// Plain `purge_trashed_before` takes no backend, yet must purge by time
-/// too: the scenario of [`batches_compare_database_written_markers_as_times`],
-/// one test per backend so each reports on its own.
+/// Plain `purge_trashed_before` must purge by time too: the scenario of
+/// [`batches_compare_database_written_markers_as_times`], one test per
+/// backend so each reports on its own.
 async fn plain_purge_of_database_written_markers(backend: Backend) {
     if let Some(backend) = backend.if_configured() {
-        database_written_markers::<Post>(backend, unbatched::<Post>()).await;
-        database_written_markers::<Note>(backend, unbatched::<Note>()).await;
+        database_written_markers::<Post>(backend, unbatched::<Post>(backend)).await;
+        database_written_markers::<Note>(backend, unbatched::<Note>(backend)).await;
     }
 }
 
-/// On SQLite the backend-neutral statement compares the stored text: right
-/// for `NaiveDateTime` markers, which sqlx writes in `CURRENT_TIMESTAMP`'s
-/// format, but not for `DateTime<Utc>` ones (RFC 3339, with a `T`) next to
-/// console-written markers. That case is documented on
-/// `purge_trashed_before`, which points SQLite users at
-/// `purge_trashed_before_batch(.., Backend::Sqlite)` (tested above).
+/// On SQLite the stored text of a `DateTime<Utc>` marker differs by writer
+/// (sqlx: RFC 3339 with a `T`; a console's `CURRENT_TIMESTAMP`: a space, no
+/// offset); the statement compares them as times all the same.
 #[tokio::test]
-async fn plain_purge_compares_naive_database_written_markers_as_times_on_sqlite() {
-    if let Some(backend) = Backend::Sqlite.if_configured() {
-        database_written_markers::<Note>(backend, unbatched::<Note>()).await;
-    }
+async fn plain_purge_compares_database_written_markers_as_times_on_sqlite() {
+    plain_purge_of_database_written_markers(Backend::Sqlite).await;
 }
 
 #[tokio::test]

@@ -255,8 +255,14 @@ async fn plain_purge_of_database_stamps_on_postgres_and_mariadb() {
         if backend == Backend::Sqlite {
             continue;
         }
-        purges::<Event>(backend, |cutoff| vec![Event::purge_trashed_before(cutoff)]).await;
-        purges::<Entry>(backend, |cutoff| vec![Entry::purge_trashed_before(cutoff)]).await;
+        purges::<Event>(backend, |cutoff| {
+            vec![Event::purge_trashed_before(cutoff, backend.schema())]
+        })
+        .await;
+        purges::<Entry>(backend, |cutoff| {
+            vec![Entry::purge_trashed_before(cutoff, backend.schema())]
+        })
+        .await;
     }
 }
 

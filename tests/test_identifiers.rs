@@ -219,13 +219,21 @@ async fn timed<T: SoftDelete<Id = i64> + RecordsDeletionTime>(db: &Db) {
     let at = Utc.with_ymd_and_hms(2023, 7, 1, 12, 0, 0).unwrap();
     assert_eq!(db.execute(&T::delete_by_id_at(2, at)).await, 1, "{what}");
     assert_eq!(db.execute(&T::delete_by_id(3)).await, 1, "{what}");
-    assert_eq!(db.execute(&T::purge_trashed_before(at)).await, 0, "{what}");
     assert_eq!(
-        db.execute(&T::purge_trashed_before(at + Duration::seconds(1)))
+        db.execute(&T::purge_trashed_before(at, db.backend().schema()))
             .await,
+        0,
+        "{what}"
+    );
+    assert_eq!(
+        db.execute(&T::purge_trashed_before(
+            at + Duration::seconds(1),
+            db.backend().schema()
+        ))
+        .await,
         1,
         "{what}: {}",
-        db.sql(&T::purge_trashed_before(at))
+        db.sql(&T::purge_trashed_before(at, db.backend().schema()))
     );
     assert_eq!(db.ids::<T>(&T::with_trashed()).await, [3], "{what}");
 }

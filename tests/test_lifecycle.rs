@@ -603,10 +603,11 @@ async fn purge_removes_exactly_the_rows_trashed_before_the_cutoff() {
         )
         .await;
         assert_eq!(
-            db.execute(&Post::purge_trashed_before(cutoff)).await,
+            db.execute(&Post::purge_trashed_before(cutoff, db.backend().schema()))
+                .await,
             2,
             "{backend}: rows 1 and 2: {}",
-            db.sql(&Post::purge_trashed_before(cutoff))
+            db.sql(&Post::purge_trashed_before(cutoff, db.backend().schema()))
         );
         assert_eq!(
             db.ids::<Post>(&Post::with_trashed()).await,
@@ -615,7 +616,11 @@ async fn purge_removes_exactly_the_rows_trashed_before_the_cutoff() {
         );
         let far_future = Utc::now() + Duration::days(365);
         assert_eq!(
-            db.execute(&Post::purge_trashed_before(far_future)).await,
+            db.execute(&Post::purge_trashed_before(
+                far_future,
+                db.backend().schema()
+            ))
+            .await,
             2,
             "{backend}: rows 3 and 4"
         );
@@ -625,7 +630,11 @@ async fn purge_removes_exactly_the_rows_trashed_before_the_cutoff() {
             "{backend}: live rows are never purged"
         );
         assert_eq!(
-            db.execute(&Post::purge_trashed_before(far_future)).await,
+            db.execute(&Post::purge_trashed_before(
+                far_future,
+                db.backend().schema()
+            ))
+            .await,
             0,
             "{backend}"
         );
@@ -968,11 +977,17 @@ async fn naive_timestamp_marker_lifecycle() {
 
         // Purge between the two given times: note 1 only.
         assert_eq!(
-            db.execute(&Note::purge_trashed_before(at + Duration::hours(1)))
-                .await,
+            db.execute(&Note::purge_trashed_before(
+                at + Duration::hours(1),
+                db.backend().schema()
+            ))
+            .await,
             1,
             "{backend}: {}",
-            db.sql(&Note::purge_trashed_before(at + Duration::hours(1)))
+            db.sql(&Note::purge_trashed_before(
+                at + Duration::hours(1),
+                db.backend().schema()
+            ))
         );
         assert_eq!(
             db.ids::<Note>(&Note::with_trashed()).await,
@@ -993,8 +1008,11 @@ async fn naive_timestamp_marker_lifecycle() {
         );
         assert_eq!(db.execute(&delete).await, 1, "{backend}: note 4");
         assert_eq!(
-            db.execute(&Note::purge_trashed_before(Utc::now() + Duration::days(1)))
-                .await,
+            db.execute(&Note::purge_trashed_before(
+                Utc::now() + Duration::days(1),
+                db.backend().schema()
+            ))
+            .await,
             1,
             "{backend}: note 4, just trashed"
         );

@@ -76,7 +76,7 @@ trait Styled: SoftDelete<Id = i64> {
     /// `bool`, which records no time.
     fn delete_at(id: i64, k: u8) -> UpdateStatement;
     /// `purge_trashed_before`, which a `bool` model does not have.
-    fn purge(cutoff: DateTime<Utc>) -> Option<DeleteStatement>;
+    fn purge(cutoff: DateTime<Utc>, backend: soft_delete::Backend) -> Option<DeleteStatement>;
 }
 
 impl Styled for TzItem {
@@ -95,8 +95,8 @@ impl Styled for TzItem {
     fn delete_at(id: i64, k: u8) -> UpdateStatement {
         Self::delete_by_id_at(id, time(k))
     }
-    fn purge(cutoff: DateTime<Utc>) -> Option<DeleteStatement> {
-        Some(Self::purge_trashed_before(cutoff))
+    fn purge(cutoff: DateTime<Utc>, backend: soft_delete::Backend) -> Option<DeleteStatement> {
+        Some(Self::purge_trashed_before(cutoff, backend))
     }
 }
 
@@ -118,8 +118,8 @@ impl Styled for NaiveItem {
     fn delete_at(id: i64, k: u8) -> UpdateStatement {
         Self::delete_by_id_at(id, time(k))
     }
-    fn purge(cutoff: DateTime<Utc>) -> Option<DeleteStatement> {
-        Some(Self::purge_trashed_before(cutoff))
+    fn purge(cutoff: DateTime<Utc>, backend: soft_delete::Backend) -> Option<DeleteStatement> {
+        Some(Self::purge_trashed_before(cutoff, backend))
     }
 }
 
@@ -139,7 +139,7 @@ impl Styled for BoolItem {
     fn delete_at(id: i64, _: u8) -> UpdateStatement {
         Self::delete_by_id(id)
     }
-    fn purge(_: DateTime<Utc>) -> Option<DeleteStatement> {
+    fn purge(_: DateTime<Utc>, _: soft_delete::Backend) -> Option<DeleteStatement> {
         None
     }
 }
@@ -408,7 +408,7 @@ async fn execute<T: Styled>(db: &Db, op: &Op, next_id: i64) -> Option<u64> {
         }
         Op::Purge { before } => {
             let cutoff = before.map_or_else(|| Utc::now() + Duration::days(1), time);
-            db.execute(&T::purge(cutoff)?).await
+            db.execute(&T::purge(cutoff, db.backend().schema())?).await
         }
     };
     Some(affected)

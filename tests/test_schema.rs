@@ -256,8 +256,11 @@ async fn purge_lifecycle<T: Model + RecordsDeletionTime>(db: &Db) {
     );
     assert_eq!(db.execute(&T::delete_by_id(2)).await, 1, "{what}");
     assert_eq!(
-        db.execute(&T::purge_trashed_before(now - Duration::days(1)))
-            .await,
+        db.execute(&T::purge_trashed_before(
+            now - Duration::days(1),
+            db.backend().schema()
+        ))
+        .await,
         1,
         "{what}: only the row trashed two days ago is older than a day"
     );

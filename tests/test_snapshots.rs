@@ -279,15 +279,3 @@ fn delete_force_delete_where() {
         render(&Flag::force_delete_where(filter), false)
     );
 }
-
-#[test]
-fn delete_purge_trashed_before() {
-    assert_snapshot!(
-        "purge_trashed_before",
-        render(&Post::purge_trashed_before(at()), false)
-    );
-    assert_snapshot!(
-        "purge_trashed_before_naive",
-        render(&Event::purge_trashed_before(at()), false)
-    );
-}

@@ -218,6 +218,18 @@ fn render_ddl(make: impl Fn(Backend) -> Vec<String>) -> String {
 }
 
 #[test]
+fn purge_trashed_before() {
+    assert_snapshot!(
+        "purge_trashed_before",
+        render(|backend| Post::purge_trashed_before(at(), backend), false)
+    );
+    assert_snapshot!(
+        "purge_trashed_before_naive",
+        render(|backend| Event::purge_trashed_before(at(), backend), false)
+    );
+}
+
+#[test]
 fn purge_trashed_before_batch() {
     assert_snapshot!(
         "purge_trashed_before_batch",
@@ -372,7 +384,10 @@ fn unix_style() {
     );
     assert_snapshot!(
         "unix_purge_trashed_before",
-        render(|_| Session::purge_trashed_before(at()), false)
+        render(
+            |backend| Session::purge_trashed_before(at(), backend),
+            false
+        )
     );
     assert_snapshot!(
         "unix_cascade_delete_by_id_at",

@@ -250,29 +250,38 @@ where
 
     let micro = Duration::microseconds(1);
     assert_eq!(
-        db.execute(&T::purge_trashed_before(at - micro)).await,
+        db.execute(&T::purge_trashed_before(at - micro, db.backend().schema()))
+            .await,
         0,
         "{what}: cutoff just before"
     );
     assert_eq!(
-        db.execute(&T::purge_trashed_before(at)).await,
+        db.execute(&T::purge_trashed_before(at, db.backend().schema()))
+            .await,
         0,
         "{what}: cutoff at the deletion time (strictly before)"
     );
     assert_eq!(
-        db.execute(&T::purge_trashed_before(at + micro)).await,
+        db.execute(&T::purge_trashed_before(at + micro, db.backend().schema()))
+            .await,
         1,
         "{what}: cutoff just after"
     );
     assert_eq!(
-        db.execute(&T::purge_trashed_before(before - Duration::minutes(1)))
-            .await,
+        db.execute(&T::purge_trashed_before(
+            before - Duration::minutes(1),
+            db.backend().schema()
+        ))
+        .await,
         0,
         "{what}: row 2 was deleted now, not a zone offset ago"
     );
     assert_eq!(
-        db.execute(&T::purge_trashed_before(after + Duration::minutes(1)))
-            .await,
+        db.execute(&T::purge_trashed_before(
+            after + Duration::minutes(1),
+            db.backend().schema()
+        ))
+        .await,
         1,
         "{what}: row 2 was deleted now, not a zone offset ahead"
     );

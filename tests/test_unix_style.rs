@@ -200,7 +200,8 @@ async fn purge_compares_whole_seconds() {
         let db = accounts(backend).await;
         let t = purge_scenario(&db).await;
         assert_eq!(
-            db.execute(&Account::purge_trashed_before(t)).await,
+            db.execute(&Account::purge_trashed_before(t, db.backend().schema()))
+                .await,
             2,
             "{backend}"
         );
@@ -213,15 +214,19 @@ async fn purge_compares_whole_seconds() {
         // have been trashed after it: it stays.
         assert_eq!(
             db.execute(&Account::purge_trashed_before(
-                t + Duration::milliseconds(500)
+                t + Duration::milliseconds(500),
+                db.backend().schema()
             ))
             .await,
             0,
             "{backend}"
         );
         assert_eq!(
-            db.execute(&Account::purge_trashed_before(t + Duration::seconds(1)))
-                .await,
+            db.execute(&Account::purge_trashed_before(
+                t + Duration::seconds(1),
+                db.backend().schema()
+            ))
+            .await,
             1,
             "{backend}"
         );

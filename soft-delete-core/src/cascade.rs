@@ -223,9 +223,8 @@ pub(crate) fn delete<T: SoftDelete>(
         // parent then takes the first later whole second no child holds.
         let mut stamp = Expr::case(
             any_child::<T>(id, |child, column| {
-                statement::comparable(child.marker, column, Some(backend)).gte(
-                    statement::comparable_value(child.marker, floor, Some(backend)),
-                )
+                statement::comparable(child.marker, column, backend)
+                    .gte(statement::comparable_value(child.marker, floor, backend))
             })
             .not(),
             marker.deleted_value(when),
@@ -250,9 +249,8 @@ pub(crate) fn delete<T: SoftDelete>(
     for child in T::CHILDREN {
         // Only under a parent this cascade stamped (at its second or later):
         // a parent trashed before keeps its children as they are.
-        let parent_stamped_now =
-            statement::comparable(marker, parent_marker::<T>(id), Some(backend))
-                .gte(statement::comparable_value(marker, floor, Some(backend)));
+        let parent_stamped_now = statement::comparable(marker, parent_marker::<T>(id), backend)
+            .gte(statement::comparable_value(marker, floor, backend));
         let under_parent = Expr::col((child.table, child.foreign_key))
             .eq(id.clone())
             .and(parent_stamped_now);

@@ -488,33 +488,33 @@ pub trait SoftDelete {
     /// is never touched. Only for models whose marker records the time: on a
     /// `style = "bool"` model this does not compile.
     ///
-    /// The statement is backend-neutral, so it compares the marker as the
-    /// database does. On SQLite that is text: right for every marker the
-    /// library wrote, and for `Option<NaiveDateTime>` markers written by
-    /// `CURRENT_TIMESTAMP`, but an `Option<DateTime<Utc>>` marker written in
-    /// another format (`CURRENT_TIMESTAMP` from a console gives
-    /// `2026-01-02 03:04:05`, the library `2026-01-02T03:04:05+00:00`) does
-    /// not compare as a time. On SQLite, purge with
-    /// [`purge_trashed_before_batch`](Self::purge_trashed_before_batch) and
-    /// [`Backend::Sqlite`], which compares times whatever wrote them.
+    /// Times compare as times on every backend. `backend` matters for SQLite
+    /// only, where timestamps are text in whatever format wrote them (sqlx
+    /// writes `2026-01-02T03:04:05.123+00:00`, `CURRENT_TIMESTAMP`
+    /// `2026-01-02 03:04:05`): there the marker is read as a time first, so a
+    /// row trashed by a console or a trigger is purged exactly when it
+    /// should be. Render the statement for the same backend.
+    ///
+    /// For a large trash, purge in bounded batches with
+    /// [`purge_trashed_before_batch`](Self::purge_trashed_before_batch).
     ///
     /// ```
-    /// # use soft_delete::SoftDelete;
+    /// # use soft_delete::{Backend, SoftDelete};
     /// # use sea_query::PostgresQueryBuilder;
     /// # #[derive(SoftDelete)] #[soft_delete(table = "posts")] struct Post { id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
     /// let cutoff = "2026-01-01T00:00:00Z".parse()?;
     /// assert_eq!(
-    ///     Post::purge_trashed_before(cutoff).to_string(PostgresQueryBuilder),
+    ///     Post::purge_trashed_before(cutoff, Backend::Postgres).to_string(PostgresQueryBuilder),
     ///     r#"DELETE FROM "posts" WHERE "posts"."deleted_at" IS NOT NULL AND "posts"."deleted_at" < '2026-01-01 00:00:00.000000 +00:00'"#
     /// );
     /// # Ok::<(), chrono::ParseError>(())
     /// ```
     #[must_use]
-    fn purge_trashed_before(cutoff: DateTime<Utc>) -> DeleteStatement
+    fn purge_trashed_before(cutoff: DateTime<Utc>, backend: Backend) -> DeleteStatement
     where
         Self: Sized + RecordsDeletionTime,
     {
-        statement::purge_trashed_before::<Self>(cutoff, None)
+        statement::purge_trashed_before::<Self>(cutoff, backend)
     }
 
     /// One bounded batch of [`purge_trashed_before`](Self::purge_trashed_before):
@@ -529,7 +529,7 @@ pub trait SoftDelete {
     /// It runs on all three databases (none of them takes `DELETE ... LIMIT`
     /// the same way; this deletes by primary key from a limited derived
     /// table). `backend` matters for SQLite only, where timestamps are text:
-    /// there the marker is compared as a time with `julianday()`, so a
+    /// there the marker is read as a time first, so a
     /// marker written by `CURRENT_TIMESTAMP` from a console
     /// (`2026-01-02 03:04:05`) is purged exactly when it should be.
     ///
@@ -996,7 +996,7 @@ pub trait SoftDelete {
 /// struct Post { id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
 ///
 /// fn purge_old<T: RecordsDeletionTime>() -> sea_query::DeleteStatement {
-///     T::purge_trashed_before(chrono::Utc::now() - chrono::Duration::days(30))
+///     T::purge_trashed_before(chrono::Utc::now() - chrono::Duration::days(30), soft_delete::Backend::Sqlite)
 /// }
 /// let _ = purge_old::<Post>();
 /// ```

@@ -141,8 +141,8 @@ pub(crate) fn force_delete<T: SoftDelete>(filter: impl IntoCondition) -> DeleteS
 /// the written fraction of a second padded to nine digits: one format, exact
 /// to the nanosecond, in time order. Other databases compare the column as
 /// it is.
-pub(crate) fn comparable(marker: Marker, column: Expr, backend: Option<Backend>) -> Expr {
-    if backend != Some(Backend::Sqlite) || marker.style != MarkerStyle::Timestamp {
+pub(crate) fn comparable(marker: Marker, column: Expr, backend: Backend) -> Expr {
+    if backend != Backend::Sqlite || marker.style != MarkerStyle::Timestamp {
         return column;
     }
     let call = |name: &'static str, args: Vec<Expr>| Expr::from(Func::cust(name).args(args));
@@ -185,12 +185,8 @@ pub(crate) fn comparable(marker: Marker, column: Expr, backend: Option<Backend>)
 }
 
 /// `at` in the form [`comparable`] gives the marker column on `backend`.
-pub(crate) fn comparable_value(
-    marker: Marker,
-    at: DateTime<Utc>,
-    backend: Option<Backend>,
-) -> Value {
-    if backend == Some(Backend::Sqlite) && marker.style == MarkerStyle::Timestamp {
+pub(crate) fn comparable_value(marker: Marker, at: DateTime<Utc>, backend: Backend) -> Value {
+    if backend == Backend::Sqlite && marker.style == MarkerStyle::Timestamp {
         // A leap second's nanoseconds run past one second; it sorts as :59.999999999.
         let nanos = Ord::min(at.timestamp_subsec_nanos(), 999_999_999);
         Value::from(format!("{}{nanos:09}", at.format("%Y-%m-%d %H:%M:%S")))
@@ -201,12 +197,9 @@ pub(crate) fn comparable_value(
 
 /// "Trashed strictly before `cutoff`", on the marker of `table`. The
 /// explicit trashed test says in the SQL what the comparison implies: a live
-/// row is never purged. With a backend, times compare as times even on
-/// SQLite (see [`comparable`]).
-pub(crate) fn trashed_before<T: SoftDelete>(
-    cutoff: DateTime<Utc>,
-    backend: Option<Backend>,
-) -> [Expr; 2] {
+/// row is never purged. Times compare as times on every backend, SQLite
+/// included (see [`comparable`]).
+pub(crate) fn trashed_before<T: SoftDelete>(cutoff: DateTime<Utc>, backend: Backend) -> [Expr; 2] {
     let marker = T::MARKER;
     let column = marker.column_in(T::TABLE);
     let before =
@@ -217,7 +210,7 @@ pub(crate) fn trashed_before<T: SoftDelete>(
 /// Deletes for good the rows trashed strictly before `cutoff`.
 pub(crate) fn purge_trashed_before<T: SoftDelete>(
     cutoff: DateTime<Utc>,
-    backend: Option<Backend>,
+    backend: Backend,
 ) -> DeleteStatement {
     let [trashed, before] = trashed_before::<T>(cutoff, backend);
     let mut delete = force_delete::<T>(trashed);
@@ -238,7 +231,7 @@ pub(crate) fn purge_batch<T: SoftDelete>(
     backend: Backend,
 ) -> DeleteStatement {
     let batch = Alias::new("soft_delete_batch");
-    let [trashed, before] = trashed_before::<T>(cutoff, Some(backend));
+    let [trashed, before] = trashed_before::<T>(cutoff, backend);
     let mut oldest = Query::select();
     oldest
         .column((T::TABLE, T::PRIMARY_KEY))

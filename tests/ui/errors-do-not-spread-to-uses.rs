@@ -16,7 +16,7 @@ struct Post {
 fn main() {
     let _ = Post::query().and_where(Expr::col((PostColumn::Table, PostColumn::Title)).eq("x"));
     let _ = Post::find("hello".to_owned());
-    let _ = Post::purge_trashed_before(Utc::now());
+    let _ = Post::purge_trashed_before(Utc::now(), soft_delete::Backend::Postgres);
     let _ = Post::scope(TrashMode::OnlyTrashed);
     let post = Post { slug: "a".to_owned(), title: String::new(), deleted_at: None };
     let _ = post.delete();

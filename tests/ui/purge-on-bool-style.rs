@@ -9,5 +9,5 @@ struct Post {
 }
 
 fn main() {
-    let _ = Post::purge_trashed_before(Utc::now());
+    let _ = Post::purge_trashed_before(Utc::now(), soft_delete::Backend::Postgres);
 }
