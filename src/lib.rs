@@ -52,6 +52,7 @@ pub use soft_delete_core::*;
 /// | `deleted_by = "..."` | none | a nullable column recording who deleted the row ([`RecordsDeletedBy`]) |
 /// | `now = "application" \| "database"` | `application` | whose clock stamps a soft delete ([`Clock`]) |
 /// | `cascade(Child = "...")` | none | a child reached by cascade deletes and restores ([`Child`]); repeatable |
+/// | `hooks = "..."` | [`NoHooks`] | a type whose `soft_delete::sqlx::Hooks` run around each write, in its transaction ([`HasHooks`]) |
 /// | `crate = "..."` | `::soft_delete` | path of the runtime crate in generated code |
 ///
 /// Field attributes: `primary_key` (else the field `id` is the key),

@@ -1030,6 +1030,49 @@ pub trait RecordsDeletionTime: SoftDelete {}
 )]
 pub trait RecordsDeletedBy: SoftDelete {}
 
+/// The hooks that run around a model's writes when they are executed by
+/// `soft_delete::sqlx` (facade features `sqlx-*`): [`NoHooks`] unless the
+/// model names a type with `#[soft_delete(hooks = "...")]`. The derive
+/// implements it; the hooks themselves are that type's implementation of
+/// `soft_delete::sqlx::Hooks`.
+///
+/// ```
+/// use soft_delete::{HasHooks, NoHooks, SoftDelete};
+///
+/// #[derive(SoftDelete)]
+/// struct Post { id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
+///
+/// /// Writes an audit row per deletion (see `soft_delete::sqlx::Hooks`).
+/// pub struct AuditTrail;
+///
+/// #[derive(SoftDelete)]
+/// #[soft_delete(hooks = "AuditTrail")]
+/// struct Comment { id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
+///
+/// fn hooks_of<T: HasHooks>() -> &'static str { std::any::type_name::<T::Hooks>() }
+/// assert_eq!(hooks_of::<Post>(), std::any::type_name::<NoHooks>());
+/// assert!(hooks_of::<Comment>().ends_with("AuditTrail"));
+/// ```
+pub trait HasHooks: SoftDelete {
+    /// The type whose `soft_delete::sqlx::Hooks` run around this model's
+    /// soft deletes, restores, force deletes and purge batches.
+    type Hooks;
+}
+
+/// No hooks: what every model runs unless it names its own with
+/// `#[soft_delete(hooks = "...")]`.
+///
+/// ```
+/// use soft_delete::{HasHooks, NoHooks, SoftDelete};
+///
+/// #[derive(SoftDelete)]
+/// struct Post { id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
+///
+/// let _: <Post as HasHooks>::Hooks = NoHooks;
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct NoHooks;
+
 /// What generated code names; not public API, no semver guarantees.
 #[doc(hidden)]
 pub mod __private {

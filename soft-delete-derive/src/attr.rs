@@ -15,6 +15,7 @@ const STRUCT_KEYS: &[&str] = &[
     "deleted_by",
     "now",
     "cascade",
+    "hooks",
     "crate",
 ];
 const FIELD_KEYS: &[&str] = &["primary_key", "rename", "skip"];
@@ -108,6 +109,7 @@ pub struct ContainerAttrs {
     pub deleted_by: Option<Spanned<String>>,
     pub now: Option<Spanned<Now>>,
     pub cascades: Vec<Cascade>,
+    pub hooks: Option<Spanned<syn::Path>>,
     pub krate: Option<Spanned<syn::Path>>,
     pub rejected: Rejected,
 }
@@ -150,6 +152,7 @@ impl ContainerAttrs {
         let mut deleted_by = Slot::new("deleted_by");
         let mut now = Slot::new("now");
         let mut cascades = Vec::new();
+        let mut hooks = Slot::new("hooks");
         let mut krate = Slot::new("crate");
         let mut rejected = Rejected::default();
         for attr in soft_delete_attrs(attrs) {
@@ -194,22 +197,20 @@ impl ContainerAttrs {
                         Some(children) => cascades.extend(children),
                         None => rejected.add("cascade"),
                     }
+                } else if path.is_ident("hooks") {
+                    match path_value(cx, &meta, "hooks", "the type that implements `soft_delete::sqlx::Hooks`, such as `hooks = \"PostHooks\"`")? {
+                        Some(parsed) => hooks.set(cx, &path, parsed.value, parsed.tokens),
+                        None => rejected.add("hooks"),
+                    }
                 } else if path.is_ident("crate") {
-                    let Some(lit) = string_value(cx, &meta, "crate")? else {
-                        rejected.add("crate");
-                        return Ok(());
-                    };
-                    if let Ok(parsed) = lit.parse::<syn::Path>() {
-                        krate.set(cx, &path, parsed, lit.to_token_stream());
-                    } else {
-                        cx.error_spanned_by(
-                            &lit,
-                            format!(
-                                "`crate = {:?}` is not a path; write the runtime crate's path, such as `crate = \"::soft_delete\"`",
-                                lit.value()
-                            ),
-                        );
-                        rejected.add("crate");
+                    match path_value(
+                        cx,
+                        &meta,
+                        "crate",
+                        "the runtime crate's path, such as `crate = \"::soft_delete\"`",
+                    )? {
+                        Some(parsed) => krate.set(cx, &path, parsed.value, parsed.tokens),
+                        None => rejected.add("crate"),
                     }
                 } else {
                     let meant =
@@ -232,6 +233,7 @@ impl ContainerAttrs {
             deleted_by: deleted_by.get(),
             now: now.get(),
             cascades,
+            hooks: hooks.get(),
             krate: krate.get(),
             rejected,
         }
@@ -463,6 +465,30 @@ fn parse_keys(
             false
         }
     }
+}
+
+/// The path in `key = "..."`; `None` when the value is missing, not a string
+/// or not a path (the error, saying to write `what`, is recorded).
+fn path_value(
+    cx: &mut Ctxt,
+    meta: &ParseNestedMeta,
+    key: &str,
+    what: &str,
+) -> syn::Result<Option<Spanned<syn::Path>>> {
+    let Some(lit) = string_value(cx, meta, key)? else {
+        return Ok(None);
+    };
+    if let Ok(parsed) = lit.parse::<syn::Path>() {
+        return Ok(Some(Spanned {
+            value: parsed,
+            tokens: lit.to_token_stream(),
+        }));
+    }
+    cx.error_spanned_by(
+        &lit,
+        format!("`{key} = {:?}` is not a path; write {what}", lit.value()),
+    );
+    Ok(None)
 }
 
 /// The non-empty name of `key = "..."`; `None` when it is missing, not a

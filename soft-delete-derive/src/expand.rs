@@ -117,6 +117,10 @@ fn impl_soft_delete(model: &Model) -> TokenStream {
     } else {
         TokenStream::new()
     };
+    let hooks = model.input.attrs.hooks.as_ref().map_or_else(
+        || quote!(#runtime::NoHooks),
+        |hooks| hooks.value.to_token_stream(),
+    );
     let (children, check_children) = children(model);
 
     quote! {
@@ -143,6 +147,12 @@ fn impl_soft_delete(model: &Model) -> TokenStream {
         }
         #records_time
         #records_deleted_by
+        #[automatically_derived]
+        impl #impl_generics #runtime::HasHooks for #ident #ty_generics
+        where #(#predicates,)*
+        {
+            type Hooks = #hooks;
+        }
         #check_children
     }
 }
@@ -397,6 +407,10 @@ fn fallback(input: &DeriveInput, runtime: &TokenStream, id: Option<&Type>) -> To
         }
         #[automatically_derived]
         impl #impl_generics #runtime::RecordsDeletionTime for #ident #ty_generics #where_clause {}
+        #[automatically_derived]
+        impl #impl_generics #runtime::HasHooks for #ident #ty_generics #where_clause {
+            type Hooks = #runtime::NoHooks;
+        }
     }
 }
 
