@@ -117,10 +117,7 @@ fn impl_soft_delete(model: &Model) -> TokenStream {
     } else {
         TokenStream::new()
     };
-    let hooks = model.input.attrs.hooks.as_ref().map_or_else(
-        || quote!(#runtime::NoHooks),
-        |hooks| hooks.value.to_token_stream(),
-    );
+    let has_hooks = has_hooks(model, &predicates);
     let (children, check_children) = children(model);
 
     quote! {
@@ -147,13 +144,28 @@ fn impl_soft_delete(model: &Model) -> TokenStream {
         }
         #records_time
         #records_deleted_by
+        #has_hooks
+        #check_children
+    }
+}
+
+/// `impl HasHooks`: the `hooks = "..."` type, else `NoHooks`.
+fn has_hooks(model: &Model, predicates: &[TokenStream]) -> TokenStream {
+    let runtime = &model.runtime;
+    let input = model.input.original;
+    let ident = &input.ident;
+    let (impl_generics, ty_generics, _) = input.generics.split_for_impl();
+    let hooks = model.input.attrs.hooks.as_ref().map_or_else(
+        || quote!(#runtime::NoHooks),
+        |hooks| hooks.value.to_token_stream(),
+    );
+    quote! {
         #[automatically_derived]
         impl #impl_generics #runtime::HasHooks for #ident #ty_generics
         where #(#predicates,)*
         {
             type Hooks = #hooks;
         }
-        #check_children
     }
 }
 
