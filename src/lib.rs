@@ -38,8 +38,16 @@
 //! executing them with `sqlx` and `sea-query-sqlx`.
 
 #![deny(missing_docs)]
+#![warn(clippy::pedantic)]
 
 pub use soft_delete_core::*;
+
+#[cfg(any(
+    feature = "sqlx-sqlite",
+    feature = "sqlx-postgres",
+    feature = "sqlx-mysql"
+))]
+pub mod sqlx;
 /// Derives [`SoftDelete`](trait@SoftDelete) and a column enum for a struct.
 ///
 /// Struct attributes, all optional:

@@ -1,0 +1,121 @@
+//! The databases `soft_delete::sqlx` runs on, each tied to its SQL dialect
+//! by its sqlx type, so a statement is always rendered for the database that
+//! runs it.
+
+use ::sqlx::{Database, Executor, IntoArguments};
+use sea_query_sqlx::{SqlxBinder, SqlxValues};
+
+use crate::Backend;
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+/// A sqlx database that `soft_delete::sqlx` can run statements on:
+/// [`Sqlite`](::sqlx::Sqlite) (feature `sqlx-sqlite`),
+/// [`Postgres`](::sqlx::Postgres) (`sqlx-postgres`) and
+/// [`MySql`](::sqlx::MySql) (`sqlx-mysql`, also for MariaDB).
+///
+/// Sealed: the set of dialects is the library's. Its items are for generic
+/// code, such as a [`Hooks`](super::Hooks) implementation over every
+/// database.
+///
+/// ```
+/// use soft_delete::sqlx::Dialect;
+/// use soft_delete::Backend;
+///
+/// assert_eq!(<sqlx::Sqlite as Dialect>::BACKEND, Backend::Sqlite);
+/// assert_eq!(<sqlx::MySql as Dialect>::BACKEND, Backend::MySql);
+/// ```
+pub trait Dialect: Database + sealed::Sealed {
+    /// The backend whose SQL this database speaks.
+    const BACKEND: Backend;
+
+    /// Whether `UPDATE ... RETURNING` exists (PostgreSQL and SQLite; not
+    /// MySQL, nor MariaDB).
+    const UPDATE_RETURNING: bool;
+
+    /// The arguments a built statement binds.
+    #[doc(hidden)]
+    type Values: IntoArguments<Self> + Send + 'static;
+
+    /// Renders `statement` for this database, with its values to bind.
+    #[doc(hidden)]
+    fn build(statement: &impl SqlxBinder) -> (String, Self::Values);
+
+    /// Rows a statement affected.
+    #[doc(hidden)]
+    fn rows_affected(result: &Self::QueryResult) -> u64;
+
+    /// The first column of `row` as an integer (a `COUNT(*)`).
+    #[doc(hidden)]
+    fn first_integer(row: &Self::Row) -> Result<i64, ::sqlx::Error>;
+
+    /// A connection of this database as an [`Executor`], for generic code:
+    /// `statement.execute(DB::executor(&mut *conn))`.
+    ///
+    /// ```
+    /// use soft_delete::sqlx::{Dialect, Run};
+    /// use sea_query::Query;
+    ///
+    /// async fn touch<DB: Dialect>(conn: &mut DB::Connection) -> Result<u64, sqlx::Error> {
+    ///     Query::update().table("audit").value("seen", true).to_owned().execute(DB::executor(conn)).await
+    /// }
+    /// ```
+    fn executor(connection: &mut Self::Connection) -> impl Executor<'_, Database = Self>;
+}
+
+macro_rules! dialect {
+    ($feature:literal, $database:ty, $connection:ty, $builder:expr, $backend:expr, $returning:expr) => {
+        #[cfg(feature = $feature)]
+        impl sealed::Sealed for $database {}
+
+        #[cfg(feature = $feature)]
+        impl Dialect for $database {
+            const BACKEND: Backend = $backend;
+            const UPDATE_RETURNING: bool = $returning;
+            type Values = SqlxValues;
+
+            fn build(statement: &impl SqlxBinder) -> (String, SqlxValues) {
+                statement.build_sqlx($builder)
+            }
+
+            fn rows_affected(result: &Self::QueryResult) -> u64 {
+                result.rows_affected()
+            }
+
+            fn first_integer(row: &Self::Row) -> Result<i64, ::sqlx::Error> {
+                ::sqlx::Row::try_get(row, 0)
+            }
+
+            fn executor(connection: &mut $connection) -> impl Executor<'_, Database = Self> {
+                connection
+            }
+        }
+    };
+}
+
+dialect!(
+    "sqlx-sqlite",
+    ::sqlx::Sqlite,
+    ::sqlx::SqliteConnection,
+    crate::sea_query::SqliteQueryBuilder,
+    Backend::Sqlite,
+    true
+);
+dialect!(
+    "sqlx-postgres",
+    ::sqlx::Postgres,
+    ::sqlx::PgConnection,
+    crate::sea_query::PostgresQueryBuilder,
+    Backend::Postgres,
+    true
+);
+dialect!(
+    "sqlx-mysql",
+    ::sqlx::MySql,
+    ::sqlx::MySqlConnection,
+    crate::sea_query::MysqlQueryBuilder,
+    Backend::MySql,
+    false
+);

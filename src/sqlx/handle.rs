@@ -1,0 +1,721 @@
+//! `T::on(db)`: a model's operations executed on a pool, a transaction or a
+//! connection, each atomic, returning decoded rows.
+
+use std::future::{Future, IntoFuture};
+use std::marker::PhantomData;
+use std::num::NonZeroU32;
+use std::pin::Pin;
+
+use crate::chrono::{DateTime, Utc};
+use crate::sea_query::{Asterisk, Expr, ExprTrait as _, Order, Query, UpdateStatement, Value};
+use ::sqlx::{Connection as _, FromRow, Transaction};
+
+use super::source::{Connections, Leased};
+use super::{Dialect, Error, HookError, Hooks, Run, Source};
+use crate::{HasHooks, RecordsDeletedBy, RecordsDeletionTime, SoftDelete, TrashMode};
+
+/// A model that [`Handle`] can run on `DB`: a [`SoftDelete`] model that
+/// derives `sqlx::FromRow` for `DB`'s rows, with a key that can be sent
+/// between threads. Implemented for every such type.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be run on `{DB}` by `soft_delete::sqlx`",
+    label = "`{Self}` is not a `soft_delete::sqlx::Model<{DB}>`",
+    note = "derive `sqlx::FromRow` beside `SoftDelete` (the columns are read by name), and keep the key `Clone + Send + Sync`",
+    note = "with `#[soft_delete(hooks = \"...\")]`, that type must implement `soft_delete::sqlx::Hooks<{Self}, {DB}>`"
+)]
+pub trait Model<DB: Dialect>:
+    SoftDelete<Id: Clone + Send + Sync>
+    + HasHooks<Hooks: Hooks<Self, DB>>
+    + for<'r> FromRow<'r, DB::Row>
+    + Send
+    + Sync
+    + Unpin
+    + Sized
+{
+}
+
+impl<T, DB: Dialect> Model<DB> for T where
+    T: SoftDelete<Id: Clone + Send + Sync>
+        + HasHooks<Hooks: Hooks<T, DB>>
+        + for<'r> FromRow<'r, DB::Row>
+        + Send
+        + Sync
+        + Unpin
+{
+}
+
+/// `T::on(db)` for every [`SoftDelete`] model.
+pub trait SoftDeleteExt: SoftDelete + Sized {
+    /// This model's operations on `db`: `&Pool<DB>`, `&mut Transaction<'_, DB>`,
+    /// `&mut PoolConnection<DB>` or `&mut DB::Connection` (see [`Source`]).
+    /// The SQL is rendered for `DB`.
+    ///
+    /// Over a pool each operation takes a connection of its own; over a
+    /// transaction or a connection, operations run on it one at a time
+    /// (await each), and a rollback of the caller's transaction undoes them.
+    ///
+    /// ```
+    /// use soft_delete::sqlx::SoftDeleteExt;
+    /// use soft_delete::SoftDelete;
+    ///
+    /// #[derive(Debug, SoftDelete, sqlx::FromRow)]
+    /// #[soft_delete(table = "posts")]
+    /// struct Post { id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
+    ///
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let pool = sqlx::SqlitePool::connect("sqlite::memory:").await?;
+    /// sqlx::raw_sql("CREATE TABLE posts (id INTEGER PRIMARY KEY, deleted_at TEXT); INSERT INTO posts (id) VALUES (1);")
+    ///     .execute(&pool)
+    ///     .await?;
+    ///
+    /// let mut tx = pool.begin().await?;
+    /// assert!(Post::on(&mut tx).delete(1).await?.is_some());
+    /// tx.rollback().await?;
+    /// assert!(Post::on(&pool).find(1).await?.is_some(), "the rollback undid the delete");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # }).unwrap();
+    /// ```
+    fn on<'c, S: Source<'c>>(db: S) -> Handle<'c, Self, S::Database> {
+        Handle {
+            connections: db.into_connections(),
+            model: PhantomData,
+        }
+    }
+}
+
+impl<T: SoftDelete> SoftDeleteExt for T {}
+
+/// The operations of the model `T` on a database `DB`, from
+/// [`T::on(db)`](SoftDeleteExt::on).
+///
+/// The row a write returns is the row that write produced: no other request
+/// can change it in between (`RETURNING` on PostgreSQL and SQLite; on
+/// MySQL/MariaDB the write and the read run in one transaction, the row
+/// locked by the write). Multi-statement operations run in one transaction
+/// (a savepoint inside the caller's). Every future is `Send`.
+pub struct Handle<'c, T, DB: Dialect> {
+    connections: Connections<'c, DB>,
+    model: PhantomData<fn() -> T>,
+}
+
+/// Which write a statement is, for its hooks and its errors.
+#[derive(Clone, Copy)]
+enum Write {
+    Delete,
+    Restore,
+}
+
+impl<'c, T: Model<DB>, DB: Dialect> Handle<'c, T, DB> {
+    /// The live row `id`, `None` if absent or trashed.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Database`] when the database fails (see [`Error`]).
+    pub async fn find(&self, id: T::Id) -> Result<Option<T>, Error> {
+        self.find_in(id, TrashMode::WithoutTrashed).await
+    }
+
+    /// The row `id` if `mode` lets it be seen.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Database`] when the database fails.
+    pub async fn find_in(&self, id: T::Id, mode: TrashMode) -> Result<Option<T>, Error> {
+        let mut connection = self.lease().await?;
+        Ok(T::find_in(id, mode)
+            .fetch_optional(DB::executor(&mut connection))
+            .await?)
+    }
+
+    /// The rows in `mode`'s view, by primary key.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Database`] when the database fails.
+    pub async fn list(&self, mode: TrashMode) -> Result<Vec<T>, Error> {
+        let mut select = T::query_in(mode);
+        select.order_by((T::TABLE, T::PRIMARY_KEY), Order::Asc);
+        let mut connection = self.lease().await?;
+        Ok(select.fetch_all(DB::executor(&mut connection)).await?)
+    }
+
+    /// How many rows `mode`'s view holds.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Database`] when the database fails.
+    pub async fn count(&self, mode: TrashMode) -> Result<u64, Error> {
+        let mut select = Query::select();
+        select
+            .expr(Expr::col(Asterisk).count())
+            .from(T::TABLE)
+            .cond_where(T::scope(mode));
+        let mut connection = self.lease().await?;
+        let query = super::run::query::<DB>(&select);
+        let row = ::sqlx::Executor::fetch_one(DB::executor(&mut connection), query).await?;
+        // COUNT(*) is never negative.
+        Ok(u64::try_from(DB::first_integer(&row)?).unwrap_or_default())
+    }
+
+    /// Soft delete of the live row `id`: the row as trashed, `None` if
+    /// absent or already trashed (its first deletion time stands).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Database`] when the database fails; [`Error::Hook`] when a
+    /// hook fails (nothing changes).
+    pub async fn delete(&self, id: T::Id) -> Result<Option<T>, Error> {
+        let statement = T::delete_by_id(id.clone());
+        self.write(id, statement, Write::Delete).await
+    }
+
+    /// [`delete`](Self::delete) recording `actor` in the `deleted_by`
+    /// column (models with `deleted_by = "..."`).
+    ///
+    /// # Errors
+    ///
+    /// As [`delete`](Self::delete).
+    pub async fn delete_as(&self, id: T::Id, actor: impl Into<Value>) -> Result<Option<T>, Error>
+    where
+        T: RecordsDeletedBy,
+    {
+        let statement = T::delete_by_id_as(id.clone(), actor);
+        self.write(id, statement, Write::Delete).await
+    }
+
+    /// Restore of the trashed row `id`: the row as live, `None` if absent
+    /// or not trashed.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Conflict`] when a live row now holds one of its unique keys
+    /// (nothing changes); [`Error::Database`], [`Error::Hook`].
+    pub async fn restore(&self, id: T::Id) -> Result<Option<T>, Error> {
+        let statement = T::restore_by_id(id.clone());
+        self.write(id, statement, Write::Restore).await
+    }
+
+    /// Hard delete of the row `id`, trashed or not: whether a row was
+    /// removed.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Database`], [`Error::Hook`].
+    pub async fn force_delete(&self, id: T::Id) -> Result<bool, Error> {
+        let statement = T::force_delete_by_id(id.clone());
+        let mut connection = self.lease().await?;
+        if !<T::Hooks as Hooks<T, DB>>::ACTIVE {
+            return Ok(statement.execute(DB::executor(&mut connection)).await? > 0);
+        }
+        let mut tx = connection.begin().await?;
+        let outcome = async {
+            hook(
+                T::TABLE,
+                "before_force_delete",
+                <T::Hooks as Hooks<T, DB>>::before_force_delete(&mut tx, &id),
+            )
+            .await?;
+            let removed = statement.execute(DB::executor(&mut tx)).await? > 0;
+            if removed {
+                hook(
+                    T::TABLE,
+                    "after_force_delete",
+                    <T::Hooks as Hooks<T, DB>>::after_force_delete(&mut tx, &id),
+                )
+                .await?;
+            }
+            Ok(removed)
+        }
+        .await;
+        finish(tx, outcome).await
+    }
+
+    /// Hard delete of the rows trashed before `cutoff`, in batches (1000 by
+    /// default, [`Purge::batch_size`]), each its own transaction, oldest
+    /// first, times compared as times (on SQLite whatever format wrote the
+    /// marker); a live row is never touched. Await it for the number of
+    /// rows removed; [`Purge::on_batch`] sees each batch.
+    ///
+    /// ```
+    /// use soft_delete::sqlx::SoftDeleteExt;
+    /// use soft_delete::SoftDelete;
+    /// use std::num::NonZeroU32;
+    ///
+    /// #[derive(Debug, SoftDelete, sqlx::FromRow)]
+    /// #[soft_delete(table = "posts")]
+    /// struct Post { id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
+    ///
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let pool = sqlx::SqlitePool::connect("sqlite::memory:").await?;
+    /// // Five rows trashed by a console's CURRENT_TIMESTAMP long ago, one live.
+    /// sqlx::raw_sql("CREATE TABLE posts (id INTEGER PRIMARY KEY, deleted_at TEXT);
+    ///                INSERT INTO posts VALUES (1, '2020-01-01 00:00:00'), (2, '2020-01-02 00:00:00'),
+    ///                  (3, '2020-01-03 00:00:00'), (4, '2020-01-04 00:00:00'), (5, '2020-01-05 00:00:00'), (6, NULL);")
+    ///     .execute(&pool)
+    ///     .await?;
+    ///
+    /// let mut batches = Vec::new();
+    /// let purged = Post::on(&pool)
+    ///     .purge_trashed_before(chrono::Utc::now() - chrono::Duration::days(30))
+    ///     .batch_size(NonZeroU32::new(2).unwrap())
+    ///     .on_batch(|progress| batches.push(progress.deleted))
+    ///     .await?;
+    /// assert_eq!(purged, 5);
+    /// assert_eq!(batches, [2, 2, 1]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # }).unwrap();
+    /// ```
+    pub fn purge_trashed_before(&self, cutoff: DateTime<Utc>) -> Purge<'_, 'c, T, DB>
+    where
+        T: RecordsDeletionTime,
+    {
+        Purge {
+            handle: self,
+            cutoff,
+            batch_size: DEFAULT_BATCH,
+            on_batch: None,
+        }
+    }
+
+    /// Cascade soft delete of the live row `id` and its live children
+    /// ([`SoftDelete::cascade_delete_by_id`]), in one transaction: how many
+    /// rows of each table were trashed, `None` if the row is absent or
+    /// trashed already (then nothing changes). Runs the model's
+    /// `before_delete`/`after_delete` hooks.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Database`], [`Error::Hook`]; nothing changes.
+    pub async fn cascade_delete(&self, id: T::Id) -> Result<Option<Cascade>, Error>
+    where
+        T: RecordsDeletionTime,
+    {
+        let statements = T::cascade_delete_by_id(id.clone(), DB::BACKEND);
+        let mut connection = self.lease().await?;
+        let mut tx = connection.begin().await?;
+        let outcome = async {
+            hook(
+                T::TABLE,
+                "before_delete",
+                <T::Hooks as Hooks<T, DB>>::before_delete(&mut tx, &id),
+            )
+            .await?;
+            let Some(cascade) = run_cascade::<T, DB>(&mut tx, &statements, 0).await? else {
+                return Ok(None);
+            };
+            self.after(&mut tx, id, Write::Delete).await?;
+            Ok(Some(cascade))
+        }
+        .await;
+        finish(tx, outcome).await
+    }
+
+    /// Cascade restore of the trashed row `id` and exactly the children
+    /// deleted with it ([`SoftDelete::cascade_restore_by_id`]), in one
+    /// transaction: how many rows of each table were restored, `None` if the
+    /// row is absent or live (then nothing changes). Runs the model's
+    /// `before_restore`/`after_restore` hooks.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Conflict`] when a restored row's unique key is taken by a
+    /// live row; [`Error::Database`], [`Error::Hook`]; nothing changes.
+    pub async fn cascade_restore(&self, id: T::Id) -> Result<Option<Cascade>, Error>
+    where
+        T: RecordsDeletionTime,
+    {
+        let statements = T::cascade_restore_by_id(id.clone());
+        let parent = statements.len() - 1;
+        let mut connection = self.lease().await?;
+        let mut tx = connection.begin().await?;
+        let outcome = async {
+            hook(
+                T::TABLE,
+                "before_restore",
+                <T::Hooks as Hooks<T, DB>>::before_restore(&mut tx, &id),
+            )
+            .await?;
+            let Some(cascade) = run_cascade::<T, DB>(&mut tx, &statements, parent).await? else {
+                return Ok(None);
+            };
+            self.after(&mut tx, id, Write::Restore).await?;
+            Ok(Some(cascade))
+        }
+        .await;
+        finish(tx, outcome).await
+    }
+
+    async fn lease(&self) -> Result<Leased<'_, 'c, DB>, Error> {
+        self.connections.lease(T::TABLE).await
+    }
+
+    /// A soft delete or restore of the row `id`, returning the row it
+    /// produced: one `UPDATE ... RETURNING` where that is atomic on its own,
+    /// else the update, the read and the hooks in one transaction.
+    async fn write(
+        &self,
+        id: T::Id,
+        mut statement: UpdateStatement,
+        write: Write,
+    ) -> Result<Option<T>, Error> {
+        let conflicts = matches!(write, Write::Restore);
+        let mut connection = self.lease().await?;
+        // Inside the caller's transaction a failed statement would abort it
+        // (PostgreSQL): a savepoint keeps a conflict from spoiling it.
+        let one_statement = DB::UPDATE_RETURNING
+            && !<T::Hooks as Hooks<T, DB>>::ACTIVE
+            && !connection.is_in_transaction();
+        if one_statement {
+            statement.returning(Query::returning().columns(T::COLUMNS.iter().copied()));
+            return statement
+                .fetch_optional(DB::executor(&mut connection))
+                .await
+                .map_err(|error| Error::from_sqlx(T::TABLE, conflicts, error));
+        }
+        let mut tx = connection.begin().await?;
+        let outcome = async {
+            match write {
+                Write::Delete => {
+                    hook(
+                        T::TABLE,
+                        "before_delete",
+                        <T::Hooks as Hooks<T, DB>>::before_delete(&mut tx, &id),
+                    )
+                    .await?;
+                }
+                Write::Restore => {
+                    hook(
+                        T::TABLE,
+                        "before_restore",
+                        <T::Hooks as Hooks<T, DB>>::before_restore(&mut tx, &id),
+                    )
+                    .await?;
+                }
+            }
+            let row = if DB::UPDATE_RETURNING {
+                statement.returning(Query::returning().columns(T::COLUMNS.iter().copied()));
+                statement
+                    .fetch_optional(DB::executor(&mut tx))
+                    .await
+                    .map_err(|error| Error::from_sqlx(T::TABLE, conflicts, error))?
+            } else {
+                let changed = statement
+                    .execute(DB::executor(&mut tx))
+                    .await
+                    .map_err(|error| Error::from_sqlx(T::TABLE, conflicts, error))?;
+                if changed == 0 {
+                    None
+                } else {
+                    // The update locked the row: this reads what it wrote.
+                    T::find_in(id, TrashMode::WithTrashed)
+                        .fetch_optional(DB::executor(&mut tx))
+                        .await?
+                }
+            };
+            if let Some(row) = &row {
+                self.after_hook(&mut tx, row, write).await?;
+            }
+            Ok(row)
+        }
+        .await;
+        finish(tx, outcome).await
+    }
+
+    /// The `after_*` hook of `write` for the row `id`, read back in the
+    /// operation's transaction (only when the model has hooks).
+    async fn after(&self, tx: &mut DB::Connection, id: T::Id, write: Write) -> Result<(), Error> {
+        if !<T::Hooks as Hooks<T, DB>>::ACTIVE {
+            return Ok(());
+        }
+        let row: Option<T> = T::find_in(id, TrashMode::WithTrashed)
+            .fetch_optional(DB::executor(tx))
+            .await?;
+        match row {
+            Some(row) => self.after_hook(tx, &row, write).await,
+            None => Ok(()),
+        }
+    }
+
+    async fn after_hook(
+        &self,
+        tx: &mut DB::Connection,
+        row: &T,
+        write: Write,
+    ) -> Result<(), Error> {
+        match write {
+            Write::Delete => {
+                hook(
+                    T::TABLE,
+                    "after_delete",
+                    <T::Hooks as Hooks<T, DB>>::after_delete(tx, row),
+                )
+                .await
+            }
+            Write::Restore => {
+                hook(
+                    T::TABLE,
+                    "after_restore",
+                    <T::Hooks as Hooks<T, DB>>::after_restore(tx, row),
+                )
+                .await
+            }
+        }
+    }
+}
+
+/// Runs a hook, naming it in its error.
+async fn hook(
+    table: &'static str,
+    name: &'static str,
+    running: impl Future<Output = Result<(), HookError>>,
+) -> Result<(), Error> {
+    running.await.map_err(|source| Error::Hook {
+        table,
+        hook: name,
+        source,
+    })
+}
+
+/// Commits `tx` when `outcome` is a success that changed something, else
+/// rolls it back; the outcome either way.
+async fn finish<DB: Dialect, R: Changed>(
+    tx: Transaction<'_, DB>,
+    outcome: Result<R, Error>,
+) -> Result<R, Error> {
+    match outcome {
+        Ok(value) if value.changed() => {
+            tx.commit().await?;
+            Ok(value)
+        }
+        Ok(value) => {
+            tx.rollback().await?;
+            Ok(value)
+        }
+        Err(error) => {
+            // The operation's error is the one to report; a failed rollback
+            // leaves the connection to sqlx, which closes a broken one.
+            let _ = tx.rollback().await;
+            Err(error)
+        }
+    }
+}
+
+/// Whether an operation's result changed a row (else its transaction has
+/// nothing to keep, and a before-hook's writes are rolled back with it).
+trait Changed {
+    fn changed(&self) -> bool;
+}
+
+impl<T> Changed for Option<T> {
+    fn changed(&self) -> bool {
+        self.is_some()
+    }
+}
+
+impl Changed for bool {
+    fn changed(&self) -> bool {
+        *self
+    }
+}
+
+impl Changed for PurgeProgress {
+    fn changed(&self) -> bool {
+        true
+    }
+}
+
+/// Runs a cascade's statements on `tx`; `None` (to roll back) when the
+/// parent's statement, at `parent`, changed nothing.
+async fn run_cascade<T: SoftDelete, DB: Dialect>(
+    tx: &mut DB::Connection,
+    statements: &[UpdateStatement],
+    parent: usize,
+) -> Result<Option<Cascade>, Error> {
+    let children = T::CHILDREN.iter().map(|child| child.table);
+    // Statements run parent first (delete) or children first (restore);
+    // the tables of `rows` always list the parent first.
+    let tables: Vec<&'static str> = if parent == 0 {
+        std::iter::once(T::TABLE).chain(children).collect()
+    } else {
+        children.chain(std::iter::once(T::TABLE)).collect()
+    };
+    let mut changed = vec![0; statements.len()];
+    for (index, statement) in statements.iter().enumerate() {
+        let table = tables.get(index).copied().unwrap_or(T::TABLE);
+        changed[index] = statement
+            .execute(DB::executor(tx))
+            .await
+            .map_err(|error| Error::from_sqlx(table, true, error))?;
+        if index == parent && changed[index] == 0 {
+            return Ok(None);
+        }
+    }
+    let mut rows: Vec<(&'static str, u64)> = tables.into_iter().zip(changed).collect();
+    if parent != 0 {
+        rows.rotate_right(1);
+    }
+    Ok(Some(Cascade { rows }))
+}
+
+/// What a cascade changed: how many rows of each table, the parent's first.
+///
+/// ```
+/// # use soft_delete::sqlx::{Cascade, SoftDeleteExt};
+/// # use soft_delete::SoftDelete;
+/// # #[derive(Debug, SoftDelete, sqlx::FromRow)] #[soft_delete(table = "comments")] struct Comment { id: i64, post_id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
+/// # #[derive(Debug, SoftDelete, sqlx::FromRow)] #[soft_delete(table = "posts", cascade(Comment = "post_id"))] struct Post { id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// let pool = sqlx::SqlitePool::connect("sqlite::memory:").await?;
+/// sqlx::raw_sql("CREATE TABLE posts (id INTEGER PRIMARY KEY, deleted_at TEXT);
+///                CREATE TABLE comments (id INTEGER PRIMARY KEY, post_id INTEGER, deleted_at TEXT);
+///                INSERT INTO posts (id) VALUES (1); INSERT INTO comments (id, post_id) VALUES (1, 1), (2, 1);")
+///     .execute(&pool)
+///     .await?;
+///
+/// let cascade = Post::on(&pool).cascade_delete(1).await?.expect("post 1 was live");
+/// assert_eq!(cascade.rows_in("posts"), 1);
+/// assert_eq!(cascade.rows_in("comments"), 2);
+/// assert_eq!(cascade.total(), 3);
+/// assert_eq!(Post::on(&pool).cascade_restore(1).await?.map(|c| c.total()), Some(3));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # }).unwrap();
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Cascade {
+    /// Each table the cascade reached, with the rows it changed there: the
+    /// parent's table first, then each child's in `cascade(...)` order.
+    pub rows: Vec<(&'static str, u64)>,
+}
+
+impl Cascade {
+    /// Rows changed in `table` (0 for a table the cascade did not reach).
+    #[must_use]
+    pub fn rows_in(&self, table: &str) -> u64 {
+        self.rows
+            .iter()
+            .filter(|(name, _)| *name == table)
+            .map(|(_, rows)| rows)
+            .sum()
+    }
+
+    /// Rows changed in all tables.
+    #[must_use]
+    pub fn total(&self) -> u64 {
+        self.rows.iter().map(|(_, rows)| rows).sum()
+    }
+}
+
+const DEFAULT_BATCH: NonZeroU32 = match NonZeroU32::new(1_000) {
+    Some(size) => size,
+    None => unreachable!(),
+};
+
+/// One batch of a purge, as [`Purge::on_batch`] and
+/// [`Hooks::after_purge_batch`] see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PurgeProgress {
+    /// The batch's number, from 1.
+    pub batch: u32,
+    /// Rows this batch removed.
+    pub deleted: u64,
+    /// Rows removed so far, this batch included.
+    pub total: u64,
+}
+
+/// A purge of the rows trashed before a cutoff, from
+/// [`Handle::purge_trashed_before`]: set it up, then `.await` it for the
+/// number of rows removed.
+#[must_use = "a purge does nothing until it is awaited"]
+pub struct Purge<'h, 'c, T, DB: Dialect> {
+    handle: &'h Handle<'c, T, DB>,
+    cutoff: DateTime<Utc>,
+    batch_size: NonZeroU32,
+    on_batch: Option<Box<dyn FnMut(PurgeProgress) + Send + 'h>>,
+}
+
+impl<'h, T, DB: Dialect> Purge<'h, '_, T, DB> {
+    /// Rows per batch (default 1000): each batch is one bounded `DELETE`,
+    /// so a purge never holds long locks or a huge transaction.
+    pub fn batch_size(mut self, size: NonZeroU32) -> Self {
+        self.batch_size = size;
+        self
+    }
+
+    /// Calls `progress` after each committed batch.
+    pub fn on_batch(mut self, progress: impl FnMut(PurgeProgress) + Send + 'h) -> Self {
+        self.on_batch = Some(Box::new(progress));
+        self
+    }
+}
+
+impl<'h, T, DB> IntoFuture for Purge<'h, '_, T, DB>
+where
+    T: Model<DB> + RecordsDeletionTime,
+    DB: Dialect,
+{
+    type Output = Result<u64, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Result<u64, Error>> + Send + 'h>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.run())
+    }
+}
+
+impl<T, DB> Purge<'_, '_, T, DB>
+where
+    T: Model<DB> + RecordsDeletionTime,
+    DB: Dialect,
+{
+    async fn run(mut self) -> Result<u64, Error> {
+        let size = self.batch_size;
+        let statement = T::purge_trashed_before_batch(self.cutoff, size, DB::BACKEND);
+        let mut connection = self.handle.lease().await?;
+        let mut total = 0;
+        for batch in 1.. {
+            let progress = if <T::Hooks as Hooks<T, DB>>::ACTIVE {
+                let mut tx = connection.begin().await?;
+                let outcome = async {
+                    hook(
+                        T::TABLE,
+                        "before_purge_batch",
+                        <T::Hooks as Hooks<T, DB>>::before_purge_batch(&mut tx, self.cutoff),
+                    )
+                    .await?;
+                    let deleted = statement.execute(DB::executor(&mut tx)).await?;
+                    let progress = PurgeProgress {
+                        batch,
+                        deleted,
+                        total: total + deleted,
+                    };
+                    hook(
+                        T::TABLE,
+                        "after_purge_batch",
+                        <T::Hooks as Hooks<T, DB>>::after_purge_batch(&mut tx, &progress),
+                    )
+                    .await?;
+                    Ok(progress)
+                }
+                .await;
+                finish(tx, outcome).await?
+            } else {
+                // One DELETE: its own transaction already.
+                let deleted = statement.execute(DB::executor(&mut connection)).await?;
+                PurgeProgress {
+                    batch,
+                    deleted,
+                    total: total + deleted,
+                }
+            };
+            total = progress.total;
+            if let Some(on_batch) = self.on_batch.as_mut() {
+                on_batch(progress);
+            }
+            if progress.deleted < u64::from(size.get()) {
+                break;
+            }
+        }
+        Ok(total)
+    }
+}
