@@ -523,6 +523,22 @@ impl Db {
             _ => panic!("{} is not PostgreSQL", self.backend),
         }
     }
+
+    /// The SQLite pool (its one connection holds the in-memory database).
+    pub fn sqlite_pool(&self) -> &SqlitePool {
+        match &self.pool {
+            Pool::Sqlite(pool) => pool,
+            _ => panic!("{} is not SQLite", self.backend),
+        }
+    }
+
+    /// The MariaDB pool.
+    pub fn mysql_pool(&self) -> &MySqlPool {
+        match &self.pool {
+            Pool::Mysql(pool) => pool,
+            _ => panic!("{} is not MariaDB", self.backend),
+        }
+    }
 }
 
 /// A value decodable from a column on all three backends.
