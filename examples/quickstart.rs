@@ -1,19 +1,21 @@
-//! The whole soft-delete lifecycle on an in-memory SQLite database: create,
-//! soft delete, list, with/only trashed, restore, an update that misses a
-//! trashed row, force delete and purge — each step's SQL and the rows it
-//! leaves visible.
+//! The whole soft-delete lifecycle on an in-memory SQLite database, through
+//! `soft_delete::sqlx`: create, soft delete, list, with/only trashed, an
+//! update that misses a trashed row, restore, purge and force delete — each
+//! step's result and the rows it leaves visible.
 //!
 //! Run it with `cargo run --example quickstart`.
 
+use std::num::NonZeroU32;
+
 use chrono::{DateTime, Duration, Utc};
-use sea_query::{Expr, ExprTrait, Query, QueryStatementWriter, SqliteQueryBuilder};
-use sea_query_sqlx::SqlxBinder;
-use soft_delete::{Backend, SoftDelete, TrashMode};
+use sea_query::{Expr, ExprTrait, Query};
+use soft_delete::sqlx::{Run, SoftDeleteExt};
+use soft_delete::{SoftDelete, TrashMode};
 use sqlx::sqlite::SqlitePoolOptions;
-use sqlx::{AssertSqlSafe, Row, SqlitePool};
+use sqlx::SqlitePool;
 
 /// A blog post whose deletion is recorded in `deleted_at`.
-#[derive(Debug, Clone, SoftDelete)]
+#[derive(Debug, Clone, SoftDelete, sqlx::FromRow)]
 #[soft_delete(table = "posts", column = "deleted_at", style = "timestamp")]
 struct Post {
     id: i64,
@@ -23,11 +25,16 @@ struct Post {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    // One connection: every connection to `sqlite::memory:` is its own database.
+    // An in-memory database lives as long as its connection: keep exactly
+    // one, and never let the pool close it.
     let pool = SqlitePoolOptions::new()
         .max_connections(1)
+        .min_connections(1)
+        .idle_timeout(None)
+        .max_lifetime(None)
         .connect("sqlite::memory:")
         .await?;
+    let posts = Post::on(&pool);
 
     step("Create the table and three posts");
     sqlx::query(
@@ -35,75 +42,85 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     )
     .execute(&pool)
     .await?;
-    let insert = Query::insert()
+    Query::insert()
         .into_table(PostColumn::Table)
         .columns([PostColumn::Id, PostColumn::Title])
         .values_panic([1.into(), "Hello, soft delete".into()])
         .values_panic([2.into(), "Draft nobody should see".into()])
         .values_panic([3.into(), "Old announcement".into()])
-        .to_owned();
-    execute(&pool, "insert", &insert).await?;
-    list(&pool, "Post::query()", Post::query()).await?;
+        .to_owned()
+        .execute(&pool)
+        .await?;
+    show(&pool, TrashMode::WithoutTrashed).await?;
 
     step("Soft delete post 2: the row stays, its marker is set");
-    execute(&pool, "Post::delete_by_id(2)", &Post::delete_by_id(2)).await?;
-    list(&pool, "Post::query()", Post::query()).await?;
-    list(&pool, "Post::with_trashed()", Post::with_trashed()).await?;
-    list(&pool, "Post::only_trashed()", Post::only_trashed()).await?;
+    let trashed = posts.delete(2).await?;
+    println!("  posts.delete(2) -> {}", describe(trashed.as_ref()));
+    show(&pool, TrashMode::WithoutTrashed).await?;
+    show(&pool, TrashMode::WithTrashed).await?;
+    show(&pool, TrashMode::OnlyTrashed).await?;
+    println!(
+        "  posts.find(2) -> {}",
+        describe(posts.find(2).await?.as_ref())
+    );
+    println!(
+        "  posts.count(OnlyTrashed) -> {}",
+        posts.count(TrashMode::OnlyTrashed).await?
+    );
 
     step("Deleting twice changes nothing: the first deletion time stands");
-    execute(&pool, "Post::delete_by_id(2)", &Post::delete_by_id(2)).await?;
+    let again = posts.delete(2).await?;
+    println!("  posts.delete(2) -> {}", describe(again.as_ref()));
 
     step("An update through Post::update() misses the trashed row");
-    let retitle = Post::update()
+    let edited = Post::update()
         .value(PostColumn::Title, "Edited while in the trash?")
         .and_where(Expr::col((PostColumn::Table, PostColumn::Id)).eq(2))
-        .to_owned();
-    execute(&pool, "Post::update() … id = 2", &retitle).await?;
+        .to_owned()
+        .execute(&pool)
+        .await?;
+    println!("  Post::update() ... WHERE id = 2 -> {edited} rows");
 
     step("Restore post 2");
-    execute(&pool, "Post::restore_by_id(2)", &Post::restore_by_id(2)).await?;
-    list(&pool, "Post::query()", Post::query()).await?;
+    let restored = posts.restore(2).await?;
+    println!("  posts.restore(2) -> {}", describe(restored.as_ref()));
+    show(&pool, TrashMode::WithoutTrashed).await?;
 
     step("A `?trashed=only` parameter picks the view at run time");
     let mode: TrashMode = "only".parse()?;
-    list(
-        &pool,
-        "Post::query_in(\"only\".parse()?)",
-        Post::query_in(mode),
-    )
-    .await?;
+    println!("  \"only\".parse::<TrashMode>() -> {mode:?}");
+    show(&pool, mode).await?;
 
     step("Trash post 3 forty days ago and post 1 now, then purge what is older than 30 days");
     let forty_days_ago = Utc::now() - Duration::days(40);
-    execute(
-        &pool,
-        "Post::delete_by_id_at(3, 40 days ago)",
-        &Post::delete_by_id_at(3, forty_days_ago),
-    )
-    .await?;
-    let post_1 = fetch(&pool, Post::find(1)).await?.remove(0);
-    execute(&pool, "post_1.delete()", &post_1.delete()).await?;
-    list(&pool, "Post::only_trashed()", Post::only_trashed()).await?;
-    let cutoff = Utc::now() - Duration::days(30);
-    execute(
-        &pool,
-        "Post::purge_trashed_before(30 days ago)",
-        &Post::purge_trashed_before(cutoff, Backend::Sqlite),
-    )
-    .await?;
-    list(&pool, "Post::with_trashed()", Post::with_trashed()).await?;
+    Post::delete_by_id_at(3, forty_days_ago)
+        .execute(&pool)
+        .await?;
+    posts.delete(1).await?;
+    show(&pool, TrashMode::OnlyTrashed).await?;
+    let purged = posts
+        .purge_trashed_before(Utc::now() - Duration::days(30))
+        .batch_size(NonZeroU32::new(100).ok_or("batch size")?)
+        .on_batch(|progress| {
+            println!(
+                "  purge batch {}: {} rows removed",
+                progress.batch, progress.deleted
+            );
+        })
+        .await?;
+    println!("  posts.purge_trashed_before(30 days ago) -> {purged} rows");
+    show(&pool, TrashMode::WithTrashed).await?;
 
     step("Force delete post 1: the row is gone for good, and cannot be restored");
-    execute(
-        &pool,
-        "Post::force_delete_by_id(1)",
-        &Post::force_delete_by_id(1),
-    )
-    .await?;
-    execute(&pool, "Post::restore_by_id(1)", &Post::restore_by_id(1)).await?;
-    list(&pool, "Post::with_trashed()", Post::with_trashed()).await?;
-
+    println!(
+        "  posts.force_delete(1) -> {}",
+        posts.force_delete(1).await?
+    );
+    println!(
+        "  posts.restore(1) -> {}",
+        describe(posts.restore(1).await?.as_ref())
+    );
+    show(&pool, TrashMode::WithTrashed).await?;
     Ok(())
 }
 
@@ -111,65 +128,27 @@ fn step(title: &str) {
     println!("\n== {title}");
 }
 
-/// Runs a statement, printing its SQL (values inlined for reading) and the
-/// number of rows it changed.
-async fn execute<S: SqlxBinder + QueryStatementWriter>(
-    pool: &SqlitePool,
-    label: &str,
-    statement: &S,
-) -> Result<u64, sqlx::Error> {
-    let (sql, values) = statement.build_sqlx(SqliteQueryBuilder);
-    let affected = sqlx::query_with(AssertSqlSafe(sql), values)
-        .execute(pool)
-        .await?
-        .rows_affected();
-    println!(
-        "{label}\n    {}\n    -> {affected} row(s) affected",
-        statement.to_string(SqliteQueryBuilder)
-    );
-    Ok(affected)
+fn describe(post: Option<&Post>) -> String {
+    match post {
+        None => "None".to_owned(),
+        Some(post) => format!(
+            "#{} {:?} ({})",
+            post.id,
+            post.title,
+            post.deleted_at.map_or_else(
+                || "live".to_owned(),
+                |at| format!("trashed {}", at.format("%Y-%m-%d %H:%M:%S"))
+            )
+        ),
+    }
 }
 
-/// Prints a query, then the rows it returns.
-async fn list(
-    pool: &SqlitePool,
-    label: &str,
-    select: sea_query::SelectStatement,
-) -> Result<(), sqlx::Error> {
-    println!("{label}\n    {}", select.to_string(SqliteQueryBuilder));
-    let posts = fetch(pool, select).await?;
-    if posts.is_empty() {
-        println!("    (no rows)");
-    }
-    for post in posts {
-        let state = match post.deleted_at {
-            Some(at) => format!("trashed at {}", at.format("%Y-%m-%d %H:%M:%S UTC")),
-            None => "live".to_owned(),
-        };
-        println!(
-            "    #{} {:<28} {state}",
-            post.id,
-            format!("{:?}", post.title)
-        );
+/// The rows `mode` lets be seen.
+async fn show(pool: &SqlitePool, mode: TrashMode) -> Result<(), soft_delete::sqlx::Error> {
+    let rows = Post::on(pool).list(mode).await?;
+    println!("  posts.list({mode:?}): {} rows", rows.len());
+    for post in &rows {
+        println!("    {}", describe(Some(post)));
     }
     Ok(())
-}
-
-async fn fetch(
-    pool: &SqlitePool,
-    select: sea_query::SelectStatement,
-) -> Result<Vec<Post>, sqlx::Error> {
-    let (sql, values) = select.build_sqlx(SqliteQueryBuilder);
-    let rows = sqlx::query_with(AssertSqlSafe(sql), values)
-        .fetch_all(pool)
-        .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(Post {
-                id: row.try_get("id")?,
-                title: row.try_get("title")?,
-                deleted_at: row.try_get("deleted_at")?,
-            })
-        })
-        .collect()
 }
