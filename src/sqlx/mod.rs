@@ -1,4 +1,4 @@
-//! Running statements on [sqlx](::sqlx) 0.9, so the right way is also the
+//! Running statements on sqlx 0.9, so the right way is also the
 //! short way: the dialect comes from the executor's type, a write and the
 //! read that reports it are atomic, and multi-statement operations run in
 //! one transaction. Facade features `sqlx-sqlite`, `sqlx-postgres`,

@@ -20,10 +20,10 @@ mod sealed {
 /// `&mut DB::Connection`, `&mut *transaction`), rendering it for the
 /// executor's database: a SQLite pool is never handed PostgreSQL SQL.
 ///
-/// Implemented for sea-query's [`SelectStatement`](sea_query::SelectStatement),
-/// [`InsertStatement`](sea_query::InsertStatement),
-/// [`UpdateStatement`](sea_query::UpdateStatement) and
-/// [`DeleteStatement`](sea_query::DeleteStatement); rows decode through
+/// Implemented for sea-query's [`SelectStatement`](crate::sea_query::SelectStatement),
+/// [`InsertStatement`](crate::sea_query::InsertStatement),
+/// [`UpdateStatement`](crate::sea_query::UpdateStatement) and
+/// [`DeleteStatement`](crate::sea_query::DeleteStatement); rows decode through
 /// [`sqlx::FromRow`](::sqlx::FromRow).
 ///
 /// ```
