@@ -90,7 +90,7 @@ use crate::marker::When;
     label = "`{Self}` does not implement `SoftDelete`",
     note = "add `#[derive(SoftDelete)]` to `{Self}` (a `cascade(...)` child must be a soft-delete model too)"
 )]
-pub trait SoftDelete {
+pub trait SoftDelete: Sized {
     /// SQL name of the table.
     ///
     /// ```
@@ -174,10 +174,7 @@ pub trait SoftDelete {
     /// );
     /// ```
     #[must_use]
-    fn query() -> SelectStatement
-    where
-        Self: Sized,
-    {
+    fn query() -> SelectStatement {
         statement::select::<Self>(TrashMode::WithoutTrashed)
     }
 
@@ -193,10 +190,7 @@ pub trait SoftDelete {
     /// );
     /// ```
     #[must_use]
-    fn with_trashed() -> SelectStatement
-    where
-        Self: Sized,
-    {
+    fn with_trashed() -> SelectStatement {
         statement::select::<Self>(TrashMode::WithTrashed)
     }
 
@@ -213,10 +207,7 @@ pub trait SoftDelete {
     /// );
     /// ```
     #[must_use]
-    fn only_trashed() -> SelectStatement
-    where
-        Self: Sized,
-    {
+    fn only_trashed() -> SelectStatement {
         statement::select::<Self>(TrashMode::OnlyTrashed)
     }
 
@@ -236,10 +227,7 @@ pub trait SoftDelete {
     /// # Ok::<(), soft_delete::ParseTrashModeError>(())
     /// ```
     #[must_use]
-    fn query_in(mode: TrashMode) -> SelectStatement
-    where
-        Self: Sized,
-    {
+    fn query_in(mode: TrashMode) -> SelectStatement {
         statement::select::<Self>(mode)
     }
 
@@ -256,10 +244,7 @@ pub trait SoftDelete {
     /// );
     /// ```
     #[must_use]
-    fn find(id: Self::Id) -> SelectStatement
-    where
-        Self: Sized,
-    {
+    fn find(id: Self::Id) -> SelectStatement {
         Self::find_in(id, TrashMode::WithoutTrashed)
     }
 
@@ -276,10 +261,7 @@ pub trait SoftDelete {
     /// );
     /// ```
     #[must_use]
-    fn find_in(id: Self::Id, mode: TrashMode) -> SelectStatement
-    where
-        Self: Sized,
-    {
+    fn find_in(id: Self::Id, mode: TrashMode) -> SelectStatement {
         let mut select = statement::select::<Self>(mode);
         select.and_where(statement::primary_key_is::<Self>(id));
         select
@@ -305,10 +287,7 @@ pub trait SoftDelete {
     /// assert!(sql.ends_with(r#"WHERE "comments"."deleted_at" IS NULL AND "posts"."deleted_at" IS NULL"#));
     /// ```
     #[must_use]
-    fn scope(mode: TrashMode) -> Condition
-    where
-        Self: Sized,
-    {
+    fn scope(mode: TrashMode) -> Condition {
         statement::scope::<Self>(mode)
     }
 
@@ -329,10 +308,7 @@ pub trait SoftDelete {
     /// );
     /// ```
     #[must_use]
-    fn update() -> UpdateStatement
-    where
-        Self: Sized,
-    {
+    fn update() -> UpdateStatement {
         statement::update_live::<Self>()
     }
 
@@ -352,10 +328,7 @@ pub trait SoftDelete {
     /// );
     /// ```
     #[must_use]
-    fn delete_by_id(id: Self::Id) -> UpdateStatement
-    where
-        Self: Sized,
-    {
+    fn delete_by_id(id: Self::Id) -> UpdateStatement {
         statement::soft_delete::<Self>(statement::primary_key_is::<Self>(id), When::Now, None)
     }
 
@@ -376,7 +349,7 @@ pub trait SoftDelete {
     #[must_use]
     fn delete_by_id_at(id: Self::Id, at: DateTime<Utc>) -> UpdateStatement
     where
-        Self: Sized + RecordsDeletionTime,
+        Self: RecordsDeletionTime,
     {
         statement::soft_delete::<Self>(statement::primary_key_is::<Self>(id), When::At(at), None)
     }
@@ -396,10 +369,7 @@ pub trait SoftDelete {
     /// );
     /// ```
     #[must_use]
-    fn delete_where(filter: Condition) -> UpdateStatement
-    where
-        Self: Sized,
-    {
+    fn delete_where(filter: Condition) -> UpdateStatement {
         statement::soft_delete::<Self>(filter, When::Now, None)
     }
 
@@ -416,10 +386,7 @@ pub trait SoftDelete {
     /// );
     /// ```
     #[must_use]
-    fn restore_by_id(id: Self::Id) -> UpdateStatement
-    where
-        Self: Sized,
-    {
+    fn restore_by_id(id: Self::Id) -> UpdateStatement {
         statement::restore::<Self>(statement::primary_key_is::<Self>(id))
     }
 
@@ -437,10 +404,7 @@ pub trait SoftDelete {
     /// );
     /// ```
     #[must_use]
-    fn restore_where(filter: Condition) -> UpdateStatement
-    where
-        Self: Sized,
-    {
+    fn restore_where(filter: Condition) -> UpdateStatement {
         statement::restore::<Self>(filter)
     }
 
@@ -456,10 +420,7 @@ pub trait SoftDelete {
     /// );
     /// ```
     #[must_use]
-    fn force_delete_by_id(id: Self::Id) -> DeleteStatement
-    where
-        Self: Sized,
-    {
+    fn force_delete_by_id(id: Self::Id) -> DeleteStatement {
         statement::force_delete::<Self>(statement::primary_key_is::<Self>(id))
     }
 
@@ -477,10 +438,7 @@ pub trait SoftDelete {
     /// );
     /// ```
     #[must_use]
-    fn force_delete_where(filter: Condition) -> DeleteStatement
-    where
-        Self: Sized,
-    {
+    fn force_delete_where(filter: Condition) -> DeleteStatement {
         statement::force_delete::<Self>(filter)
     }
 
@@ -512,7 +470,7 @@ pub trait SoftDelete {
     #[must_use]
     fn purge_trashed_before(cutoff: DateTime<Utc>, backend: Backend) -> DeleteStatement
     where
-        Self: Sized + RecordsDeletionTime,
+        Self: RecordsDeletionTime,
     {
         statement::purge_trashed_before::<Self>(cutoff, backend)
     }
@@ -582,7 +540,7 @@ pub trait SoftDelete {
         backend: Backend,
     ) -> DeleteStatement
     where
-        Self: Sized + RecordsDeletionTime,
+        Self: RecordsDeletionTime,
     {
         statement::purge_batch::<Self>(cutoff, batch_size, backend)
     }
@@ -631,7 +589,7 @@ pub trait SoftDelete {
     #[must_use]
     fn cascade_delete_by_id(id: Self::Id, backend: Backend) -> Vec<UpdateStatement>
     where
-        Self: Sized + RecordsDeletionTime,
+        Self: RecordsDeletionTime,
     {
         cascade::delete::<Self>(&id.into(), When::Now, None, backend)
     }
@@ -652,7 +610,7 @@ pub trait SoftDelete {
         backend: Backend,
     ) -> Vec<UpdateStatement>
     where
-        Self: Sized + RecordsDeletionTime,
+        Self: RecordsDeletionTime,
     {
         cascade::delete::<Self>(&id.into(), When::At(at), None, backend)
     }
@@ -675,7 +633,7 @@ pub trait SoftDelete {
         backend: Backend,
     ) -> Vec<UpdateStatement>
     where
-        Self: Sized + RecordsDeletionTime + RecordsDeletedBy,
+        Self: RecordsDeletionTime + RecordsDeletedBy,
     {
         cascade::delete::<Self>(&id.into(), When::Now, Some(&actor.into()), backend)
     }
@@ -701,7 +659,7 @@ pub trait SoftDelete {
     #[must_use]
     fn cascade_restore_by_id(id: Self::Id) -> Vec<UpdateStatement>
     where
-        Self: Sized + RecordsDeletionTime,
+        Self: RecordsDeletionTime,
     {
         cascade::restore::<Self>(id.into())
     }
@@ -734,7 +692,7 @@ pub trait SoftDelete {
     #[must_use]
     fn delete_by_id_as(id: Self::Id, actor: impl Into<Value>) -> UpdateStatement
     where
-        Self: Sized + RecordsDeletedBy,
+        Self: RecordsDeletedBy,
     {
         statement::soft_delete::<Self>(
             statement::primary_key_is::<Self>(id),
@@ -760,7 +718,7 @@ pub trait SoftDelete {
     #[must_use]
     fn delete_where_as(filter: Condition, actor: impl Into<Value>) -> UpdateStatement
     where
-        Self: Sized + RecordsDeletedBy,
+        Self: RecordsDeletedBy,
     {
         statement::soft_delete::<Self>(filter, When::Now, Some(actor.into()))
     }
@@ -786,10 +744,7 @@ pub trait SoftDelete {
     /// );
     /// ```
     #[must_use]
-    fn marker_column(backend: Backend) -> ColumnDef
-    where
-        Self: Sized,
-    {
+    fn marker_column(backend: Backend) -> ColumnDef {
         schema::marker_column::<Self>(backend)
     }
 
@@ -806,10 +761,7 @@ pub trait SoftDelete {
     /// );
     /// ```
     #[must_use]
-    fn add_marker_column(backend: Backend) -> TableAlterStatement
-    where
-        Self: Sized,
-    {
+    fn add_marker_column(backend: Backend) -> TableAlterStatement {
         schema::add_marker_column::<Self>(backend)
     }
 
@@ -826,10 +778,7 @@ pub trait SoftDelete {
     /// );
     /// ```
     #[must_use]
-    fn marker_index() -> IndexCreateStatement
-    where
-        Self: Sized,
-    {
+    fn marker_index() -> IndexCreateStatement {
         schema::marker_index::<Self>()
     }
 
@@ -852,10 +801,7 @@ pub trait SoftDelete {
     /// );
     /// ```
     #[must_use]
-    fn live_index(columns: &[&'static str], backend: Backend) -> IndexCreateStatement
-    where
-        Self: Sized,
-    {
+    fn live_index(columns: &[&'static str], backend: Backend) -> IndexCreateStatement {
         schema::live_index::<Self>(columns, backend)
     }
 
@@ -892,10 +838,7 @@ pub trait SoftDelete {
     /// );
     /// ```
     #[must_use]
-    fn unique_among_live(columns: &[&'static str], backend: Backend) -> Vec<String>
-    where
-        Self: Sized,
-    {
+    fn unique_among_live(columns: &[&'static str], backend: Backend) -> Vec<String> {
         schema::unique_among_live::<Self>(columns, backend)
     }
 
@@ -913,10 +856,7 @@ pub trait SoftDelete {
     /// );
     /// ```
     #[must_use]
-    fn delete(&self) -> UpdateStatement
-    where
-        Self: Sized,
-    {
+    fn delete(&self) -> UpdateStatement {
         Self::delete_by_id(self.id())
     }
 
@@ -934,10 +874,7 @@ pub trait SoftDelete {
     /// );
     /// ```
     #[must_use]
-    fn restore(&self) -> UpdateStatement
-    where
-        Self: Sized,
-    {
+    fn restore(&self) -> UpdateStatement {
         Self::restore_by_id(self.id())
     }
 
@@ -952,10 +889,7 @@ pub trait SoftDelete {
     /// assert_eq!(post.force_delete().to_string(SqliteQueryBuilder), r#"DELETE FROM "posts" WHERE "posts"."id" = 7"#);
     /// ```
     #[must_use]
-    fn force_delete(&self) -> DeleteStatement
-    where
-        Self: Sized,
-    {
+    fn force_delete(&self) -> DeleteStatement {
         Self::force_delete_by_id(self.id())
     }
 
@@ -975,7 +909,7 @@ pub trait SoftDelete {
     #[must_use]
     fn delete_as(&self, actor: impl Into<Value>) -> UpdateStatement
     where
-        Self: Sized + RecordsDeletedBy,
+        Self: RecordsDeletedBy,
     {
         Self::delete_by_id_as(self.id(), actor)
     }
