@@ -76,8 +76,8 @@ pub trait ScopedJoin: sealed::Sealed {
     ) -> &mut Self;
 
     /// `LEFT JOIN <T's table> ON on AND <T's scope for mode>`: every row,
-    /// with its matches in `T`'s view `mode`, or with `NULL`s where it has
-    /// none there (its other matches do not take it away).
+    /// with its matches in `T`'s view `mode`, or once with `NULL`s where it
+    /// has none there, even if it has matches outside that view.
     ///
     /// ```
     /// # use soft_delete::{ScopedJoin, SoftDelete, TrashMode};
