@@ -15,23 +15,23 @@ use soft_delete::{SchemaError, SoftDelete};
 /// A 60-character table with a 60-character column.
 #[derive(Debug, Clone, SoftDelete)]
 #[soft_delete(table = "a_table_named_with_sixty_characters_to_check_identifier_size")]
-struct Long {
-    id: i64,
+pub struct Long {
+    pub id: i64,
     #[soft_delete(rename = "a_column_named_with_sixty_characters_to_check_identifier_siz")]
-    code: String,
-    tenant_id: i64,
-    deleted_at: Option<DateTime<Utc>>,
+    pub code: String,
+    pub tenant_id: i64,
+    pub deleted_at: Option<DateTime<Utc>>,
 }
 
 /// Columns whose names joined with `_` read alike: `a_b`, and `a` and `b`.
 #[derive(Debug, Clone, SoftDelete)]
 #[soft_delete(table = "splits")]
-struct Split {
-    id: i64,
-    a_b: i64,
-    a: i64,
-    b: i64,
-    deleted_at: Option<DateTime<Utc>>,
+pub struct Split {
+    pub id: i64,
+    pub a_b: i64,
+    pub a: i64,
+    pub b: i64,
+    pub deleted_at: Option<DateTime<Utc>>,
 }
 
 /// One name, from a catalog query.

@@ -15,19 +15,19 @@ use soft_delete::{ScopedJoin, SoftDelete, TrashMode};
 /// The parent: a timestamp marker.
 #[derive(Debug, Clone, SoftDelete)]
 #[soft_delete(table = "posts")]
-struct Post {
-    id: i64,
-    title: String,
-    deleted_at: Option<DateTime<Utc>>,
+pub struct Post {
+    pub id: i64,
+    pub title: String,
+    pub deleted_at: Option<DateTime<Utc>>,
 }
 
 /// The child: a bool marker, so both styles meet in one join.
 #[derive(Debug, Clone, SoftDelete)]
 #[soft_delete(table = "comments", style = "bool")]
-struct Comment {
-    id: i64,
-    post_id: i64,
-    is_deleted: bool,
+pub struct Comment {
+    pub id: i64,
+    pub post_id: i64,
+    pub is_deleted: bool,
 }
 
 const MODES: [TrashMode; 3] = [

@@ -5,8 +5,7 @@
 use chrono::{DateTime, Utc};
 use insta::assert_snapshot;
 use sea_query::{
-    Expr, ExprTrait, MysqlQueryBuilder, PostgresQueryBuilder, QueryStatementWriter,
-    SelectStatement, SqliteQueryBuilder,
+    Expr, ExprTrait, MysqlQueryBuilder, PostgresQueryBuilder, SelectStatement, SqliteQueryBuilder,
 };
 use soft_delete::{Backend, ScopedJoin, SoftDelete, TrashMode};
 
