@@ -289,6 +289,11 @@ pub trait SoftDelete: Sized {
     /// The marker filter of `mode` alone, for joins and hand-built queries;
     /// empty for [`TrashMode::WithTrashed`].
     ///
+    /// To join a soft-delete table, [`ScopedJoin`]'s `inner_join_scoped` and
+    /// `left_join_scoped` put this filter in the `ON` clause, where it is
+    /// right for left joins too; in `WHERE`, as below, it suits inner joins
+    /// only.
+    ///
     /// ```
     /// # use soft_delete::{SoftDelete, TrashMode};
     /// # use sea_query::{Expr, ExprTrait, JoinType, PostgresQueryBuilder, Query};

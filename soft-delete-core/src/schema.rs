@@ -372,3 +372,51 @@ pub(crate) fn unique_among_live<T: SoftDelete>(
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hash_tells_apart_lists_that_join_alike() {
+        assert_ne!(stable_hash(&["a_b"]), stable_hash(&["a", "b"]));
+        assert_ne!(stable_hash(&["ab", ""]), stable_hash(&["a", "b"]));
+        assert_ne!(stable_hash(&["t", "a"]), stable_hash(&["t_a"]));
+    }
+
+    #[test]
+    fn hash_is_pinned() {
+        // FNV-1a's offset basis for no input, and a value computed by hand:
+        // names built from the hash are stored, so it must never change.
+        assert_eq!(stable_hash(&[]), 0x811c_9dc5);
+        assert_eq!(
+            stable_hash(&["users", "unique_among_live", "email"]),
+            0x42c9_8313
+        );
+    }
+
+    #[test]
+    fn hashed_names_fit_and_cut_at_a_character_boundary() {
+        assert_eq!(hashed_name("posts", 0xab, "_idx"), "posts_000000ab_idx");
+        // 2-byte characters: the cut must not split one.
+        let readable = "é".repeat(40);
+        let name = hashed_name(&readable, 1, "_live_key");
+        assert!(name.len() <= MAX_IDENTIFIER_BYTES, "{name}");
+        assert!(name.ends_with("_00000001_live_key"), "{name}");
+        assert!(name.starts_with("éé"), "{name}");
+        // A suffix longer than the limit still gives a name, never a panic.
+        let _ = hashed_name("t", 1, &"x".repeat(100));
+    }
+
+    #[test]
+    fn fitted_names_stay_plain_while_short() {
+        assert_eq!(
+            fitted_name("posts_live".to_owned(), &["posts"], "_live"),
+            "posts_live"
+        );
+        let long = format!("{}_live", "t".repeat(60));
+        let name = fitted_name(long, &["t"], "_live");
+        assert_eq!(name.len(), MAX_IDENTIFIER_BYTES);
+        assert!(name.ends_with("_live"), "{name}");
+    }
+}
