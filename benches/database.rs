@@ -431,7 +431,9 @@ async fn run(conn: &mut Conn, options: &Options) -> Result<Json, sqlx::Error> {
 
     // The index for live pages first, alone; then the marker's index, which
     // the purge needs, beside it (the planner may prefer either).
-    let live_index = backend.render(&Post::live_index(&["id"], backend));
+    let live_index = Post::live_index(&[PostColumn::Id], backend)
+        .map_err(|error| sqlx::Error::Configuration(error.into()))?;
+    let live_index = backend.render(&live_index);
     conn.run(&live_index).await?;
     conn.run(analyze).await?;
     println!("{:<10} {live_index}", conn.name());

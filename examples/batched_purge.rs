@@ -84,13 +84,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     ddl.push(Backend::Sqlite.render(&Notification::marker_index()));
     // A user's inbox lists live rows only.
     ddl.push(Backend::Sqlite.render(&Notification::live_index(
-        &["user_id", "id"],
+        &[NotificationColumn::UserId, NotificationColumn::Id],
         Backend::Sqlite,
-    )));
+    )?));
     ddl.extend(Notification::unique_among_live(
-        &["dedup_key"],
+        &[NotificationColumn::DedupKey],
         Backend::Sqlite,
-    ));
+    )?);
     for statement in ddl {
         println!("    {statement}");
         sqlx::query(AssertSqlSafe(statement)).execute(&pool).await?;

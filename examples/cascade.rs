@@ -55,7 +55,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .col(Comment::marker_column(Backend::Sqlite))
         .to_owned();
     // The comments of a post, as a page lists them: only live rows indexed.
-    let comments_of_post = Comment::live_index(&["post_id", "id"], Backend::Sqlite);
+    let comments_of_post =
+        Comment::live_index(&[CommentColumn::PostId, CommentColumn::Id], Backend::Sqlite)?;
     for ddl in [
         Backend::Sqlite.render(&posts),
         Backend::Sqlite.render(&comments),

@@ -107,9 +107,31 @@ impl FromRow for UnixMember {
 }
 
 /// A model of this file: every one has the columns `id`, `tenant_id`,
-/// `email`, `nickname` and its marker.
-trait Model: SoftDelete<Id = i64> + FromRow {}
-impl<T: SoftDelete<Id = i64> + FromRow> Model for T {}
+/// `email`, `nickname` and its marker; the schema helpers name them by the
+/// model's column enum.
+trait Model: SoftDelete<Id = i64> + FromRow {
+    const TENANT_ID: Self::Column;
+    const EMAIL: Self::Column;
+    const NICKNAME: Self::Column;
+}
+
+/// [`Model`] for each `Model => ModelColumn` of this file.
+macro_rules! models {
+    ($($model:ident => $column:ident),* $(,)?) => {$(
+        impl Model for $model {
+            const TENANT_ID: $column = $column::TenantId;
+            const EMAIL: $column = $column::Email;
+            const NICKNAME: $column = $column::Nickname;
+        }
+    )*};
+}
+
+models!(
+    Member => MemberColumn,
+    NaiveMember => NaiveMemberColumn,
+    FlagMember => FlagMemberColumn,
+    UnixMember => UnixMemberColumn,
+);
 
 /// `CREATE TABLE` of the non-marker columns, plus the marker from
 /// `marker_column` when `with_marker`.
@@ -348,8 +370,10 @@ async fn unique_among_live<T: Model>(db: &Db) {
     let what = format!("{backend}: {}", T::TABLE);
     db.raw(&backend.schema().render(&create_table::<T>(backend, true)))
         .await;
-    for columns in [&["email"][..], &["tenant_id", "nickname"][..]] {
-        for sql in T::unique_among_live(columns, backend.schema()) {
+    for columns in [&[T::EMAIL][..], &[T::TENANT_ID, T::NICKNAME][..]] {
+        let statements = T::unique_among_live(columns, backend.schema())
+            .unwrap_or_else(|e| panic!("{what}: {e}"));
+        for sql in statements {
             db.raw(&sql).await;
         }
     }
@@ -497,17 +521,22 @@ async fn indexes<T: Model>(db: &Db) {
     let what = format!("{backend}: {}", T::TABLE);
     db.raw(&backend.schema().render(&create_table::<T>(backend, true)))
         .await;
-    db.raw(
-        &backend
-            .schema()
-            .render(&T::live_index(&["email"], backend.schema())),
-    )
-    .await;
+    let index =
+        T::live_index(&[T::EMAIL], backend.schema()).unwrap_or_else(|e| panic!("{what}: {e}"));
+    db.raw(&backend.schema().render(&index)).await;
     seed::<T>(db).await;
     // The plan is read before the marker index exists, which the planner
     // may prefer for `marker IS NULL`: the question is whether the live
     // index can serve `query()` at all.
-    let live_index = format!("{}_live_email_idx", T::TABLE);
+    let live_index = index
+        .get_index_spec()
+        .get_name()
+        .unwrap_or_else(|| panic!("{what}: live_index has no name"))
+        .to_owned();
+    assert!(
+        live_index.starts_with(&format!("{}_live_email_", T::TABLE)),
+        "{what}: {live_index}"
+    );
     match backend {
         Backend::Sqlite | Backend::Postgres => {
             let plan = live_plan::<T>(db).await;
@@ -541,10 +570,7 @@ async fn indexes<T: Model>(db: &Db) {
     db.raw(&backend.schema().render(&T::marker_index())).await;
     assert_eq!(
         index_names(db, T::TABLE).await,
-        [
-            format!("{}_{}_idx", T::TABLE, T::MARKER.column),
-            format!("{}_live_email_idx", T::TABLE),
-        ],
+        [format!("{}_{}_idx", T::TABLE, T::MARKER.column), live_index,],
         "{what}"
     );
     // The indexes change nothing of the lifecycle.

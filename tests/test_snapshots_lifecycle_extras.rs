@@ -475,10 +475,15 @@ fn schema_marker_index() {
 fn schema_live_index() {
     let index = |backend: Backend| {
         vec![
-            backend.render(&Post::live_index(&["title"], backend)),
-            backend.render(&Comment::live_index(&["post_id", "id"], backend)),
-            backend.render(&Flag::live_index(&["name"], backend)),
-            backend.render(&Session::live_index(&["user_email"], backend)),
+            backend.render(&Post::live_index(&[PostColumn::Title], backend).expect("columns")),
+            backend.render(
+                &Comment::live_index(&[CommentColumn::PostId, CommentColumn::Id], backend)
+                    .expect("columns"),
+            ),
+            backend.render(&Flag::live_index(&[FlagColumn::Name], backend).expect("columns")),
+            backend.render(
+                &Session::live_index(&[SessionColumn::UserEmail], backend).expect("columns"),
+            ),
         ]
     };
     assert_snapshot!("live_index", render_ddl(index));
@@ -488,18 +493,27 @@ fn schema_live_index() {
 fn schema_unique_among_live() {
     assert_snapshot!(
         "unique_among_live_timestamp",
-        render_ddl(|backend| Post::unique_among_live(&["title"], backend))
+        render_ddl(
+            |backend| Post::unique_among_live(&[PostColumn::Title], backend).expect("columns")
+        )
     );
     assert_snapshot!(
         "unique_among_live_two_columns",
-        render_ddl(|backend| Comment::unique_among_live(&["post_id", "body"], backend))
+        render_ddl(|backend| {
+            Comment::unique_among_live(&[CommentColumn::PostId, CommentColumn::Body], backend)
+                .expect("columns")
+        })
     );
     assert_snapshot!(
         "unique_among_live_bool",
-        render_ddl(|backend| Flag::unique_among_live(&["name"], backend))
+        render_ddl(
+            |backend| Flag::unique_among_live(&[FlagColumn::Name], backend).expect("columns")
+        )
     );
     assert_snapshot!(
         "unique_among_live_unix",
-        render_ddl(|backend| Session::unique_among_live(&["user_email"], backend))
+        render_ddl(|backend| {
+            Session::unique_among_live(&[SessionColumn::UserEmail], backend).expect("columns")
+        })
     );
 }

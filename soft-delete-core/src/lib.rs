@@ -29,25 +29,30 @@
 #![warn(clippy::pedantic)]
 
 mod cascade;
+mod join;
 mod marker;
 mod mode;
 mod schema;
 mod statement;
+mod view;
 
 pub use cascade::Child;
 /// The `chrono` this crate was built with, for matching versions.
 pub use chrono;
+pub use join::ScopedJoin;
 pub use marker::{Clock, Marker, MarkerStyle};
 pub use mode::{ParseTrashModeError, TrashMode};
-pub use schema::{Backend, UnknownBackendError};
+pub use schema::{Backend, SchemaError, UnknownBackendError};
 /// The `sea-query` this crate was built with, for matching versions.
 pub use sea_query;
 
+use std::fmt::Debug;
+use std::hash::Hash;
 use std::num::NonZeroU32;
 
 use chrono::{DateTime, Utc};
 use sea_query::{
-    ColumnDef, Condition, DeleteStatement, IndexCreateStatement, SelectStatement,
+    ColumnDef, Condition, DeleteStatement, IdenStatic, IndexCreateStatement, SelectStatement,
     TableAlterStatement, UpdateStatement, Value,
 };
 
@@ -90,7 +95,7 @@ use crate::marker::When;
     label = "`{Self}` does not implement `SoftDelete`",
     note = "add `#[derive(SoftDelete)]` to `{Self}` (a `cascade(...)` child must be a soft-delete model too)"
 )]
-pub trait SoftDelete {
+pub trait SoftDelete: Sized {
     /// SQL name of the table.
     ///
     /// ```
@@ -142,6 +147,20 @@ pub trait SoftDelete {
     /// Type of the primary key.
     type Id: Into<Value>;
 
+    /// The column enum the derive emits (`PostColumn` for `Post`): what the
+    /// schema helpers take, so a column of another table does not compile.
+    ///
+    /// ```
+    /// # use soft_delete::SoftDelete;
+    /// # #[derive(SoftDelete)] struct Post { id: i64, title: String, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
+    /// fn first_column<T: SoftDelete>(columns: &[T::Column]) -> Option<&'static str> {
+    ///     use sea_query::IdenStatic as _;
+    ///     columns.first().map(|column| column.as_str())
+    /// }
+    /// assert_eq!(first_column::<Post>(&[PostColumn::Title]), Some("title"));
+    /// ```
+    type Column: IdenStatic + Eq + Hash + Debug;
+
     /// This row's primary key.
     ///
     /// ```
@@ -174,10 +193,7 @@ pub trait SoftDelete {
     /// );
     /// ```
     #[must_use]
-    fn query() -> SelectStatement
-    where
-        Self: Sized,
-    {
+    fn query() -> SelectStatement {
         statement::select::<Self>(TrashMode::WithoutTrashed)
     }
 
@@ -193,10 +209,7 @@ pub trait SoftDelete {
     /// );
     /// ```
     #[must_use]
-    fn with_trashed() -> SelectStatement
-    where
-        Self: Sized,
-    {
+    fn with_trashed() -> SelectStatement {
         statement::select::<Self>(TrashMode::WithTrashed)
     }
 
@@ -213,10 +226,7 @@ pub trait SoftDelete {
     /// );
     /// ```
     #[must_use]
-    fn only_trashed() -> SelectStatement
-    where
-        Self: Sized,
-    {
+    fn only_trashed() -> SelectStatement {
         statement::select::<Self>(TrashMode::OnlyTrashed)
     }
 
@@ -236,10 +246,7 @@ pub trait SoftDelete {
     /// # Ok::<(), soft_delete::ParseTrashModeError>(())
     /// ```
     #[must_use]
-    fn query_in(mode: TrashMode) -> SelectStatement
-    where
-        Self: Sized,
-    {
+    fn query_in(mode: TrashMode) -> SelectStatement {
         statement::select::<Self>(mode)
     }
 
@@ -256,10 +263,7 @@ pub trait SoftDelete {
     /// );
     /// ```
     #[must_use]
-    fn find(id: Self::Id) -> SelectStatement
-    where
-        Self: Sized,
-    {
+    fn find(id: Self::Id) -> SelectStatement {
         Self::find_in(id, TrashMode::WithoutTrashed)
     }
 
@@ -276,10 +280,7 @@ pub trait SoftDelete {
     /// );
     /// ```
     #[must_use]
-    fn find_in(id: Self::Id, mode: TrashMode) -> SelectStatement
-    where
-        Self: Sized,
-    {
+    fn find_in(id: Self::Id, mode: TrashMode) -> SelectStatement {
         let mut select = statement::select::<Self>(mode);
         select.and_where(statement::primary_key_is::<Self>(id));
         select
@@ -287,6 +288,11 @@ pub trait SoftDelete {
 
     /// The marker filter of `mode` alone, for joins and hand-built queries;
     /// empty for [`TrashMode::WithTrashed`].
+    ///
+    /// To join a soft-delete table, [`ScopedJoin`]'s `inner_join_scoped` and
+    /// `left_join_scoped` put this filter in the `ON` clause, where it is
+    /// right for left joins too; in `WHERE`, as below, it suits inner joins
+    /// only.
     ///
     /// ```
     /// # use soft_delete::{SoftDelete, TrashMode};
@@ -305,10 +311,7 @@ pub trait SoftDelete {
     /// assert!(sql.ends_with(r#"WHERE "comments"."deleted_at" IS NULL AND "posts"."deleted_at" IS NULL"#));
     /// ```
     #[must_use]
-    fn scope(mode: TrashMode) -> Condition
-    where
-        Self: Sized,
-    {
+    fn scope(mode: TrashMode) -> Condition {
         statement::scope::<Self>(mode)
     }
 
@@ -329,10 +332,7 @@ pub trait SoftDelete {
     /// );
     /// ```
     #[must_use]
-    fn update() -> UpdateStatement
-    where
-        Self: Sized,
-    {
+    fn update() -> UpdateStatement {
         statement::update_live::<Self>()
     }
 
@@ -352,10 +352,7 @@ pub trait SoftDelete {
     /// );
     /// ```
     #[must_use]
-    fn delete_by_id(id: Self::Id) -> UpdateStatement
-    where
-        Self: Sized,
-    {
+    fn delete_by_id(id: Self::Id) -> UpdateStatement {
         statement::soft_delete::<Self>(statement::primary_key_is::<Self>(id), When::Now, None)
     }
 
@@ -376,7 +373,7 @@ pub trait SoftDelete {
     #[must_use]
     fn delete_by_id_at(id: Self::Id, at: DateTime<Utc>) -> UpdateStatement
     where
-        Self: Sized + RecordsDeletionTime,
+        Self: RecordsDeletionTime,
     {
         statement::soft_delete::<Self>(statement::primary_key_is::<Self>(id), When::At(at), None)
     }
@@ -396,10 +393,7 @@ pub trait SoftDelete {
     /// );
     /// ```
     #[must_use]
-    fn delete_where(filter: Condition) -> UpdateStatement
-    where
-        Self: Sized,
-    {
+    fn delete_where(filter: Condition) -> UpdateStatement {
         statement::soft_delete::<Self>(filter, When::Now, None)
     }
 
@@ -416,10 +410,7 @@ pub trait SoftDelete {
     /// );
     /// ```
     #[must_use]
-    fn restore_by_id(id: Self::Id) -> UpdateStatement
-    where
-        Self: Sized,
-    {
+    fn restore_by_id(id: Self::Id) -> UpdateStatement {
         statement::restore::<Self>(statement::primary_key_is::<Self>(id))
     }
 
@@ -437,10 +428,7 @@ pub trait SoftDelete {
     /// );
     /// ```
     #[must_use]
-    fn restore_where(filter: Condition) -> UpdateStatement
-    where
-        Self: Sized,
-    {
+    fn restore_where(filter: Condition) -> UpdateStatement {
         statement::restore::<Self>(filter)
     }
 
@@ -456,10 +444,7 @@ pub trait SoftDelete {
     /// );
     /// ```
     #[must_use]
-    fn force_delete_by_id(id: Self::Id) -> DeleteStatement
-    where
-        Self: Sized,
-    {
+    fn force_delete_by_id(id: Self::Id) -> DeleteStatement {
         statement::force_delete::<Self>(statement::primary_key_is::<Self>(id))
     }
 
@@ -477,10 +462,7 @@ pub trait SoftDelete {
     /// );
     /// ```
     #[must_use]
-    fn force_delete_where(filter: Condition) -> DeleteStatement
-    where
-        Self: Sized,
-    {
+    fn force_delete_where(filter: Condition) -> DeleteStatement {
         statement::force_delete::<Self>(filter)
     }
 
@@ -512,7 +494,7 @@ pub trait SoftDelete {
     #[must_use]
     fn purge_trashed_before(cutoff: DateTime<Utc>, backend: Backend) -> DeleteStatement
     where
-        Self: Sized + RecordsDeletionTime,
+        Self: RecordsDeletionTime,
     {
         statement::purge_trashed_before::<Self>(cutoff, backend)
     }
@@ -582,7 +564,7 @@ pub trait SoftDelete {
         backend: Backend,
     ) -> DeleteStatement
     where
-        Self: Sized + RecordsDeletionTime,
+        Self: RecordsDeletionTime,
     {
         statement::purge_batch::<Self>(cutoff, batch_size, backend)
     }
@@ -631,7 +613,7 @@ pub trait SoftDelete {
     #[must_use]
     fn cascade_delete_by_id(id: Self::Id, backend: Backend) -> Vec<UpdateStatement>
     where
-        Self: Sized + RecordsDeletionTime,
+        Self: RecordsDeletionTime,
     {
         cascade::delete::<Self>(&id.into(), When::Now, None, backend)
     }
@@ -652,7 +634,7 @@ pub trait SoftDelete {
         backend: Backend,
     ) -> Vec<UpdateStatement>
     where
-        Self: Sized + RecordsDeletionTime,
+        Self: RecordsDeletionTime,
     {
         cascade::delete::<Self>(&id.into(), When::At(at), None, backend)
     }
@@ -675,7 +657,7 @@ pub trait SoftDelete {
         backend: Backend,
     ) -> Vec<UpdateStatement>
     where
-        Self: Sized + RecordsDeletionTime + RecordsDeletedBy,
+        Self: RecordsDeletionTime + RecordsDeletedBy,
     {
         cascade::delete::<Self>(&id.into(), When::Now, Some(&actor.into()), backend)
     }
@@ -701,7 +683,7 @@ pub trait SoftDelete {
     #[must_use]
     fn cascade_restore_by_id(id: Self::Id) -> Vec<UpdateStatement>
     where
-        Self: Sized + RecordsDeletionTime,
+        Self: RecordsDeletionTime,
     {
         cascade::restore::<Self>(id.into())
     }
@@ -734,7 +716,7 @@ pub trait SoftDelete {
     #[must_use]
     fn delete_by_id_as(id: Self::Id, actor: impl Into<Value>) -> UpdateStatement
     where
-        Self: Sized + RecordsDeletedBy,
+        Self: RecordsDeletedBy,
     {
         statement::soft_delete::<Self>(
             statement::primary_key_is::<Self>(id),
@@ -760,7 +742,7 @@ pub trait SoftDelete {
     #[must_use]
     fn delete_where_as(filter: Condition, actor: impl Into<Value>) -> UpdateStatement
     where
-        Self: Sized + RecordsDeletedBy,
+        Self: RecordsDeletedBy,
     {
         statement::soft_delete::<Self>(filter, When::Now, Some(actor.into()))
     }
@@ -786,10 +768,7 @@ pub trait SoftDelete {
     /// );
     /// ```
     #[must_use]
-    fn marker_column(backend: Backend) -> ColumnDef
-    where
-        Self: Sized,
-    {
+    fn marker_column(backend: Backend) -> ColumnDef {
         schema::marker_column::<Self>(backend)
     }
 
@@ -806,15 +785,13 @@ pub trait SoftDelete {
     /// );
     /// ```
     #[must_use]
-    fn add_marker_column(backend: Backend) -> TableAlterStatement
-    where
-        Self: Sized,
-    {
+    fn add_marker_column(backend: Backend) -> TableAlterStatement {
         schema::add_marker_column::<Self>(backend)
     }
 
     /// An index on the marker column, `<table>_<marker>_idx`: for the trash
-    /// view and purges by age.
+    /// view and purges by age. A name over 63 bytes is cut and ends in a hash
+    /// of the whole, as [`live_index`](Self::live_index) explains.
     ///
     /// ```
     /// # use soft_delete::SoftDelete;
@@ -826,36 +803,52 @@ pub trait SoftDelete {
     /// );
     /// ```
     #[must_use]
-    fn marker_index() -> IndexCreateStatement
-    where
-        Self: Sized,
-    {
+    fn marker_index() -> IndexCreateStatement {
         schema::marker_index::<Self>()
     }
 
     /// An index for live-row queries over `columns` (say, the ordering of a
-    /// page), `<table>_live_<columns>_idx`, so `query()` stays fast however
-    /// many rows are trashed: a partial index `WHERE` live on PostgreSQL and
-    /// SQLite, an index over `(marker, columns...)` on MySQL/MariaDB.
+    /// page), so `query()` stays fast however many rows are trashed: a
+    /// partial index `WHERE` live on PostgreSQL and SQLite, an index over
+    /// `(marker, columns...)` on MySQL/MariaDB.
+    ///
+    /// `columns` are the model's column enum, so a typo or another table's
+    /// column does not compile. An empty list, the enum's `Table` variant or
+    /// a column listed twice is a [`SchemaError`].
+    ///
+    /// The index is named `<table>_live_<columns>_<hash>_idx`, `<hash>` eight
+    /// hex digits of a hash of the table and the exact column list: names
+    /// differ for different lists (`["a_b"]` and `["a", "b"]` too) and
+    /// across tables (PostgreSQL and SQLite share index names across a
+    /// schema), are the same on every database and in every release, and fit
+    /// the 63 bytes PostgreSQL keeps (MySQL takes 64): a longer readable part
+    /// is cut before the hash. Read the name with
+    /// `index.get_index_spec().get_name()`.
     ///
     /// ```
     /// # use soft_delete::{Backend, SoftDelete};
     /// # use sea_query::{MysqlQueryBuilder, PostgresQueryBuilder};
-    /// # #[derive(SoftDelete)] #[soft_delete(table = "posts")] struct Post { id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
+    /// # #[derive(SoftDelete)] #[soft_delete(table = "posts")] struct Post { id: i64, title: String, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
     /// assert_eq!(
-    ///     Post::live_index(&["id"], Backend::Postgres).to_string(PostgresQueryBuilder),
-    ///     r#"CREATE INDEX "posts_live_id_idx" ON "posts" ("id") WHERE "deleted_at" IS NULL"#
+    ///     Post::live_index(&[PostColumn::Title], Backend::Postgres)?.to_string(PostgresQueryBuilder),
+    ///     r#"CREATE INDEX "posts_live_title_2100c379_idx" ON "posts" ("title") WHERE "deleted_at" IS NULL"#
     /// );
     /// assert_eq!(
-    ///     Post::live_index(&["id"], Backend::MySql).to_string(MysqlQueryBuilder),
-    ///     "CREATE INDEX `posts_live_id_idx` ON `posts` (`deleted_at`, `id`)"
+    ///     Post::live_index(&[PostColumn::Title, PostColumn::Id], Backend::MySql)?.to_string(MysqlQueryBuilder),
+    ///     "CREATE INDEX `posts_live_title_id_d86931a6_idx` ON `posts` (`deleted_at`, `title`, `id`)"
     /// );
+    /// # Ok::<(), soft_delete::SchemaError>(())
     /// ```
-    #[must_use]
-    fn live_index(columns: &[&'static str], backend: Backend) -> IndexCreateStatement
-    where
-        Self: Sized,
-    {
+    ///
+    /// # Errors
+    ///
+    /// [`SchemaError::NoColumns`] for an empty list,
+    /// [`SchemaError::NotAColumn`] for the `Table` variant,
+    /// [`SchemaError::RepeatedColumn`] for a column listed twice.
+    fn live_index(
+        columns: &[Self::Column],
+        backend: Backend,
+    ) -> Result<IndexCreateStatement, SchemaError> {
         schema::live_index::<Self>(columns, backend)
     }
 
@@ -866,37 +859,143 @@ pub trait SoftDelete {
     /// unique-violation error (`sqlx::error::ErrorKind::UniqueViolation`).
     ///
     /// PostgreSQL and SQLite get a partial unique index
-    /// `<table>_<columns>_live_key`. MySQL/MariaDB have no partial indexes:
-    /// they get a stored generated column `<columns>_live`, `1` while the row
-    /// is live and `NULL` once trashed, and a unique index over `columns`
-    /// plus it (a unique index never treats rows with a `NULL` as equal). Run
-    /// the statements in order. (A `style = "unix"` model can also do
-    /// without: a plain unique index over `columns` and the marker keeps live
-    /// rows unique on every database, but two duplicates trashed in the same
-    /// second then collide; these statements leave trashed rows out
-    /// entirely.)
+    /// `<table>_<columns>_<hash>_live_key`. MySQL/MariaDB have no partial
+    /// indexes: they get a stored generated column `<columns>_<hash>_live`,
+    /// `1` while the row is live and `NULL` once trashed, and a unique index
+    /// over `columns` plus it (a unique index never treats rows with a `NULL`
+    /// as equal). Run the statements in order. (A `style = "unix"` model can
+    /// also do without: a plain unique index over `columns` and the marker
+    /// keeps live rows unique on every database, but two duplicates trashed
+    /// in the same second then collide; these statements leave trashed rows
+    /// out entirely.)
+    ///
+    /// `columns` and the names follow the rules of
+    /// [`live_index`](Self::live_index): the model's own columns, at least
+    /// one, each once; names distinct per list, stable, within 63 bytes.
     ///
     /// ```
     /// # use soft_delete::{Backend, SoftDelete};
     /// # #[derive(SoftDelete)] #[soft_delete(table = "users")] struct User { id: i64, email: String, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
     /// assert_eq!(
-    ///     User::unique_among_live(&["email"], Backend::Postgres),
-    ///     [r#"CREATE UNIQUE INDEX "users_email_live_key" ON "users" ("email") WHERE "deleted_at" IS NULL"#]
+    ///     User::unique_among_live(&[UserColumn::Email], Backend::Postgres)?,
+    ///     [r#"CREATE UNIQUE INDEX "users_email_42c98313_live_key" ON "users" ("email") WHERE "deleted_at" IS NULL"#]
     /// );
     /// assert_eq!(
-    ///     User::unique_among_live(&["email"], Backend::MySql),
+    ///     User::unique_among_live(&[UserColumn::Email], Backend::MySql)?,
     ///     [
-    ///         "ALTER TABLE `users` ADD COLUMN `email_live` tinyint GENERATED ALWAYS AS ((CASE WHEN (`deleted_at` IS NULL) THEN 1 ELSE NULL END)) STORED",
-    ///         "CREATE UNIQUE INDEX `users_email_live_key` ON `users` (`email`, `email_live`)",
+    ///         "ALTER TABLE `users` ADD COLUMN `email_42c98313_live` tinyint GENERATED ALWAYS AS ((CASE WHEN (`deleted_at` IS NULL) THEN 1 ELSE NULL END)) STORED",
+    ///         "CREATE UNIQUE INDEX `users_email_42c98313_live_key` ON `users` (`email`, `email_42c98313_live`)",
     ///     ]
+    /// );
+    /// # Ok::<(), soft_delete::SchemaError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`live_index`](Self::live_index): [`SchemaError::NoColumns`],
+    /// [`SchemaError::NotAColumn`], [`SchemaError::RepeatedColumn`].
+    fn unique_among_live(
+        columns: &[Self::Column],
+        backend: Backend,
+    ) -> Result<Vec<String>, SchemaError> {
+        schema::unique_among_live::<Self>(columns, backend)
+    }
+
+    /// The name of [`live_view`](Self::live_view): `<table>_live`, or, over
+    /// 63 bytes, cut and ending in a hash of the table as
+    /// [`live_index`](Self::live_index) explains.
+    ///
+    /// ```
+    /// # use soft_delete::SoftDelete;
+    /// # #[derive(SoftDelete)] #[soft_delete(table = "posts")] struct Post { id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
+    /// assert_eq!(Post::live_view_name(), "posts_live");
+    /// ```
+    #[must_use]
+    fn live_view_name() -> String {
+        view::default_name::<Self>()
+    }
+
+    /// DDL of a view over the live rows, [`live_view_name`](Self::live_view_name),
+    /// for raw SQL and reporting tools that do not know the scope:
+    /// `CREATE VIEW <table>_live AS` [`query()`](Self::query) rendered for
+    /// `backend`. Its columns are [`COLUMNS`](Self::COLUMNS); rows follow
+    /// soft deletes and restores as they happen.
+    ///
+    /// A view's columns are fixed when it is created: after adding a column
+    /// to the model, run [`drop_live_view`](Self::drop_live_view) and this
+    /// again (SQLite has no `CREATE OR REPLACE VIEW`).
+    ///
+    /// ```
+    /// # use soft_delete::{Backend, SoftDelete};
+    /// # #[derive(SoftDelete)] #[soft_delete(table = "posts")] struct Post { id: i64, title: String, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
+    /// assert_eq!(
+    ///     Post::live_view(Backend::Postgres),
+    ///     r#"CREATE VIEW "posts_live" AS SELECT "posts"."id", "posts"."title", "posts"."deleted_at" FROM "posts" WHERE "posts"."deleted_at" IS NULL"#
+    /// );
+    /// assert_eq!(
+    ///     Post::live_view(Backend::MySql),
+    ///     "CREATE VIEW `posts_live` AS SELECT `posts`.`id`, `posts`.`title`, `posts`.`deleted_at` FROM `posts` WHERE `posts`.`deleted_at` IS NULL"
     /// );
     /// ```
     #[must_use]
-    fn unique_among_live(columns: &[&'static str], backend: Backend) -> Vec<String>
-    where
-        Self: Sized,
-    {
-        schema::unique_among_live::<Self>(columns, backend)
+    fn live_view(backend: Backend) -> String {
+        view::create::<Self>(&view::default_name::<Self>(), backend)
+    }
+
+    /// [`live_view`](Self::live_view) under a name of your own, quoted for
+    /// `backend`.
+    ///
+    /// ```
+    /// # use soft_delete::{Backend, SchemaError, SoftDelete};
+    /// # #[derive(SoftDelete)] #[soft_delete(table = "posts", style = "bool")] struct Post { id: i64, is_deleted: bool }
+    /// assert_eq!(
+    ///     Post::live_view_named("v_posts", Backend::Sqlite)?,
+    ///     r#"CREATE VIEW "v_posts" AS SELECT "posts"."id", "posts"."is_deleted" FROM "posts" WHERE "posts"."is_deleted" = FALSE"#
+    /// );
+    /// assert_eq!(
+    ///     Post::live_view_named("", Backend::Sqlite),
+    ///     Err(SchemaError::InvalidName { name: String::new() })
+    /// );
+    /// # Ok::<(), SchemaError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`SchemaError::InvalidName`] when `name` is empty or longer than 63
+    /// bytes (PostgreSQL would cut it, MySQL reject it).
+    fn live_view_named(name: &str, backend: Backend) -> Result<String, SchemaError> {
+        Ok(view::create::<Self>(view::checked_name(name)?, backend))
+    }
+
+    /// `DROP VIEW IF EXISTS` of [`live_view`](Self::live_view).
+    ///
+    /// ```
+    /// # use soft_delete::{Backend, SoftDelete};
+    /// # #[derive(SoftDelete)] #[soft_delete(table = "posts")] struct Post { id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
+    /// assert_eq!(Post::drop_live_view(Backend::MySql), "DROP VIEW IF EXISTS `posts_live`");
+    /// ```
+    #[must_use]
+    fn drop_live_view(backend: Backend) -> String {
+        view::drop(&view::default_name::<Self>(), backend)
+    }
+
+    /// `DROP VIEW IF EXISTS` of [`live_view_named`](Self::live_view_named).
+    ///
+    /// ```
+    /// # use soft_delete::{Backend, SoftDelete};
+    /// # #[derive(SoftDelete)] #[soft_delete(table = "posts")] struct Post { id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
+    /// assert_eq!(
+    ///     Post::drop_live_view_named("v_posts", Backend::Postgres)?,
+    ///     r#"DROP VIEW IF EXISTS "v_posts""#
+    /// );
+    /// # Ok::<(), soft_delete::SchemaError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`SchemaError::InvalidName`], as [`live_view_named`](Self::live_view_named).
+    fn drop_live_view_named(name: &str, backend: Backend) -> Result<String, SchemaError> {
+        Ok(view::drop(view::checked_name(name)?, backend))
     }
 
     /// Soft delete of this row: [`delete_by_id`](Self::delete_by_id) of
@@ -913,10 +1012,7 @@ pub trait SoftDelete {
     /// );
     /// ```
     #[must_use]
-    fn delete(&self) -> UpdateStatement
-    where
-        Self: Sized,
-    {
+    fn delete(&self) -> UpdateStatement {
         Self::delete_by_id(self.id())
     }
 
@@ -934,10 +1030,7 @@ pub trait SoftDelete {
     /// );
     /// ```
     #[must_use]
-    fn restore(&self) -> UpdateStatement
-    where
-        Self: Sized,
-    {
+    fn restore(&self) -> UpdateStatement {
         Self::restore_by_id(self.id())
     }
 
@@ -952,10 +1045,7 @@ pub trait SoftDelete {
     /// assert_eq!(post.force_delete().to_string(SqliteQueryBuilder), r#"DELETE FROM "posts" WHERE "posts"."id" = 7"#);
     /// ```
     #[must_use]
-    fn force_delete(&self) -> DeleteStatement
-    where
-        Self: Sized,
-    {
+    fn force_delete(&self) -> DeleteStatement {
         Self::force_delete_by_id(self.id())
     }
 
@@ -975,7 +1065,7 @@ pub trait SoftDelete {
     #[must_use]
     fn delete_as(&self, actor: impl Into<Value>) -> UpdateStatement
     where
-        Self: Sized + RecordsDeletedBy,
+        Self: RecordsDeletedBy,
     {
         Self::delete_by_id_as(self.id(), actor)
     }
@@ -1081,4 +1171,21 @@ pub mod __private {
     pub use chrono;
     pub use sea_query;
     pub use std::borrow::Cow;
+
+    /// The column type of a derive that failed before it could emit a
+    /// column enum (on an enum or a union): it has no values.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum NoColumn {}
+
+    impl sea_query::Iden for NoColumn {
+        fn unquoted(&self) -> &str {
+            match *self {}
+        }
+    }
+
+    impl sea_query::IdenStatic for NoColumn {
+        fn as_str(&self) -> &'static str {
+            match *self {}
+        }
+    }
 }

@@ -24,7 +24,8 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
             |krate| krate.value.to_token_stream(),
         );
         let errors = cx.into_compile_errors();
-        let fallback = fallback(input, &runtime, None);
+        let column = quote!(#runtime::__private::NoColumn);
+        let fallback = fallback(input, &runtime, None, &column);
         return quote! { #errors #fallback };
     };
     match valid::check(&mut cx, &ast) {
@@ -38,7 +39,8 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
             let table = ast.original.ident.to_string();
             let columns = column_enum(&ast, &runtime, &table);
             let errors = cx.into_compile_errors();
-            let fallback = fallback(input, &runtime, likely_primary_key_type(&ast));
+            let column = format_ident!("{}Column", ast.original.ident).to_token_stream();
+            let fallback = fallback(input, &runtime, likely_primary_key_type(&ast), &column);
             quote! { #errors #fallback #columns }
         }
     }
@@ -57,6 +59,7 @@ fn impl_soft_delete(model: &Model) -> TokenStream {
     let marker_ident = model.marker.ident;
     let marker_ty = model.marker.ty;
     let marker_column = &model.marker.sql_name;
+    let column_enum = format_ident!("{}Column", ident);
 
     // The marker's type is checked by a bound on the impl, spanned at the
     // field's type: one error, at the type, with the trait's fix-it message.
@@ -131,6 +134,7 @@ fn impl_soft_delete(model: &Model) -> TokenStream {
             const MARKER: #runtime::Marker = #marker;
             #children
             type Id = #primary_key_ty;
+            type Column = #column_enum;
 
             #[inline]
             fn id(&self) -> Self::Id {
@@ -397,8 +401,15 @@ fn column_enum(input: &Input, runtime: &TokenStream, table: &str) -> TokenStream
 /// and not a cascade of "`SoftDelete` is not implemented" at every use.
 ///
 /// `Id` is the key's type when the key can be told, so calls such as
-/// `Post::find("slug".to_owned())` do not add type errors of their own.
-fn fallback(input: &DeriveInput, runtime: &TokenStream, id: Option<&Type>) -> TokenStream {
+/// `Post::find("slug".to_owned())` do not add type errors of their own;
+/// `Column` is the column enum where one is emitted (a struct), for the same
+/// reason with `Post::live_index(&[PostColumn::Title], ..)`.
+fn fallback(
+    input: &DeriveInput,
+    runtime: &TokenStream,
+    id: Option<&Type>,
+    column: &TokenStream,
+) -> TokenStream {
     let ident = &input.ident;
     let id = id.map_or_else(|| quote!(i64), ToTokens::to_token_stream);
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
@@ -410,6 +421,7 @@ fn fallback(input: &DeriveInput, runtime: &TokenStream, id: Option<&Type>) -> To
             const COLUMNS: &'static [&'static str] = &[];
             const MARKER: #runtime::Marker = #runtime::Marker::timestamp("");
             type Id = #id;
+            type Column = #column;
             fn id(&self) -> Self::Id {
                 ::core::unreachable!()
             }

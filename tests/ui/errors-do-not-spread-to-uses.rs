@@ -18,6 +18,7 @@ fn main() {
     let _ = Post::find("hello".to_owned());
     let _ = Post::purge_trashed_before(Utc::now(), soft_delete::Backend::Postgres);
     let _ = Post::scope(TrashMode::OnlyTrashed);
+    let _ = Post::live_index(&[PostColumn::Title], soft_delete::Backend::Sqlite);
     let post = Post { slug: "a".to_owned(), title: String::new(), deleted_at: None };
     let _ = post.delete();
     let _: String = post.id();

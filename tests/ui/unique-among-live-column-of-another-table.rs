@@ -1,0 +1,23 @@
+use chrono::{DateTime, Utc};
+use soft_delete::{Backend, SoftDelete};
+
+#[derive(SoftDelete)]
+#[soft_delete(table = "users")]
+struct User {
+    id: i64,
+    email: String,
+    deleted_at: Option<DateTime<Utc>>,
+}
+
+#[derive(SoftDelete)]
+#[soft_delete(table = "teams")]
+struct Team {
+    id: i64,
+    name: String,
+    deleted_at: Option<DateTime<Utc>>,
+}
+
+fn main() {
+    // Unique among live users, by a column of `teams`.
+    let _ = User::unique_among_live(&[UserColumn::Email, TeamColumn::Name], Backend::MySql);
+}
