@@ -485,7 +485,7 @@ where
     Post: Model<DB>,
 {
     posts_table(db).await;
-    for ddl in Post::unique_among_live(&["title"], db.backend().schema()) {
+    for ddl in Post::unique_among_live(&[PostColumn::Title], db.backend().schema()).unwrap() {
         db.raw(&ddl).await;
     }
     let what = db.backend();
