@@ -28,9 +28,10 @@ pub struct Field<'a> {
 }
 
 impl<'a> Input<'a> {
-    /// Reads `input`; `None` when it is not a struct with named fields (the
-    /// error is recorded in `cx`).
-    pub fn from_syn(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Self> {
+    /// Reads `input`. When it is not a struct with named fields, the error is
+    /// recorded in `cx` and `Err` holds the struct attributes, read once
+    /// either way: they still name the runtime of the fallback impl.
+    pub fn from_syn(cx: &mut Ctxt, input: &'a DeriveInput) -> Result<Self, ContainerAttrs> {
         let attrs = ContainerAttrs::from_attrs(cx, &input.attrs);
         let named = match &input.data {
             Data::Struct(data) => match &data.fields {
@@ -40,14 +41,14 @@ impl<'a> Input<'a> {
                         unnamed,
                         "#[derive(SoftDelete)] needs named fields, one per column: write `struct Post { id: i64, ... }` instead of a tuple struct",
                     );
-                    return None;
+                    return Err(attrs);
                 }
                 Fields::Unit => {
                     cx.error_spanned_by(
                         &input.ident,
                         "#[derive(SoftDelete)] needs named fields, one per column: give this unit struct its fields, such as `{ id: i64, deleted_at: Option<DateTime<Utc>> }`",
                     );
-                    return None;
+                    return Err(attrs);
                 }
             },
             Data::Enum(data) => {
@@ -55,14 +56,14 @@ impl<'a> Input<'a> {
                     data.enum_token,
                     "#[derive(SoftDelete)] works on structs with named fields, not enums: a row is a struct, one field per column",
                 );
-                return None;
+                return Err(attrs);
             }
             Data::Union(data) => {
                 cx.error_spanned_by(
                     data.union_token,
                     "#[derive(SoftDelete)] works on structs with named fields, not unions: a row is a struct, one field per column",
                 );
-                return None;
+                return Err(attrs);
             }
         };
         let fields = named
@@ -70,7 +71,7 @@ impl<'a> Input<'a> {
             .iter()
             .filter_map(|field| Field::from_syn(cx, field))
             .collect();
-        Some(Input {
+        Ok(Input {
             original: input,
             attrs,
             fields,

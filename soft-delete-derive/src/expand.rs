@@ -16,16 +16,9 @@ use crate::valid::{self, Model};
 /// The whole expansion of `#[derive(SoftDelete)]` on `input`.
 pub fn derive(input: &DeriveInput) -> TokenStream {
     let mut cx = Ctxt::default();
-    let Some(ast) = Input::from_syn(&mut cx, input) else {
-        // Not a struct: read `crate = "..."` alone, its errors already reported.
-        let krate = ContainerAttrs::from_attrs(&mut Ctxt::default(), &input.attrs).krate;
-        let runtime = krate.map_or_else(
-            || quote!(::soft_delete),
-            |krate| krate.value.to_token_stream(),
-        );
-        let errors = cx.into_compile_errors();
-        let fallback = fallback(input, &runtime, None);
-        return quote! { #errors #fallback };
+    let ast = match Input::from_syn(&mut cx, input) {
+        Ok(ast) => ast,
+        Err(attrs) => return not_a_struct(cx, input, &attrs),
     };
     match valid::check(&mut cx, &ast) {
         Some(model) if cx.is_clean() => {
@@ -34,7 +27,7 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
             quote! { #soft_delete #columns }
         }
         _ => {
-            let runtime = valid::runtime_path(&ast);
+            let runtime = valid::runtime_path(&ast.attrs);
             let table = ast.original.ident.to_string();
             let columns = column_enum(&ast, &runtime, &table);
             let errors = cx.into_compile_errors();
@@ -42,6 +35,15 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
             quote! { #errors #fallback #columns }
         }
     }
+}
+
+/// The errors of an input that is not a struct with named fields, and the
+/// fallback impl under the runtime its `crate = "..."` names.
+fn not_a_struct(cx: Ctxt, input: &DeriveInput, attrs: &ContainerAttrs) -> TokenStream {
+    let runtime = valid::runtime_path(attrs);
+    let errors = cx.into_compile_errors();
+    let fallback = fallback(input, &runtime, None);
+    quote! { #errors #fallback }
 }
 
 fn impl_soft_delete(model: &Model) -> TokenStream {

@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};
 
 use crate::ast::{Field, Input};
-use crate::attr::{Cascade, Now, Style};
+use crate::attr::{keys, Cascade, ContainerAttrs, Now, Style};
 use crate::case;
 use crate::ctxt::Ctxt;
 
@@ -26,8 +26,8 @@ pub struct Model<'i, 'a> {
 
 /// The path generated code uses for the runtime crate: `crate = "..."`, or
 /// `::soft_delete`.
-pub fn runtime_path(input: &Input) -> TokenStream {
-    input.attrs.krate.as_ref().map_or_else(
+pub fn runtime_path(attrs: &ContainerAttrs) -> TokenStream {
+    attrs.krate.as_ref().map_or_else(
         || quote!(::soft_delete),
         |krate| krate.value.to_token_stream(),
     )
@@ -60,7 +60,7 @@ pub fn check<'i, 'a>(cx: &mut Ctxt, input: &'i Input<'a>) -> Option<Model<'i, 'a
     );
     Some(Model {
         input,
-        runtime: runtime_path(input),
+        runtime: runtime_path(&input.attrs),
         table,
         style,
         primary_key: primary_key?,
@@ -175,7 +175,7 @@ fn one_primary_key<'i, 'a>(cx: &mut Ctxt, input: &'i Input<'a>) -> Option<&'i Fi
     if input
         .fields
         .iter()
-        .any(|field| field.attrs.rejected.contains("primary_key"))
+        .any(|field| field.attrs.rejected.contains(keys::PRIMARY_KEY))
     {
         // A `primary_key` was written but rejected; that error says enough.
         return None;
@@ -221,12 +221,12 @@ fn marker_names_a_column<'i, 'a>(
         return None;
     }
     let attrs = &input.attrs;
-    if attrs.rejected.contains("column")
-        || (attrs.column.is_none() && attrs.rejected.contains("style"))
+    if attrs.rejected.contains(keys::COLUMN)
+        || (attrs.column.is_none() && attrs.rejected.contains(keys::STYLE))
         || input
             .fields
             .iter()
-            .any(|field| field.attrs.rejected.contains("rename"))
+            .any(|field| field.attrs.rejected.contains(keys::RENAME))
     {
         // The marker may be in a rejected key (`column`, a `rename`), or its
         // default depends on a rejected `style`; that error says enough.
