@@ -31,7 +31,7 @@ impl<'a> Input<'a> {
     /// Reads `input`. When it is not a struct with named fields, the error is
     /// recorded in `cx` and `Err` holds the struct attributes, read once
     /// either way: they still name the runtime of the fallback impl.
-    pub fn from_syn(cx: &mut Ctxt, input: &'a DeriveInput) -> Result<Self, ContainerAttrs> {
+    pub fn from_syn(cx: &mut Ctxt, input: &'a DeriveInput) -> Result<Self, Box<ContainerAttrs>> {
         let attrs = ContainerAttrs::from_attrs(cx, &input.attrs);
         let named = match &input.data {
             Data::Struct(data) => match &data.fields {
@@ -41,14 +41,14 @@ impl<'a> Input<'a> {
                         unnamed,
                         "#[derive(SoftDelete)] needs named fields, one per column: write `struct Post { id: i64, ... }` instead of a tuple struct",
                     );
-                    return Err(attrs);
+                    return Err(Box::new(attrs));
                 }
                 Fields::Unit => {
                     cx.error_spanned_by(
                         &input.ident,
                         "#[derive(SoftDelete)] needs named fields, one per column: give this unit struct its fields, such as `{ id: i64, deleted_at: Option<DateTime<Utc>> }`",
                     );
-                    return Err(attrs);
+                    return Err(Box::new(attrs));
                 }
             },
             Data::Enum(data) => {
@@ -56,14 +56,14 @@ impl<'a> Input<'a> {
                     data.enum_token,
                     "#[derive(SoftDelete)] works on structs with named fields, not enums: a row is a struct, one field per column",
                 );
-                return Err(attrs);
+                return Err(Box::new(attrs));
             }
             Data::Union(data) => {
                 cx.error_spanned_by(
                     data.union_token,
                     "#[derive(SoftDelete)] works on structs with named fields, not unions: a row is a struct, one field per column",
                 );
-                return Err(attrs);
+                return Err(Box::new(attrs));
             }
         };
         let fields = named

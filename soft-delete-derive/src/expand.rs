@@ -1,5 +1,10 @@
 //! Model → tokens: the `SoftDelete` impl (consts and accessors) and the
 //! column enum. Behaviour stays in the runtime crate.
+//!
+//! Every generated item allows `unused_qualifications`, as thiserror's and
+//! serde's do: its paths are absolute so that they resolve anywhere, and a
+//! runtime named with `crate = "crate::x"` is often imported where the model
+//! is declared, which makes them "unnecessary" there.
 
 use std::collections::HashSet;
 
@@ -105,6 +110,7 @@ fn impl_soft_delete(model: &Model) -> TokenStream {
     let records_time = match model.style {
         Style::Timestamp | Style::Unix => quote! {
             #[automatically_derived]
+            #[allow(unused_qualifications)]
             impl #impl_generics #runtime::RecordsDeletionTime for #ident #ty_generics
             where #(#predicates,)* {}
         },
@@ -113,6 +119,7 @@ fn impl_soft_delete(model: &Model) -> TokenStream {
     let records_deleted_by = if model.deleted_by.is_some() {
         quote! {
             #[automatically_derived]
+            #[allow(unused_qualifications)]
             impl #impl_generics #runtime::RecordsDeletedBy for #ident #ty_generics
             where #(#predicates,)* {}
         }
@@ -124,6 +131,7 @@ fn impl_soft_delete(model: &Model) -> TokenStream {
 
     quote! {
         #[automatically_derived]
+        #[allow(unused_qualifications)]
         impl #impl_generics #runtime::SoftDelete for #ident #ty_generics
         where #(#predicates,)*
         {
@@ -163,6 +171,7 @@ fn has_hooks(model: &Model, predicates: &[TokenStream]) -> TokenStream {
     );
     quote! {
         #[automatically_derived]
+        #[allow(unused_qualifications)]
         impl #impl_generics #runtime::HasHooks for #ident #ty_generics
         where #(#predicates,)*
         {
@@ -214,7 +223,7 @@ fn children(model: &Model) -> (TokenStream, TokenStream) {
                 let span = first_span(&cascade.model.to_token_stream());
                 let marker = respanned(quote!(<#ident as #runtime::SoftDelete>::MARKER), span);
                 let check = checked(model, cascade, &marker, &quote_spanned!(span=> ()));
-                quote_spanned!(span=> const _: () = #check;)
+                quote_spanned!(span=> #[allow(unused_qualifications)] const _: () = #check;)
             })
             .collect()
     } else {
@@ -362,7 +371,7 @@ fn column_enum(input: &Input, runtime: &TokenStream, table: &str) -> TokenStream
             ::core::cmp::Eq,
             ::core::hash::Hash,
         )]
-        #[allow(dead_code)]
+        #[allow(dead_code, unused_qualifications)]
         #vis enum #enum_ident {
             #[doc = #table_doc]
             Table,
@@ -373,6 +382,8 @@ fn column_enum(input: &Input, runtime: &TokenStream, table: &str) -> TokenStream
         }
 
         #[automatically_derived]
+
+        #[allow(unused_qualifications)]
         impl #sea_query::IdenStatic for #enum_ident {
             fn as_str(&self) -> &'static str {
                 match *self {
@@ -383,6 +394,8 @@ fn column_enum(input: &Input, runtime: &TokenStream, table: &str) -> TokenStream
         }
 
         #[automatically_derived]
+
+        #[allow(unused_qualifications)]
         impl #sea_query::Iden for #enum_ident {
             fn quoted(&self) -> #runtime::__private::Cow<'static, str> {
                 #sea_query::Iden::quoted(&#sea_query::IdenStatic::as_str(self))
@@ -406,6 +419,7 @@ fn fallback(input: &DeriveInput, runtime: &TokenStream, id: Option<&Type>) -> To
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     quote! {
         #[automatically_derived]
+        #[allow(unused_qualifications)]
         impl #impl_generics #runtime::SoftDelete for #ident #ty_generics #where_clause {
             const TABLE: &'static str = "";
             const PRIMARY_KEY: &'static str = "";
@@ -420,8 +434,10 @@ fn fallback(input: &DeriveInput, runtime: &TokenStream, id: Option<&Type>) -> To
             }
         }
         #[automatically_derived]
+        #[allow(unused_qualifications)]
         impl #impl_generics #runtime::RecordsDeletionTime for #ident #ty_generics #where_clause {}
         #[automatically_derived]
+        #[allow(unused_qualifications)]
         impl #impl_generics #runtime::HasHooks for #ident #ty_generics #where_clause {
             type Hooks = #runtime::NoHooks;
         }
