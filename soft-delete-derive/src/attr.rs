@@ -1,5 +1,6 @@
 //! `#[soft_delete(...)]` → typed attributes. Unknown and duplicate keys are
-//! errors; nothing is ignored silently.
+//! errors; nothing is ignored silently. Beside them, the names read from
+//! `#[sqlx(...)]` and `#[sea_orm(...)]` ([`crate::foreign`]).
 
 use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};
@@ -7,6 +8,7 @@ use syn::meta::ParseNestedMeta;
 use syn::{Attribute, LitStr};
 
 use crate::ctxt::Ctxt;
+use crate::foreign::{SeaOrmContainer, SeaOrmField, SqlxContainer, SqlxField};
 
 /// The keys of `#[soft_delete(...)]`, each spelled once.
 pub mod keys {
@@ -129,6 +131,8 @@ pub struct ContainerAttrs {
     pub hooks: Option<Spanned<syn::Path>>,
     pub krate: Option<Spanned<syn::Path>>,
     pub rejected: Rejected,
+    pub sqlx: SqlxContainer,
+    pub sea_orm: SeaOrmContainer,
 }
 
 /// A field's `#[soft_delete(...)]` keys.
@@ -137,6 +141,8 @@ pub struct FieldAttrs {
     pub rename: Option<Spanned<String>>,
     pub skip: Option<Spanned<()>>,
     pub rejected: Rejected,
+    pub sqlx: SqlxField,
+    pub sea_orm: SeaOrmField,
 }
 
 /// The keys the user wrote, or evidently meant (`primary` for `primary_key`),
@@ -243,6 +249,12 @@ impl ContainerAttrs {
                 rejected.add_all(STRUCT_KEYS);
             }
         }
+        let sqlx = SqlxContainer::from_attrs(cx, attrs);
+        let sea_orm = SeaOrmContainer::from_attrs(cx, attrs);
+        if sqlx.unread || sea_orm.unread {
+            // A name may be in what could not be read; its derive says why.
+            rejected.add_all(STRUCT_KEYS);
+        }
         ContainerAttrs {
             table: table.get(),
             column: column.get(),
@@ -253,6 +265,8 @@ impl ContainerAttrs {
             hooks: hooks.get(),
             krate: krate.get(),
             rejected,
+            sqlx,
+            sea_orm,
         }
     }
 }
@@ -297,11 +311,19 @@ impl FieldAttrs {
                 rejected.add_all(FIELD_KEYS);
             }
         }
+        let sqlx = SqlxField::from_attrs(cx, attrs);
+        let sea_orm = SeaOrmField::from_attrs(cx, attrs);
+        if sqlx.unread || sea_orm.unread {
+            // A name may be in what could not be read; its derive says why.
+            rejected.add_all(FIELD_KEYS);
+        }
         FieldAttrs {
             primary_key: primary_key.get(),
             rename: rename.get(),
             skip: skip.get(),
             rejected,
+            sqlx,
+            sea_orm,
         }
     }
 }

@@ -189,7 +189,10 @@ fn lowercase(word: &str) -> String {
 fn capitalize(word: &str) -> String {
     let mut chars = word.chars();
     chars.next().map_or_else(String::new, |first| {
-        first.to_uppercase().chain(lowercase(chars.as_str()).chars()).collect()
+        first
+            .to_uppercase()
+            .chain(lowercase(chars.as_str()).chars())
+            .collect()
     })
 }
 
@@ -237,18 +240,56 @@ mod tests {
             ToUpperCamelCase,
         };
         let names = [
-            "id", "author_id", "deleted_at", "url2", "_private", "a__b", "camelCase",
-            "PascalCase", "HTTPServer", "http_server_v2", "v2_api", "x", "", "_", "__a__",
-            "already-kebab", "SCREAMING_SNAKE", "mixedUP_case", "ĺéçà_ünï", "ΣΑΣ_ΟΔΟΣ", "a1B2c3",
-            "ABCdef", "abcDEF", "123abc", "userID", "is_deleted",
+            "id",
+            "author_id",
+            "deleted_at",
+            "url2",
+            "_private",
+            "a__b",
+            "camelCase",
+            "PascalCase",
+            "HTTPServer",
+            "http_server_v2",
+            "v2_api",
+            "x",
+            "",
+            "_",
+            "__a__",
+            "already-kebab",
+            "SCREAMING_SNAKE",
+            "mixedUP_case",
+            "ĺéçà_ünï",
+            "ΣΑΣ_ΟΔΟΣ",
+            "a1B2c3",
+            "ABCdef",
+            "abcDEF",
+            "123abc",
+            "userID",
+            "is_deleted",
         ];
         for name in names {
             assert_eq!(Case::Snake.apply(name), name.to_snake_case(), "{name}");
-            assert_eq!(Case::ScreamingSnake.apply(name), name.to_shouty_snake_case(), "{name}");
+            assert_eq!(
+                Case::ScreamingSnake.apply(name),
+                name.to_shouty_snake_case(),
+                "{name}"
+            );
             assert_eq!(Case::Kebab.apply(name), name.to_kebab_case(), "{name}");
-            assert_eq!(Case::ScreamingKebab.apply(name), name.to_kebab_case().to_uppercase(), "{name}");
-            assert_eq!(Case::Camel.apply(name), name.to_lower_camel_case(), "{name}");
-            assert_eq!(Case::Pascal.apply(name), name.to_upper_camel_case(), "{name}");
+            assert_eq!(
+                Case::ScreamingKebab.apply(name),
+                name.to_kebab_case().to_uppercase(),
+                "{name}"
+            );
+            assert_eq!(
+                Case::Camel.apply(name),
+                name.to_lower_camel_case(),
+                "{name}"
+            );
+            assert_eq!(
+                Case::Pascal.apply(name),
+                name.to_upper_camel_case(),
+                "{name}"
+            );
             assert_eq!(Case::Title.apply(name), name.to_title_case(), "{name}");
             assert_eq!(Case::Lower.apply(name), name.to_lowercase(), "{name}");
             assert_eq!(Case::Upper.apply(name), name.to_uppercase(), "{name}");
@@ -260,7 +301,15 @@ mod tests {
         let names: Vec<&str> = SQLX_CASES.iter().map(|(name, _)| *name).collect();
         assert_eq!(
             names,
-            ["lowercase", "snake_case", "UPPERCASE", "SCREAMING_SNAKE_CASE", "kebab-case", "camelCase", "PascalCase"]
+            [
+                "lowercase",
+                "snake_case",
+                "UPPERCASE",
+                "SCREAMING_SNAKE_CASE",
+                "kebab-case",
+                "camelCase",
+                "PascalCase"
+            ]
         );
         assert_eq!(Case::Camel.apply("created_at"), "createdAt");
         assert_eq!(Case::Pascal.apply("created_at"), "CreatedAt");

@@ -468,7 +468,7 @@ fn likely_primary_key_type<'a>(input: &Input<'a>) -> Option<&'a Type> {
     input
         .fields
         .iter()
-        .find(|field| field.attrs.primary_key.is_some())
+        .find(|field| field.primary_key.is_some())
         .or_else(|| input.columns().find(|field| field.ident == "id"))
         .map(|field| field.ty)
 }

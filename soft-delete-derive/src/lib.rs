@@ -13,6 +13,7 @@ mod attr;
 mod case;
 mod ctxt;
 mod expand;
+mod foreign;
 mod valid;
 
 use proc_macro::TokenStream;

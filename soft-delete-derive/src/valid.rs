@@ -10,6 +10,7 @@ use crate::ast::{Field, Input};
 use crate::attr::{keys, Cascade, ContainerAttrs, Now, Style};
 use crate::case;
 use crate::ctxt::Ctxt;
+use crate::foreign::Name;
 
 /// A model that passed every rule: what `expand` needs, resolved.
 pub struct Model<'i, 'a> {
@@ -35,6 +36,9 @@ pub fn runtime_path(attrs: &ContainerAttrs) -> TokenStream {
 
 /// Applies every rule; `None` when any failed (the errors are in `cx`).
 pub fn check<'i, 'a>(cx: &mut Ctxt, input: &'i Input<'a>) -> Option<Model<'i, 'a>> {
+    table_is_named_once(cx, input);
+    case_rules_agree(cx, input);
+    each_column_has_one_name(cx, input);
     skipped_fields_have_no_column_keys(cx, input);
     column_names_are_unique(cx, input);
     variant_names_are_unique(cx, input);
@@ -54,10 +58,7 @@ pub fn check<'i, 'a>(cx: &mut Ctxt, input: &'i Input<'a>) -> Option<Model<'i, 'a
     if !cx.is_clean() {
         return None;
     }
-    let table = input.attrs.table.as_ref().map_or_else(
-        || case::snake_case(&input.original.ident.unraw_string()),
-        |table| table.value.clone(),
-    );
+    let table = table_name(input);
     Some(Model {
         input,
         runtime: runtime_path(&input.attrs),
@@ -75,24 +76,125 @@ pub fn check<'i, 'a>(cx: &mut Ctxt, input: &'i Input<'a>) -> Option<Model<'i, 'a
     })
 }
 
+/// `table = "..."`, else `#[sea_orm(table_name = "...")]`, else the
+/// struct's name in `snake_case`.
+pub fn table_name(input: &Input) -> String {
+    let attrs = &input.attrs;
+    attrs
+        .table
+        .as_ref()
+        .map(|table| &table.value)
+        .or(attrs.sea_orm.table_name.as_ref().map(|table| &table.value))
+        .map_or_else(
+            || case::snake_case(&input.original.ident.unraw_string()),
+            Clone::clone,
+        )
+}
+
+/// `table = "..."` and SeaORM's `table_name` name one table: written twice,
+/// they must agree, or one of them is wrong.
+fn table_is_named_once(cx: &mut Ctxt, input: &Input) {
+    let attrs = &input.attrs;
+    let (Some(table), Some(table_name)) = (&attrs.table, &attrs.sea_orm.table_name) else {
+        return;
+    };
+    if table.value != table_name.value {
+        cx.error_spanned_by(
+            &table.tokens,
+            format!(
+                "`table = {:?}` and `{}` name different tables: write the table once, in `#[sea_orm(table_name = \"...\")]`, and remove `table` (SoftDelete reads `table_name`)",
+                table.value, table_name.written
+            ),
+        );
+    }
+}
+
+/// sqlx's and SeaORM's `rename_all` both name every column: given both, they
+/// must be the same case.
+fn case_rules_agree(cx: &mut Ctxt, input: &Input) {
+    let attrs = &input.attrs;
+    let (Some(sqlx), Some(sea_orm)) = (&attrs.sqlx.rename_all, &attrs.sea_orm.rename_all) else {
+        return;
+    };
+    if sqlx.case != sea_orm.case {
+        cx.error_spanned_by(
+            &sea_orm.tokens,
+            format!(
+                "`{}` and `{}` name the columns in different cases: use the same case in both",
+                sqlx.written, sea_orm.written
+            ),
+        );
+    }
+}
+
+/// The attributes that name a field's column must agree: otherwise sqlx or
+/// SeaORM reads one column and SoftDelete's statements another. One error
+/// per field, at the first name that differs.
+fn each_column_has_one_name(cx: &mut Ctxt, input: &Input) {
+    for field in &input.fields {
+        let Some((first, rest)) = field.names.split_first() else {
+            continue;
+        };
+        // Two case rules that disagree are reported once, by `case_rules_agree`.
+        let Some(other) = rest
+            .iter()
+            .find(|other| other.value != first.value && !(first.by_case && other.by_case))
+        else {
+            continue;
+        };
+        let says = |name: &Name| {
+            if name.by_case {
+                format!("`{}` makes it `{}`", name.written, name.value)
+            } else {
+                format!("`{}`", name.written)
+            }
+        };
+        let fix = if first.key == keys::RENAME && first.written.starts_with("#[soft_delete") {
+            format!(
+                "write the name once: remove `{}` (SoftDelete reads `#[sqlx]` and `#[sea_orm]` too), and if `{}` is the column, write it there",
+                first.written, first.value
+            )
+        } else {
+            "make them name the same column".to_owned()
+        };
+        let at = if first.by_case {
+            &other.tokens
+        } else {
+            &first.tokens
+        };
+        cx.error_spanned_by(
+            at,
+            format!(
+                "field `{}` is given two column names, `{}` and `{}`: {} and {}; {fix}",
+                field.ident,
+                first.value,
+                other.value,
+                says(first),
+                says(other)
+            ),
+        );
+    }
+}
+
 /// A skipped field is not a column, so it cannot be the key or be renamed.
 fn skipped_fields_have_no_column_keys(cx: &mut Ctxt, input: &Input) {
     for field in &input.fields {
-        let Some(skip) = &field.attrs.skip else {
+        let Some(skip) = &field.skip else {
             continue;
         };
-        if field.attrs.primary_key.is_some() {
+        if field.primary_key.is_some() {
             cx.error_spanned_by(
                 &skip.tokens,
-                format!("the primary key `{}` cannot be skipped: remove `skip`, or move `primary_key` to a column", field.ident),
+                format!("the primary key `{}` cannot be skipped: remove `{}`, or move `primary_key` to a column", field.ident, skip.key),
             );
         }
-        if let Some(rename) = &field.attrs.rename {
+        // Only the names written on the field: no case rule applies to it.
+        if let Some(rename) = field.rename() {
             cx.error_spanned_by(
                 &rename.tokens,
                 format!(
-                    "`{}` is skipped, so it has no column to rename: remove `rename` or `skip`",
-                    field.ident
+                    "`{}` is skipped, so it has no column to rename: remove `{}` or `{}`",
+                    field.ident, rename.key, skip.key
                 ),
             );
         }
@@ -104,7 +206,7 @@ fn column_names_are_unique(cx: &mut Ctxt, input: &Input) {
     let mut seen: HashMap<&str, &Field> = HashMap::new();
     for field in input.columns() {
         if let Some(first) = seen.insert(&field.sql_name, field) {
-            let at: &dyn ToTokens = match &field.attrs.rename {
+            let at: &dyn ToTokens = match field.rename() {
                 Some(rename) => &rename.tokens,
                 None => field.ident,
             };
@@ -151,15 +253,15 @@ fn one_primary_key<'i, 'a>(cx: &mut Ctxt, input: &'i Input<'a>) -> Option<&'i Fi
     let mut marked = input
         .fields
         .iter()
-        .filter(|field| field.attrs.primary_key.is_some());
+        .filter(|field| field.primary_key.is_some());
     if let Some(first) = marked.next() {
         for extra in marked {
-            if let Some(key) = &extra.attrs.primary_key {
+            if let Some(key) = &extra.primary_key {
                 cx.error_spanned_by(
                     &key.tokens,
                     format!(
-                        "a second primary key: `{}` is already the primary key; keep `#[soft_delete(primary_key)]` on one field (composite keys are not supported)",
-                        first.ident
+                        "a second primary key: `{}` is already the primary key; keep `{}` on one field (composite keys are not supported)",
+                        first.ident, key.written
                     ),
                 );
             }
@@ -184,11 +286,11 @@ fn one_primary_key<'i, 'a>(cx: &mut Ctxt, input: &'i Input<'a>) -> Option<&'i Fi
         .fields
         .iter()
         .find(|field| field.ident.unraw_string() == "id")
-        .and_then(|field| field.attrs.skip.as_ref());
+        .and_then(|field| field.skip.as_ref());
     match skipped_id {
         Some(skip) => cx.error_spanned_by(
             &skip.tokens,
-            "no primary key: the field `id` is skipped; remove its `skip`, or mark the key with `#[soft_delete(primary_key)]`",
+            format!("no primary key: the field `id` is skipped; remove its `{}`, or mark the key with `#[soft_delete(primary_key)]`", skip.key),
         ),
         None => cx.error_spanned_by(
             &input.original.ident,
@@ -213,10 +315,14 @@ fn marker_names_a_column<'i, 'a>(
         return Some(field);
     }
     if let Some(field) = input.fields.iter().find(|field| field.sql_name == column) {
-        let skip = field.attrs.skip.as_ref().map(|skip| &skip.tokens);
+        let (tokens, key) = field
+            .skip
+            .as_ref()
+            .map(|skip| (&skip.tokens, skip.key.as_str()))
+            .unzip();
         cx.error_spanned_by(
-            skip,
-            format!("the marker column `{column}` cannot be skipped: remove `skip`, or name another marker with `column = \"...\"`"),
+            tokens,
+            format!("the marker column `{column}` cannot be skipped: remove `{}`, or name another marker with `column = \"...\"`", key.unwrap_or(keys::SKIP)),
         );
         return None;
     }
@@ -245,7 +351,7 @@ fn marker_names_a_column<'i, 'a>(
     // `column` takes the SQL name; a renamed field is a likely mix-up.
     if let Some(renamed) = input
         .columns()
-        .find(|field| field.attrs.rename.is_some() && field.ident.unraw_string() == column)
+        .find(|field| field.rename().is_some() && field.ident.unraw_string() == column)
     {
         let sql_name = &renamed.sql_name;
         if let Some(given) = &input.attrs.column {
@@ -254,10 +360,13 @@ fn marker_names_a_column<'i, 'a>(
                 format!("`column = \"{column}\"` names the field `{column}`, whose column is `{sql_name}`: `column` takes the SQL name, write `column = \"{sql_name}\"`"),
             );
         } else {
-            let rename = renamed.attrs.rename.as_ref().map(|rename| &rename.tokens);
+            let (tokens, key) = renamed
+                .rename()
+                .map(|rename| (&rename.tokens, rename.key))
+                .unzip();
             cx.error_spanned_by(
-                rename,
-                format!("no marker column `{column}`: the field `{column}` is renamed to `{sql_name}`; remove the `rename`, or name the marker with `#[soft_delete(column = \"{sql_name}\")]` on the struct"),
+                tokens,
+                format!("no marker column `{column}`: the field `{column}` is renamed to `{sql_name}`; remove the `{}`, or name the marker with `#[soft_delete(column = \"{sql_name}\")]` on the struct", key.unwrap_or(keys::RENAME)),
             );
         }
         return None;
@@ -278,7 +387,7 @@ fn marker_names_a_column<'i, 'a>(
 /// The key identifies a row for its whole life; it cannot also mark deletion.
 fn marker_is_not_the_primary_key(cx: &mut Ctxt, primary_key: &Field, marker: &Field) {
     if std::ptr::eq(primary_key.original, marker.original) {
-        let at: &dyn ToTokens = match &primary_key.attrs.primary_key {
+        let at: &dyn ToTokens = match &primary_key.primary_key {
             Some(key) => &key.tokens,
             None => primary_key.ident,
         };
@@ -305,7 +414,7 @@ fn deleted_by_names_another_column<'i, 'a>(
         // `deleted_by` takes the SQL name; a renamed field is a likely mix-up.
         if let Some(renamed) = input
             .columns()
-            .find(|field| field.attrs.rename.is_some() && field.ident.unraw_string() == given.value)
+            .find(|field| field.rename().is_some() && field.ident.unraw_string() == given.value)
         {
             cx.error_spanned_by(
                 &given.tokens,
