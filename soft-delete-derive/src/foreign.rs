@@ -206,6 +206,7 @@ impl SeaOrmField {
                     .get_or_insert_with(|| path.to_token_stream());
             } else if (path.is_ident(sea_orm_keys::IGNORE)
                 || sea_orm_keys::RELATIONS.iter().any(|key| path.is_ident(key)))
+                && is_flag(meta)
                 && this.skip.is_none()
             {
                 this.skip = Some(skip(meta));

@@ -306,11 +306,22 @@ fn marker_names_a_column<'i, 'a>(
     input: &'i Input<'a>,
     style: Style,
 ) -> Option<&'i Field<'a>> {
+    // The default follows the struct's `rename_all`, as every column does.
+    let attrs = &input.attrs;
+    let case_rule = attrs
+        .sqlx
+        .rename_all
+        .as_ref()
+        .or(attrs.sea_orm.rename_all.as_ref());
+    let default = case_rule.map_or_else(
+        || style.default_column().to_owned(),
+        |rule| rule.case.apply(style.default_column()),
+    );
     let column = input
         .attrs
         .column
         .as_ref()
-        .map_or(style.default_column(), |column| column.value.as_str());
+        .map_or(default.as_str(), |column| column.value.as_str());
     if let Some(field) = input.columns().find(|field| field.sql_name == column) {
         return Some(field);
     }
@@ -326,7 +337,6 @@ fn marker_names_a_column<'i, 'a>(
         );
         return None;
     }
-    let attrs = &input.attrs;
     if attrs.rejected.contains(keys::COLUMN)
         || (attrs.column.is_none() && attrs.rejected.contains(keys::STYLE))
         || input
@@ -504,5 +514,226 @@ impl UnrawString for syn::Ident {
     fn unraw_string(&self) -> String {
         use syn::ext::IdentExt as _;
         self.unraw().to_string()
+    }
+}
+
+/// The names read from `#[sqlx]` and `#[sea_orm]`, checked on parsed inputs:
+/// SeaORM is no dependency here, so its attributes cannot be compiled in a
+/// test crate; what the derive computes from them is checked instead.
+#[cfg(test)]
+mod tests {
+    use syn::{parse_quote, DeriveInput};
+
+    use super::check;
+    use crate::ast::Input;
+    use crate::ctxt::Ctxt;
+
+    /// Table, columns and key of `input`, or its errors.
+    fn names(input: &DeriveInput) -> Result<(String, Vec<String>, String), String> {
+        let mut cx = Ctxt::default();
+        let checked = Input::from_syn(&mut cx, input).ok().and_then(|ast| {
+            check(&mut cx, &ast).map(|model| {
+                let columns = ast.columns().map(|field| field.sql_name.clone()).collect();
+                (model.table, columns, model.primary_key.sql_name.clone())
+            })
+        });
+        match (cx.check(), checked) {
+            (Ok(()), Some(names)) => Ok(names),
+            (Err(error), _) => Err(error
+                .into_iter()
+                .map(|error| error.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")),
+            (Ok(()), None) => Err("no model and no error".to_owned()),
+        }
+    }
+
+    fn ok(input: &DeriveInput) -> (String, Vec<String>, String) {
+        names(input).unwrap_or_else(|errors| panic!("{errors}"))
+    }
+
+    fn error(input: &DeriveInput) -> String {
+        match names(input) {
+            Ok(names) => panic!("expected an error, got {names:?}"),
+            Err(errors) => errors,
+        }
+    }
+
+    #[test]
+    fn sea_orm_entity_gives_table_columns_key_and_ignored_fields() {
+        let (table, columns, key) = ok(&parse_quote! {
+            #[derive(DeriveEntityModel)]
+            #[sea_orm(table_name = "blog_posts", schema_name = "public", comment = "x")]
+            pub struct Model {
+                #[sea_orm(primary_key, auto_increment = false, column_type = "Decimal(Some((16, 4)))")]
+                pub slug: String,
+                #[sea_orm(column_name = "body_text", column_type = "Text", nullable, default_value = -1)]
+                pub body: String,
+                #[sea_orm(ignore)]
+                pub cached: usize,
+                #[sea_orm(has_many, via = "post_tag")]
+                pub tags: Vec<Tag>,
+                #[sea_orm(belongs_to, from = "author_id", to = "id", on_delete = Cascade)]
+                pub author: HasOne<Author>,
+                #[sea_orm(unique, indexed, enum_name = "Published", select_as = "text")]
+                pub published: bool,
+                pub deleted_at: Option<DateTime<Utc>>,
+            }
+        });
+        assert_eq!(table, "blog_posts");
+        assert_eq!(columns, ["slug", "body_text", "published", "deleted_at"]);
+        assert_eq!(key, "slug");
+    }
+
+    #[test]
+    fn sea_orm_case_rules_name_the_columns() {
+        let (_, columns, _) = ok(&parse_quote! {
+            #[sea_orm(table_name = "users", rename_all = "camelCase")]
+            pub struct Model {
+                #[sea_orm(primary_key)]
+                pub user_id: i64,
+                #[sea_orm(column_name = "E_MAIL")]
+                pub email: String,
+                #[sea_orm(column_name_case = "SCREAMING-KEBAB-CASE")]
+                pub full_name: String,
+                #[soft_delete(rename = "deletedAt")]
+                pub deleted_at: Option<DateTime<Utc>>,
+            }
+        });
+        assert_eq!(columns, ["userId", "E_MAIL", "FULL-NAME", "deletedAt"]);
+    }
+
+    #[test]
+    fn sqlx_rename_all_rename_and_skip() {
+        let (table, columns, key) = ok(&parse_quote! {
+            #[derive(FromRow)]
+            #[sqlx(rename_all = "PascalCase")]
+            pub struct Post {
+                pub id: i64,
+                #[sqlx(rename = "body_text", default)]
+                pub body: String,
+                #[sqlx(skip)]
+                pub cached: usize,
+                #[sqlx(try_from = "i64", json)]
+                pub view_count: u64,
+                pub deleted_at: Option<DateTime<Utc>>,
+            }
+        });
+        assert_eq!(table, "post");
+        assert_eq!(columns, ["Id", "body_text", "ViewCount", "DeletedAt"]);
+        // `id` renamed to `Id` by `rename_all` is still the key by default.
+        assert_eq!(key, "Id");
+    }
+
+    #[test]
+    fn the_same_name_twice_is_fine() {
+        let (table, columns, _) = ok(&parse_quote! {
+            #[soft_delete(table = "posts")]
+            #[sea_orm(table_name = "posts")]
+            pub struct Post {
+                #[soft_delete(primary_key)]
+                #[sea_orm(primary_key)]
+                pub id: i64,
+                #[soft_delete(rename = "body_text")]
+                #[sqlx(rename = "body_text")]
+                #[sea_orm(column_name = "body_text")]
+                pub body: String,
+                #[soft_delete(skip)]
+                #[sqlx(skip)]
+                #[sea_orm(ignore)]
+                pub cached: usize,
+                pub deleted_at: Option<DateTime<Utc>>,
+            }
+        });
+        assert_eq!(table, "posts");
+        assert_eq!(columns, ["id", "body_text", "deleted_at"]);
+    }
+
+    #[test]
+    fn different_names_are_errors_naming_both() {
+        let table = error(&parse_quote! {
+            #[soft_delete(table = "posts")]
+            #[sea_orm(table_name = "articles")]
+            pub struct Post { pub id: i64, pub deleted_at: Option<DateTime<Utc>> }
+        });
+        assert!(
+            table.contains("`table = \"posts\"`")
+                && table.contains("`#[sea_orm(table_name = \"articles\")]`"),
+            "{table}"
+        );
+        let column = error(&parse_quote! {
+            pub struct Post {
+                pub id: i64,
+                #[sqlx(rename = "body_text")]
+                #[sea_orm(column_name = "text")]
+                pub body: String,
+                pub deleted_at: Option<DateTime<Utc>>,
+            }
+        });
+        assert!(
+            column.contains("`#[sqlx(rename = \"body_text\")]`")
+                && column.contains("`#[sea_orm(column_name = \"text\")]`"),
+            "{column}"
+        );
+        let cases = error(&parse_quote! {
+            #[sqlx(rename_all = "camelCase")]
+            #[sea_orm(rename_all = "snake_case")]
+            pub struct Post { pub id: i64, pub deleted_at: Option<DateTime<Utc>> }
+        });
+        assert!(cases.contains("different cases"), "{cases}");
+        assert_eq!(
+            cases.lines().count(),
+            1,
+            "one error, not one per field: {cases}"
+        );
+        let keys = error(&parse_quote! {
+            pub struct Post {
+                #[sea_orm(primary_key)]
+                pub tenant: i64,
+                #[sea_orm(primary_key)]
+                pub id: i64,
+                pub deleted_at: Option<DateTime<Utc>>,
+            }
+        });
+        assert!(
+            keys.contains("a second primary key") && keys.contains("#[sea_orm(primary_key)]"),
+            "{keys}"
+        );
+    }
+
+    #[test]
+    fn ignored_marker_or_key_is_the_skip_error() {
+        let marker = error(&parse_quote! {
+            pub struct Post { pub id: i64, #[sea_orm(ignore)] pub deleted_at: Option<DateTime<Utc>> }
+        });
+        assert!(
+            marker.contains("the marker column `deleted_at` cannot be skipped: remove `ignore`"),
+            "{marker}"
+        );
+        let key = error(&parse_quote! {
+            pub struct Post { #[sqlx(skip)] pub id: i64, pub deleted_at: Option<DateTime<Utc>> }
+        });
+        assert!(
+            key.contains("the field `id` is skipped; remove its `skip`"),
+            "{key}"
+        );
+    }
+
+    #[test]
+    fn unreadable_foreign_attributes_are_left_to_their_derive() {
+        // Not our syntax to judge: no error here, SeaORM and sqlx report it.
+        let (_, columns, _) = ok(&parse_quote! {
+            #[sea_orm]
+            #[sea_orm = "x"]
+            #[sea_orm(table_name = 5, 7 = 8)]
+            pub struct Post {
+                pub id: i64,
+                #[sqlx(rename)]
+                #[sea_orm(column_name = some::path, ignore = "maybe")]
+                pub body: String,
+                pub deleted_at: Option<DateTime<Utc>>,
+            }
+        });
+        assert_eq!(columns, ["id", "body", "deleted_at"]);
     }
 }
