@@ -149,9 +149,14 @@ fn each_column_has_one_name(cx: &mut Ctxt, input: &Input) {
                 format!("`{}`", name.written)
             }
         };
-        let fix = if first.key == keys::RENAME && first.written.starts_with("#[soft_delete") {
+        let fix = if first.written.starts_with("#[soft_delete") {
+            let instead = if other.written.starts_with("#[sqlx") {
+                format!("#[sqlx(rename = {:?})]", first.value)
+            } else {
+                format!("#[sea_orm(column_name = {:?})]", first.value)
+            };
             format!(
-                "write the name once: remove `{}` (SoftDelete reads `#[sqlx]` and `#[sea_orm]` too), and if `{}` is the column, write it there",
+                "write the name once, where both derives read it: remove `{}`, or if the column is `{}`, write `{instead}` in its place",
                 first.written, first.value
             )
         } else {
