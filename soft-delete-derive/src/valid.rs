@@ -128,7 +128,7 @@ fn case_rules_agree(cx: &mut Ctxt, input: &Input) {
 }
 
 /// The attributes that name a field's column must agree: otherwise sqlx or
-/// SeaORM reads one column and SoftDelete's statements another. One error
+/// SeaORM reads one column and the soft delete statements another. One error
 /// per field, at the first name that differs.
 fn each_column_has_one_name(cx: &mut Ctxt, input: &Input) {
     for field in &input.fields {
