@@ -54,8 +54,8 @@ pub mod sqlx;
 ///
 /// | key | default | meaning |
 /// |---|---|---|
-/// | `table = "..."` | the struct name in `snake_case` | table name |
-/// | `column = "..."` | `deleted_at` (timestamp), `is_deleted` (bool) | the marker column, by its SQL name |
+/// | `table = "..."` | `#[sea_orm(table_name)]`, else the struct name in `snake_case` | table name |
+/// | `column = "..."` | `deleted_at` (timestamp, unix), `is_deleted` (bool), in the struct's `rename_all` case | the marker column, by its SQL name |
 /// | `style = "timestamp" \| "bool" \| "unix"` | `timestamp` | how the marker is stored |
 /// | `deleted_by = "..."` | none | a nullable column recording who deleted the row ([`RecordsDeletedBy`]) |
 /// | `now = "application" \| "database"` | `application` | whose clock stamps a soft delete ([`Clock`]) |
@@ -65,6 +65,14 @@ pub mod sqlx;
 ///
 /// Field attributes: `primary_key` (else the field `id` is the key),
 /// `rename = "..."` (the SQL name), `skip` (not a column).
+///
+/// Names already written for other derives are read too, so each is written
+/// once: `#[sqlx(rename = "...")]`, `#[sqlx(rename_all = "...")]` and
+/// `#[sqlx(skip)]`; `#[sea_orm(table_name = "...")]`,
+/// `#[sea_orm(column_name = "...")]`, `column_name_case`, `rename_all`,
+/// `#[sea_orm(ignore)]` (and relation fields) and `#[sea_orm(primary_key)]`.
+/// Two attributes naming one table or column differently are a compile error
+/// naming both; `#[sqlx(flatten)]` is not supported.
 ///
 /// The marker field is `Option<DateTime<Utc>>` or `Option<NaiveDateTime>`
 /// for `style = "timestamp"`, `bool` for `style = "bool"`, `i64` for

@@ -1,8 +1,10 @@
-//! Derived models in a crate that denies missing docs, every warning and
-//! clippy's pedantic lints: the generated code must stay clean. `cargo test`
-//! checks the rustc lints; `cargo clippy --all-targets` checks clippy's.
+//! Derived models in a crate that denies missing docs, every warning,
+//! unnecessary qualifications and clippy's pedantic lints: the generated code
+//! must stay clean, for every key and for a runtime re-exported under
+//! `crate = "..."`. `cargo test` checks the rustc lints; `cargo clippy
+//! --all-targets` checks clippy's.
 
-#![deny(missing_docs, warnings)]
+#![deny(missing_docs, warnings, unused_qualifications)]
 #![deny(clippy::all, clippy::pedantic)]
 
 use std::borrow::Cow;
@@ -84,8 +86,119 @@ pub struct Audit {
     pub deleted_at: Option<DateTime<Utc>>,
 }
 
+/// A wrapper crate's layout: the runtime re-exported one module down, and
+/// models that name it with `crate = "crate::reexport::sd"` and use every key.
+pub mod reexport {
+    /// The runtime, as a crate wrapping soft-delete re-exports it.
+    pub mod sd {
+        pub use soft_delete::*;
+    }
+
+    /// Models whose scope imports what the generated code names by path, so
+    /// any qualification the derive adds would be unnecessary here.
+    pub mod models {
+        use chrono::{DateTime, Utc};
+
+        use crate::reexport::sd::{
+            Child, Clock, HasHooks, Marker, NoHooks, RecordsDeletedBy, RecordsDeletionTime,
+            SoftDelete,
+        };
+
+        /// Hooks of its own, named by `hooks = "..."`.
+        pub struct ArticleHooks;
+
+        /// Every struct key: a timestamp marker stamped by the database, who
+        /// deleted it, a cascade and hooks.
+        #[derive(Debug, Clone, SoftDelete)]
+        #[soft_delete(
+            crate = "crate::reexport::sd",
+            table = "articles",
+            column = "removed_at",
+            style = "timestamp",
+            deleted_by = "removed_by",
+            now = "database",
+            cascade(Remark = "article_id"),
+            hooks = "ArticleHooks"
+        )]
+        pub struct Article {
+            /// Key.
+            #[soft_delete(primary_key)]
+            pub article_id: i64,
+            /// Stored as `headline`.
+            #[soft_delete(rename = "headline")]
+            pub title: String,
+            /// Not a column.
+            #[soft_delete(skip)]
+            pub cached: Option<String>,
+            /// Who deleted it.
+            pub removed_by: Option<i64>,
+            /// Marker.
+            pub removed_at: Option<DateTime<Utc>>,
+        }
+
+        /// A cascade child with the default marker.
+        #[derive(Debug, Clone, SoftDelete)]
+        #[soft_delete(crate = "crate::reexport::sd")]
+        pub struct Remark {
+            /// Key.
+            pub id: i64,
+            /// The parent's key.
+            pub article_id: i64,
+            /// Marker.
+            pub deleted_at: Option<DateTime<Utc>>,
+        }
+
+        /// The bool style.
+        #[derive(Debug, Clone, SoftDelete)]
+        #[soft_delete(crate = "crate::reexport::sd", style = "bool")]
+        pub struct Flag {
+            /// Key.
+            pub id: i64,
+            /// Marker.
+            pub is_deleted: bool,
+        }
+
+        /// The Unix-seconds style.
+        #[derive(Debug, Clone, SoftDelete)]
+        #[soft_delete(crate = "crate::reexport::sd", style = "unix")]
+        pub struct Tick {
+            /// Key.
+            pub id: i64,
+            /// Marker.
+            pub deleted_at: i64,
+        }
+
+        /// Uses every import, so none is unused.
+        ///
+        /// # Panics
+        ///
+        /// When a derived constant is not what the attributes say.
+        pub fn check() {
+            fn hooks_of<T: HasHooks>() -> &'static str {
+                core::any::type_name::<T::Hooks>()
+            }
+            fn records_time<T: RecordsDeletionTime>() {}
+            fn records_who<T: RecordsDeletedBy>() {}
+            records_time::<Article>();
+            records_who::<Article>();
+            let marker: Marker = Article::MARKER;
+            assert_eq!(marker.clock, Clock::Database);
+            let children: &[Child] = Article::CHILDREN;
+            assert_eq!(children.len(), 1);
+            assert!(hooks_of::<Article>().ends_with("ArticleHooks"));
+            assert_eq!(hooks_of::<Flag>(), core::any::type_name::<NoHooks>());
+            assert_eq!(
+                Article::COLUMNS,
+                ["article_id", "headline", "removed_by", "removed_at"]
+            );
+            assert_eq!(Tick::TABLE, "tick");
+        }
+    }
+}
+
 #[test]
 fn derived_models_compile_clean_and_work() {
+    reexport::models::check();
     assert_eq!(Post::COLUMNS, ["id", "title", "body_text", "removed_at"]);
     assert_eq!(Tag::PRIMARY_KEY, "slug");
     assert_eq!(Tag::TABLE, "tag");
@@ -93,7 +206,7 @@ fn derived_models_compile_clean_and_work() {
     assert_eq!(<Note<'_, i64>>::TABLE, "note");
     const { assert!(!<Note<'_, i64>>::MARKER.with_time_zone) };
     assert_eq!(models::Draft::TABLE, "draft");
-    assert_eq!(<Audit as runtime::SoftDelete>::TABLE, "audits");
+    assert_eq!(Audit::TABLE, "audits");
 
     let note = Note {
         id: 3_i64,

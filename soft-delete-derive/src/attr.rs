@@ -1,5 +1,6 @@
 //! `#[soft_delete(...)]` → typed attributes. Unknown and duplicate keys are
-//! errors; nothing is ignored silently.
+//! errors; nothing is ignored silently. Beside them, the names read from
+//! `#[sqlx(...)]` and `#[sea_orm(...)]` ([`crate::foreign`]).
 
 use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};
@@ -7,18 +8,36 @@ use syn::meta::ParseNestedMeta;
 use syn::{Attribute, LitStr};
 
 use crate::ctxt::Ctxt;
+use crate::foreign::{SeaOrmContainer, SeaOrmField, SqlxContainer, SqlxField};
+
+/// The keys of `#[soft_delete(...)]`, each spelled once.
+pub mod keys {
+    pub const TABLE: &str = "table";
+    pub const COLUMN: &str = "column";
+    pub const STYLE: &str = "style";
+    pub const DELETED_BY: &str = "deleted_by";
+    pub const NOW: &str = "now";
+    pub const CASCADE: &str = "cascade";
+    pub const HOOKS: &str = "hooks";
+    pub const CRATE: &str = "crate";
+    pub const PRIMARY_KEY: &str = "primary_key";
+    pub const RENAME: &str = "rename";
+    pub const SKIP: &str = "skip";
+    /// Inside `cascade(...)`: the child's column holding the parent's key.
+    pub const FOREIGN_KEY: &str = "foreign_key";
+}
 
 const STRUCT_KEYS: &[&str] = &[
-    "table",
-    "column",
-    "style",
-    "deleted_by",
-    "now",
-    "cascade",
-    "hooks",
-    "crate",
+    keys::TABLE,
+    keys::COLUMN,
+    keys::STYLE,
+    keys::DELETED_BY,
+    keys::NOW,
+    keys::CASCADE,
+    keys::HOOKS,
+    keys::CRATE,
 ];
-const FIELD_KEYS: &[&str] = &["primary_key", "rename", "skip"];
+const FIELD_KEYS: &[&str] = &[keys::PRIMARY_KEY, keys::RENAME, keys::SKIP];
 
 /// How the marker column stores deletion, as written in `style = "..."`.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -112,6 +131,8 @@ pub struct ContainerAttrs {
     pub hooks: Option<Spanned<syn::Path>>,
     pub krate: Option<Spanned<syn::Path>>,
     pub rejected: Rejected,
+    pub sqlx: SqlxContainer,
+    pub sea_orm: SeaOrmContainer,
 }
 
 /// A field's `#[soft_delete(...)]` keys.
@@ -120,6 +141,8 @@ pub struct FieldAttrs {
     pub rename: Option<Spanned<String>>,
     pub skip: Option<Spanned<()>>,
     pub rejected: Rejected,
+    pub sqlx: SqlxField,
+    pub sea_orm: SeaOrmField,
 }
 
 /// The keys the user wrote, or evidently meant (`primary` for `primary_key`),
@@ -146,71 +169,71 @@ impl Rejected {
 
 impl ContainerAttrs {
     pub fn from_attrs(cx: &mut Ctxt, attrs: &[Attribute]) -> Self {
-        let mut table = Slot::new("table");
-        let mut column = Slot::new("column");
-        let mut style = Slot::new("style");
-        let mut deleted_by = Slot::new("deleted_by");
-        let mut now = Slot::new("now");
+        let mut table = Slot::new(keys::TABLE);
+        let mut column = Slot::new(keys::COLUMN);
+        let mut style = Slot::new(keys::STYLE);
+        let mut deleted_by = Slot::new(keys::DELETED_BY);
+        let mut now = Slot::new(keys::NOW);
         let mut cascades = Vec::new();
-        let mut hooks = Slot::new("hooks");
-        let mut krate = Slot::new("crate");
+        let mut hooks = Slot::new(keys::HOOKS);
+        let mut krate = Slot::new(keys::CRATE);
         let mut rejected = Rejected::default();
         for attr in soft_delete_attrs(attrs) {
             let read_all = parse_keys(cx, attr, |cx, meta| {
                 let path = meta.path.clone();
-                if path.is_ident("table") {
-                    match name_value(cx, &meta, "table")? {
+                if path.is_ident(keys::TABLE) {
+                    match name_value(cx, &meta, keys::TABLE)? {
                         Some(name) => table.set(cx, &path, name.value, name.tokens),
-                        None => rejected.add("table"),
+                        None => rejected.add(keys::TABLE),
                     }
-                } else if path.is_ident("column") {
-                    match name_value(cx, &meta, "column")? {
+                } else if path.is_ident(keys::COLUMN) {
+                    match name_value(cx, &meta, keys::COLUMN)? {
                         Some(name) => column.set(cx, &path, name.value, name.tokens),
-                        None => rejected.add("column"),
+                        None => rejected.add(keys::COLUMN),
                     }
-                } else if path.is_ident("style") {
+                } else if path.is_ident(keys::STYLE) {
                     let styles = [
                         ("timestamp", Style::Timestamp),
                         ("bool", Style::Bool),
                         ("unix", Style::Unix),
                     ];
-                    match choice(cx, &meta, "style", "a style", &styles)? {
+                    match choice(cx, &meta, keys::STYLE, "a style", &styles)? {
                         Some(chosen) => style.set(cx, &path, chosen.value, chosen.tokens),
-                        None => rejected.add("style"),
+                        None => rejected.add(keys::STYLE),
                     }
-                } else if path.is_ident("deleted_by") {
-                    match name_value(cx, &meta, "deleted_by")? {
+                } else if path.is_ident(keys::DELETED_BY) {
+                    match name_value(cx, &meta, keys::DELETED_BY)? {
                         Some(name) => deleted_by.set(cx, &path, name.value, name.tokens),
-                        None => rejected.add("deleted_by"),
+                        None => rejected.add(keys::DELETED_BY),
                     }
-                } else if path.is_ident("now") {
+                } else if path.is_ident(keys::NOW) {
                     let clocks = [
                         ("application", Now::Application),
                         ("database", Now::Database),
                     ];
-                    match choice(cx, &meta, "now", "a clock", &clocks)? {
+                    match choice(cx, &meta, keys::NOW, "a clock", &clocks)? {
                         Some(chosen) => now.set(cx, &path, chosen.value, chosen.tokens),
-                        None => rejected.add("now"),
+                        None => rejected.add(keys::NOW),
                     }
-                } else if path.is_ident("cascade") {
+                } else if path.is_ident(keys::CASCADE) {
                     match cascade(cx, &meta)? {
                         Some(children) => cascades.extend(children),
-                        None => rejected.add("cascade"),
+                        None => rejected.add(keys::CASCADE),
                     }
-                } else if path.is_ident("hooks") {
-                    match path_value(cx, &meta, "hooks", "the type that implements `soft_delete::sqlx::Hooks`, such as `hooks = \"PostHooks\"`")? {
+                } else if path.is_ident(keys::HOOKS) {
+                    match path_value(cx, &meta, keys::HOOKS, "the type that implements `soft_delete::sqlx::Hooks`, such as `hooks = \"PostHooks\"`")? {
                         Some(parsed) => hooks.set(cx, &path, parsed.value, parsed.tokens),
-                        None => rejected.add("hooks"),
+                        None => rejected.add(keys::HOOKS),
                     }
-                } else if path.is_ident("crate") {
+                } else if path.is_ident(keys::CRATE) {
                     match path_value(
                         cx,
                         &meta,
-                        "crate",
+                        keys::CRATE,
                         "the runtime crate's path, such as `crate = \"::soft_delete\"`",
                     )? {
                         Some(parsed) => krate.set(cx, &path, parsed.value, parsed.tokens),
-                        None => rejected.add("crate"),
+                        None => rejected.add(keys::CRATE),
                     }
                 } else {
                     let meant =
@@ -226,6 +249,12 @@ impl ContainerAttrs {
                 rejected.add_all(STRUCT_KEYS);
             }
         }
+        let sqlx = SqlxContainer::from_attrs(cx, attrs);
+        let sea_orm = SeaOrmContainer::from_attrs(cx, attrs);
+        if sqlx.unread || sea_orm.unread {
+            // A name may be in what could not be read; its derive says why.
+            rejected.add_all(STRUCT_KEYS);
+        }
         ContainerAttrs {
             table: table.get(),
             column: column.get(),
@@ -236,35 +265,37 @@ impl ContainerAttrs {
             hooks: hooks.get(),
             krate: krate.get(),
             rejected,
+            sqlx,
+            sea_orm,
         }
     }
 }
 
 impl FieldAttrs {
     pub fn from_attrs(cx: &mut Ctxt, attrs: &[Attribute]) -> Self {
-        let mut primary_key = Slot::new("primary_key");
-        let mut rename = Slot::new("rename");
-        let mut skip = Slot::new("skip");
+        let mut primary_key = Slot::new(keys::PRIMARY_KEY);
+        let mut rename = Slot::new(keys::RENAME);
+        let mut skip = Slot::new(keys::SKIP);
         let mut rejected = Rejected::default();
         for attr in soft_delete_attrs(attrs) {
             let read_all = parse_keys(cx, attr, |cx, meta| {
                 let path = meta.path.clone();
-                if path.is_ident("primary_key") {
-                    if flag(cx, &meta, "primary_key")? {
+                if path.is_ident(keys::PRIMARY_KEY) {
+                    if flag(cx, &meta, keys::PRIMARY_KEY)? {
                         primary_key.set(cx, &path, (), path.to_token_stream());
                     } else {
-                        rejected.add("primary_key");
+                        rejected.add(keys::PRIMARY_KEY);
                     }
-                } else if path.is_ident("skip") {
-                    if flag(cx, &meta, "skip")? {
+                } else if path.is_ident(keys::SKIP) {
+                    if flag(cx, &meta, keys::SKIP)? {
                         skip.set(cx, &path, (), path.to_token_stream());
                     } else {
-                        rejected.add("skip");
+                        rejected.add(keys::SKIP);
                     }
-                } else if path.is_ident("rename") {
-                    match name_value(cx, &meta, "rename")? {
+                } else if path.is_ident(keys::RENAME) {
+                    match name_value(cx, &meta, keys::RENAME)? {
                         Some(name) => rename.set(cx, &path, name.value, name.tokens),
-                        None => rejected.add("rename"),
+                        None => rejected.add(keys::RENAME),
                     }
                 } else {
                     let meant =
@@ -280,11 +311,19 @@ impl FieldAttrs {
                 rejected.add_all(FIELD_KEYS);
             }
         }
+        let sqlx = SqlxField::from_attrs(cx, attrs);
+        let sea_orm = SeaOrmField::from_attrs(cx, attrs);
+        if sqlx.unread || sea_orm.unread {
+            // A name may be in what could not be read; its derive says why.
+            rejected.add_all(FIELD_KEYS);
+        }
         FieldAttrs {
             primary_key: primary_key.get(),
             rename: rename.get(),
             skip: skip.get(),
             rejected,
+            sqlx,
+            sea_orm,
         }
     }
 }
@@ -370,7 +409,7 @@ fn cascade(cx: &mut Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<Vec<Casc
         } else if !inner.input.peek(syn::Token![=]) {
             skip_value(&inner)?;
             bare_models.push(inner.path.clone());
-        } else if let Some(foreign_key) = name_value(cx, &inner, "foreign_key")? {
+        } else if let Some(foreign_key) = name_value(cx, &inner, keys::FOREIGN_KEY)? {
             let mut entry = inner.path.to_token_stream();
             entry.extend(quote!(=));
             entry.extend(foreign_key.tokens.clone());
@@ -520,10 +559,10 @@ fn name_value(
 
 fn example_name(key: &str) -> &'static str {
     match key {
-        "table" => "posts",
-        "column" => "deleted_at",
-        "deleted_by" => "deleted_by",
-        "foreign_key" => "post_id",
+        keys::TABLE => "posts",
+        keys::COLUMN => "deleted_at",
+        keys::DELETED_BY => "deleted_by",
+        keys::FOREIGN_KEY => "post_id",
         _ => "body_text",
     }
 }

@@ -1,5 +1,10 @@
 //! Model → tokens: the `SoftDelete` impl (consts and accessors) and the
 //! column enum. Behaviour stays in the runtime crate.
+//!
+//! Every generated item allows `unused_qualifications`, as thiserror's and
+//! serde's do: its paths are absolute so that they resolve anywhere, and a
+//! runtime named with `crate = "crate::x"` is often imported where the model
+//! is declared, which makes them "unnecessary" there.
 
 use std::collections::HashSet;
 
@@ -16,17 +21,9 @@ use crate::valid::{self, Model};
 /// The whole expansion of `#[derive(SoftDelete)]` on `input`.
 pub fn derive(input: &DeriveInput) -> TokenStream {
     let mut cx = Ctxt::default();
-    let Some(ast) = Input::from_syn(&mut cx, input) else {
-        // Not a struct: read `crate = "..."` alone, its errors already reported.
-        let krate = ContainerAttrs::from_attrs(&mut Ctxt::default(), &input.attrs).krate;
-        let runtime = krate.map_or_else(
-            || quote!(::soft_delete),
-            |krate| krate.value.to_token_stream(),
-        );
-        let errors = cx.into_compile_errors();
-        let column = quote!(#runtime::__private::NoColumn);
-        let fallback = fallback(input, &runtime, None, &column);
-        return quote! { #errors #fallback };
+    let ast = match Input::from_syn(&mut cx, input) {
+        Ok(ast) => ast,
+        Err(attrs) => return not_a_struct(cx, input, &attrs),
     };
     match valid::check(&mut cx, &ast) {
         Some(model) if cx.is_clean() => {
@@ -35,7 +32,7 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
             quote! { #soft_delete #columns }
         }
         _ => {
-            let runtime = valid::runtime_path(&ast);
+            let runtime = valid::runtime_path(&ast.attrs);
             let table = ast.original.ident.to_string();
             let columns = column_enum(&ast, &runtime, &table);
             let errors = cx.into_compile_errors();
@@ -44,6 +41,16 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
             quote! { #errors #fallback #columns }
         }
     }
+}
+
+/// The errors of an input that is not a struct with named fields, and the
+/// fallback impl under the runtime its `crate = "..."` names.
+fn not_a_struct(cx: Ctxt, input: &DeriveInput, attrs: &ContainerAttrs) -> TokenStream {
+    let runtime = valid::runtime_path(attrs);
+    let errors = cx.into_compile_errors();
+    let column = quote!(#runtime::__private::NoColumn);
+    let fallback = fallback(input, &runtime, None, &column);
+    quote! { #errors #fallback }
 }
 
 fn impl_soft_delete(model: &Model) -> TokenStream {
@@ -106,6 +113,7 @@ fn impl_soft_delete(model: &Model) -> TokenStream {
     let records_time = match model.style {
         Style::Timestamp | Style::Unix => quote! {
             #[automatically_derived]
+            #[allow(unused_qualifications)]
             impl #impl_generics #runtime::RecordsDeletionTime for #ident #ty_generics
             where #(#predicates,)* {}
         },
@@ -114,6 +122,7 @@ fn impl_soft_delete(model: &Model) -> TokenStream {
     let records_deleted_by = if model.deleted_by.is_some() {
         quote! {
             #[automatically_derived]
+            #[allow(unused_qualifications)]
             impl #impl_generics #runtime::RecordsDeletedBy for #ident #ty_generics
             where #(#predicates,)* {}
         }
@@ -125,6 +134,7 @@ fn impl_soft_delete(model: &Model) -> TokenStream {
 
     quote! {
         #[automatically_derived]
+        #[allow(unused_qualifications)]
         impl #impl_generics #runtime::SoftDelete for #ident #ty_generics
         where #(#predicates,)*
         {
@@ -165,6 +175,7 @@ fn has_hooks(model: &Model, predicates: &[TokenStream]) -> TokenStream {
     );
     quote! {
         #[automatically_derived]
+        #[allow(unused_qualifications)]
         impl #impl_generics #runtime::HasHooks for #ident #ty_generics
         where #(#predicates,)*
         {
@@ -216,7 +227,7 @@ fn children(model: &Model) -> (TokenStream, TokenStream) {
                 let span = first_span(&cascade.model.to_token_stream());
                 let marker = respanned(quote!(<#ident as #runtime::SoftDelete>::MARKER), span);
                 let check = checked(model, cascade, &marker, &quote_spanned!(span=> ()));
-                quote_spanned!(span=> const _: () = #check;)
+                quote_spanned!(span=> #[allow(unused_qualifications)] const _: () = #check;)
             })
             .collect()
     } else {
@@ -364,7 +375,7 @@ fn column_enum(input: &Input, runtime: &TokenStream, table: &str) -> TokenStream
             ::core::cmp::Eq,
             ::core::hash::Hash,
         )]
-        #[allow(dead_code)]
+        #[allow(dead_code, unused_qualifications)]
         #vis enum #enum_ident {
             #[doc = #table_doc]
             Table,
@@ -375,6 +386,8 @@ fn column_enum(input: &Input, runtime: &TokenStream, table: &str) -> TokenStream
         }
 
         #[automatically_derived]
+
+        #[allow(unused_qualifications)]
         impl #sea_query::IdenStatic for #enum_ident {
             fn as_str(&self) -> &'static str {
                 match *self {
@@ -385,6 +398,8 @@ fn column_enum(input: &Input, runtime: &TokenStream, table: &str) -> TokenStream
         }
 
         #[automatically_derived]
+
+        #[allow(unused_qualifications)]
         impl #sea_query::Iden for #enum_ident {
             fn quoted(&self) -> #runtime::__private::Cow<'static, str> {
                 #sea_query::Iden::quoted(&#sea_query::IdenStatic::as_str(self))
@@ -415,6 +430,7 @@ fn fallback(
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     quote! {
         #[automatically_derived]
+        #[allow(unused_qualifications)]
         impl #impl_generics #runtime::SoftDelete for #ident #ty_generics #where_clause {
             const TABLE: &'static str = "";
             const PRIMARY_KEY: &'static str = "";
@@ -430,8 +446,10 @@ fn fallback(
             }
         }
         #[automatically_derived]
+        #[allow(unused_qualifications)]
         impl #impl_generics #runtime::RecordsDeletionTime for #ident #ty_generics #where_clause {}
         #[automatically_derived]
+        #[allow(unused_qualifications)]
         impl #impl_generics #runtime::HasHooks for #ident #ty_generics #where_clause {
             type Hooks = #runtime::NoHooks;
         }
@@ -462,7 +480,7 @@ fn likely_primary_key_type<'a>(input: &Input<'a>) -> Option<&'a Type> {
     input
         .fields
         .iter()
-        .find(|field| field.attrs.primary_key.is_some())
+        .find(|field| field.primary_key.is_some())
         .or_else(|| input.columns().find(|field| field.ident == "id"))
         .map(|field| field.ty)
 }

@@ -3,7 +3,8 @@
 //! enum — and leaves every statement to the provided methods of
 //! `soft_delete::SoftDelete`.
 //!
-//! See `soft_delete::SoftDelete` for the attributes and what they generate.
+//! The documentation of `#[derive(SoftDelete)]` lists every attribute key, including the
+//! names read from `#[sqlx(...)]` and `#[sea_orm(...)]`.
 
 #![deny(missing_docs)]
 #![warn(clippy::pedantic)]
@@ -13,6 +14,7 @@ mod attr;
 mod case;
 mod ctxt;
 mod expand;
+mod foreign;
 mod valid;
 
 use proc_macro::TokenStream;
@@ -21,10 +23,46 @@ use syn::{parse_macro_input, DeriveInput};
 /// Derives `soft_delete::SoftDelete` for a struct with named fields, and a
 /// column enum named after it (`Post` → `PostColumn`).
 ///
-/// Struct attributes, all optional:
-/// `#[soft_delete(table = "...", column = "...", style = "timestamp" | "bool", crate = "...")]`.
-/// Field attributes: `#[soft_delete(primary_key)]`, `#[soft_delete(rename = "...")]`,
-/// `#[soft_delete(skip)]`.
+/// Struct keys of `#[soft_delete(...)]`, all optional:
+///
+/// | key | default | meaning |
+/// |---|---|---|
+/// | `table = "..."` | `#[sea_orm(table_name)]`, else the struct name in `snake_case` | the table |
+/// | `column = "..."` | `deleted_at` (timestamp, unix), `is_deleted` (bool), in the struct's `rename_all` case | the marker column, by its SQL name |
+/// | `style = "timestamp" \| "bool" \| "unix"` | `timestamp` | how the marker is stored |
+/// | `deleted_by = "..."` | none | a nullable column recording who deleted a row |
+/// | `now = "application" \| "database"` | `application` | whose clock stamps a soft delete |
+/// | `cascade(Child = "fk", ...)` | none | children soft deleted and restored with this model |
+/// | `hooks = "Type"` | `NoHooks` | the type whose sqlx hooks run around each write |
+/// | `crate = "path"` | `::soft_delete` | the runtime's path in generated code |
+///
+/// Field keys: `#[soft_delete(primary_key)]` (else the field `id` is the
+/// key), `#[soft_delete(rename = "...")]` (the column's SQL name),
+/// `#[soft_delete(skip)]` (not a column).
+///
+/// Names already written for sqlx's `FromRow` or a SeaORM entity are read
+/// too, so each is written once (this derive reads these attributes but does
+/// not register them: their own derives do):
+///
+/// | attribute | read as |
+/// |---|---|
+/// | `#[sqlx(rename = "c")]` on a field | the column's name |
+/// | `#[sqlx(rename_all = "...")]` on the struct | every column's name unless renamed: `lowercase`, `snake_case`, `UPPERCASE`, `SCREAMING_SNAKE_CASE`, `kebab-case`, `camelCase`, `PascalCase`, converted as sqlx does |
+/// | `#[sqlx(skip)]` | not a column |
+/// | `#[sea_orm(table_name = "t")]` | the table |
+/// | `#[sea_orm(column_name = "c")]`, `#[sea_orm(column_name_case = "...")]`, `#[sea_orm(rename_all = "...")]` | the column's name, as SeaORM gives it |
+/// | `#[sea_orm(ignore)]`, relation fields (`has_one`, `has_many`, `belongs_to`) | not a column |
+/// | `#[sea_orm(primary_key)]` | the primary key |
+///
+/// Every other key of theirs (`default`, `try_from`, `json`, `auto_increment`,
+/// `column_type`, ...) is left to them, and so is judging their syntax.
+/// Where two attributes name one table or column differently, that is a
+/// compile error naming both; the same name twice is fine.
+/// `#[sqlx(flatten)]` is a compile error: the flattened struct's columns are
+/// not visible to this derive. Limitations: a SeaORM field name that is not
+/// `snake_case` keeps its name here (SeaORM would snake-case it; rustc warns
+/// on such names anyway), `schema_name` is not read, and composite keys are
+/// not supported.
 ///
 /// ```
 /// use soft_delete::SoftDelete;

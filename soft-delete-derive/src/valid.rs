@@ -7,9 +7,10 @@ use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};
 
 use crate::ast::{Field, Input};
-use crate::attr::{Cascade, Now, Style};
+use crate::attr::{keys, Cascade, ContainerAttrs, Now, Style};
 use crate::case;
 use crate::ctxt::Ctxt;
+use crate::foreign::Name;
 
 /// A model that passed every rule: what `expand` needs, resolved.
 pub struct Model<'i, 'a> {
@@ -26,8 +27,8 @@ pub struct Model<'i, 'a> {
 
 /// The path generated code uses for the runtime crate: `crate = "..."`, or
 /// `::soft_delete`.
-pub fn runtime_path(input: &Input) -> TokenStream {
-    input.attrs.krate.as_ref().map_or_else(
+pub fn runtime_path(attrs: &ContainerAttrs) -> TokenStream {
+    attrs.krate.as_ref().map_or_else(
         || quote!(::soft_delete),
         |krate| krate.value.to_token_stream(),
     )
@@ -35,6 +36,9 @@ pub fn runtime_path(input: &Input) -> TokenStream {
 
 /// Applies every rule; `None` when any failed (the errors are in `cx`).
 pub fn check<'i, 'a>(cx: &mut Ctxt, input: &'i Input<'a>) -> Option<Model<'i, 'a>> {
+    table_is_named_once(cx, input);
+    case_rules_agree(cx, input);
+    each_column_has_one_name(cx, input);
     skipped_fields_have_no_column_keys(cx, input);
     column_names_are_unique(cx, input);
     variant_names_are_unique(cx, input);
@@ -54,13 +58,10 @@ pub fn check<'i, 'a>(cx: &mut Ctxt, input: &'i Input<'a>) -> Option<Model<'i, 'a
     if !cx.is_clean() {
         return None;
     }
-    let table = input.attrs.table.as_ref().map_or_else(
-        || case::snake_case(&input.original.ident.unraw_string()),
-        |table| table.value.clone(),
-    );
+    let table = table_name(input);
     Some(Model {
         input,
-        runtime: runtime_path(input),
+        runtime: runtime_path(&input.attrs),
         table,
         style,
         primary_key: primary_key?,
@@ -75,24 +76,130 @@ pub fn check<'i, 'a>(cx: &mut Ctxt, input: &'i Input<'a>) -> Option<Model<'i, 'a
     })
 }
 
+/// `table = "..."`, else `#[sea_orm(table_name = "...")]`, else the
+/// struct's name in `snake_case`.
+pub fn table_name(input: &Input) -> String {
+    let attrs = &input.attrs;
+    attrs
+        .table
+        .as_ref()
+        .map(|table| &table.value)
+        .or(attrs.sea_orm.table_name.as_ref().map(|table| &table.value))
+        .map_or_else(
+            || case::snake_case(&input.original.ident.unraw_string()),
+            Clone::clone,
+        )
+}
+
+/// `table = "..."` and SeaORM's `table_name` name one table: written twice,
+/// they must agree, or one of them is wrong.
+fn table_is_named_once(cx: &mut Ctxt, input: &Input) {
+    let attrs = &input.attrs;
+    let (Some(table), Some(table_name)) = (&attrs.table, &attrs.sea_orm.table_name) else {
+        return;
+    };
+    if table.value != table_name.value {
+        cx.error_spanned_by(
+            &table.tokens,
+            format!(
+                "`table = {:?}` and `{}` name different tables: write the table once, in `#[sea_orm(table_name = \"...\")]`, and remove `table` (SoftDelete reads `table_name`)",
+                table.value, table_name.written
+            ),
+        );
+    }
+}
+
+/// sqlx's and SeaORM's `rename_all` both name every column: given both, they
+/// must be the same case.
+fn case_rules_agree(cx: &mut Ctxt, input: &Input) {
+    let attrs = &input.attrs;
+    let (Some(sqlx), Some(sea_orm)) = (&attrs.sqlx.rename_all, &attrs.sea_orm.rename_all) else {
+        return;
+    };
+    if sqlx.case != sea_orm.case {
+        cx.error_spanned_by(
+            &sea_orm.tokens,
+            format!(
+                "`{}` and `{}` name the columns in different cases: use the same case in both",
+                sqlx.written, sea_orm.written
+            ),
+        );
+    }
+}
+
+/// The attributes that name a field's column must agree: otherwise sqlx or
+/// SeaORM reads one column and the soft delete statements another. One error
+/// per field, at the first name that differs.
+fn each_column_has_one_name(cx: &mut Ctxt, input: &Input) {
+    for field in &input.fields {
+        let Some((first, rest)) = field.names.split_first() else {
+            continue;
+        };
+        // Two case rules that disagree are reported once, by `case_rules_agree`.
+        let Some(other) = rest
+            .iter()
+            .find(|other| other.value != first.value && !(first.by_case && other.by_case))
+        else {
+            continue;
+        };
+        let says = |name: &Name| {
+            if name.by_case {
+                format!("`{}` makes it `{}`", name.written, name.value)
+            } else {
+                format!("`{}`", name.written)
+            }
+        };
+        let fix = if first.written.starts_with("#[soft_delete") {
+            let instead = if other.written.starts_with("#[sqlx") {
+                format!("#[sqlx(rename = {:?})]", first.value)
+            } else {
+                format!("#[sea_orm(column_name = {:?})]", first.value)
+            };
+            format!(
+                "write the name once, where both derives read it: remove `{}`, or if the column is `{}`, write `{instead}` in its place",
+                first.written, first.value
+            )
+        } else {
+            "make them name the same column".to_owned()
+        };
+        let at = if first.by_case {
+            &other.tokens
+        } else {
+            &first.tokens
+        };
+        cx.error_spanned_by(
+            at,
+            format!(
+                "field `{}` is given two column names, `{}` and `{}`: {} and {}; {fix}",
+                field.ident,
+                first.value,
+                other.value,
+                says(first),
+                says(other)
+            ),
+        );
+    }
+}
+
 /// A skipped field is not a column, so it cannot be the key or be renamed.
 fn skipped_fields_have_no_column_keys(cx: &mut Ctxt, input: &Input) {
     for field in &input.fields {
-        let Some(skip) = &field.attrs.skip else {
+        let Some(skip) = &field.skip else {
             continue;
         };
-        if field.attrs.primary_key.is_some() {
+        if field.primary_key.is_some() {
             cx.error_spanned_by(
                 &skip.tokens,
-                format!("the primary key `{}` cannot be skipped: remove `skip`, or move `primary_key` to a column", field.ident),
+                format!("the primary key `{}` cannot be skipped: remove `{}`, or move `primary_key` to a column", field.ident, skip.key),
             );
         }
-        if let Some(rename) = &field.attrs.rename {
+        // Only the names written on the field: no case rule applies to it.
+        if let Some(rename) = field.rename() {
             cx.error_spanned_by(
                 &rename.tokens,
                 format!(
-                    "`{}` is skipped, so it has no column to rename: remove `rename` or `skip`",
-                    field.ident
+                    "`{}` is skipped, so it has no column to rename: remove `{}` or `{}`",
+                    field.ident, rename.key, skip.key
                 ),
             );
         }
@@ -104,7 +211,7 @@ fn column_names_are_unique(cx: &mut Ctxt, input: &Input) {
     let mut seen: HashMap<&str, &Field> = HashMap::new();
     for field in input.columns() {
         if let Some(first) = seen.insert(&field.sql_name, field) {
-            let at: &dyn ToTokens = match &field.attrs.rename {
+            let at: &dyn ToTokens = match field.rename() {
                 Some(rename) => &rename.tokens,
                 None => field.ident,
             };
@@ -151,15 +258,15 @@ fn one_primary_key<'i, 'a>(cx: &mut Ctxt, input: &'i Input<'a>) -> Option<&'i Fi
     let mut marked = input
         .fields
         .iter()
-        .filter(|field| field.attrs.primary_key.is_some());
+        .filter(|field| field.primary_key.is_some());
     if let Some(first) = marked.next() {
         for extra in marked {
-            if let Some(key) = &extra.attrs.primary_key {
+            if let Some(key) = &extra.primary_key {
                 cx.error_spanned_by(
                     &key.tokens,
                     format!(
-                        "a second primary key: `{}` is already the primary key; keep `#[soft_delete(primary_key)]` on one field (composite keys are not supported)",
-                        first.ident
+                        "a second primary key: `{}` is already the primary key; keep `{}` on one field (composite keys are not supported)",
+                        first.ident, key.written
                     ),
                 );
             }
@@ -175,7 +282,7 @@ fn one_primary_key<'i, 'a>(cx: &mut Ctxt, input: &'i Input<'a>) -> Option<&'i Fi
     if input
         .fields
         .iter()
-        .any(|field| field.attrs.rejected.contains("primary_key"))
+        .any(|field| field.attrs.rejected.contains(keys::PRIMARY_KEY))
     {
         // A `primary_key` was written but rejected; that error says enough.
         return None;
@@ -184,11 +291,11 @@ fn one_primary_key<'i, 'a>(cx: &mut Ctxt, input: &'i Input<'a>) -> Option<&'i Fi
         .fields
         .iter()
         .find(|field| field.ident.unraw_string() == "id")
-        .and_then(|field| field.attrs.skip.as_ref());
+        .and_then(|field| field.skip.as_ref());
     match skipped_id {
         Some(skip) => cx.error_spanned_by(
             &skip.tokens,
-            "no primary key: the field `id` is skipped; remove its `skip`, or mark the key with `#[soft_delete(primary_key)]`",
+            format!("no primary key: the field `id` is skipped; remove its `{}`, or mark the key with `#[soft_delete(primary_key)]`", skip.key),
         ),
         None => cx.error_spanned_by(
             &input.original.ident,
@@ -204,29 +311,43 @@ fn marker_names_a_column<'i, 'a>(
     input: &'i Input<'a>,
     style: Style,
 ) -> Option<&'i Field<'a>> {
+    // The default follows the struct's `rename_all`, as every column does.
+    let attrs = &input.attrs;
+    let case_rule = attrs
+        .sqlx
+        .rename_all
+        .as_ref()
+        .or(attrs.sea_orm.rename_all.as_ref());
+    let default = case_rule.map_or_else(
+        || style.default_column().to_owned(),
+        |rule| rule.case.apply(style.default_column()),
+    );
     let column = input
         .attrs
         .column
         .as_ref()
-        .map_or(style.default_column(), |column| column.value.as_str());
+        .map_or(default.as_str(), |column| column.value.as_str());
     if let Some(field) = input.columns().find(|field| field.sql_name == column) {
         return Some(field);
     }
     if let Some(field) = input.fields.iter().find(|field| field.sql_name == column) {
-        let skip = field.attrs.skip.as_ref().map(|skip| &skip.tokens);
+        let (tokens, key) = field
+            .skip
+            .as_ref()
+            .map(|skip| (&skip.tokens, skip.key.as_str()))
+            .unzip();
         cx.error_spanned_by(
-            skip,
-            format!("the marker column `{column}` cannot be skipped: remove `skip`, or name another marker with `column = \"...\"`"),
+            tokens,
+            format!("the marker column `{column}` cannot be skipped: remove `{}`, or name another marker with `column = \"...\"`", key.unwrap_or(keys::SKIP)),
         );
         return None;
     }
-    let attrs = &input.attrs;
-    if attrs.rejected.contains("column")
-        || (attrs.column.is_none() && attrs.rejected.contains("style"))
+    if attrs.rejected.contains(keys::COLUMN)
+        || (attrs.column.is_none() && attrs.rejected.contains(keys::STYLE))
         || input
             .fields
             .iter()
-            .any(|field| field.attrs.rejected.contains("rename"))
+            .any(|field| field.attrs.rejected.contains(keys::RENAME))
     {
         // The marker may be in a rejected key (`column`, a `rename`), or its
         // default depends on a rejected `style`; that error says enough.
@@ -245,7 +366,7 @@ fn marker_names_a_column<'i, 'a>(
     // `column` takes the SQL name; a renamed field is a likely mix-up.
     if let Some(renamed) = input
         .columns()
-        .find(|field| field.attrs.rename.is_some() && field.ident.unraw_string() == column)
+        .find(|field| field.rename().is_some() && field.ident.unraw_string() == column)
     {
         let sql_name = &renamed.sql_name;
         if let Some(given) = &input.attrs.column {
@@ -254,10 +375,13 @@ fn marker_names_a_column<'i, 'a>(
                 format!("`column = \"{column}\"` names the field `{column}`, whose column is `{sql_name}`: `column` takes the SQL name, write `column = \"{sql_name}\"`"),
             );
         } else {
-            let rename = renamed.attrs.rename.as_ref().map(|rename| &rename.tokens);
+            let (tokens, key) = renamed
+                .rename()
+                .map(|rename| (&rename.tokens, rename.key))
+                .unzip();
             cx.error_spanned_by(
-                rename,
-                format!("no marker column `{column}`: the field `{column}` is renamed to `{sql_name}`; remove the `rename`, or name the marker with `#[soft_delete(column = \"{sql_name}\")]` on the struct"),
+                tokens,
+                format!("no marker column `{column}`: the field `{column}` is renamed to `{sql_name}`; remove the `{}`, or name the marker with `#[soft_delete(column = \"{sql_name}\")]` on the struct", key.unwrap_or(keys::RENAME)),
             );
         }
         return None;
@@ -278,7 +402,7 @@ fn marker_names_a_column<'i, 'a>(
 /// The key identifies a row for its whole life; it cannot also mark deletion.
 fn marker_is_not_the_primary_key(cx: &mut Ctxt, primary_key: &Field, marker: &Field) {
     if std::ptr::eq(primary_key.original, marker.original) {
-        let at: &dyn ToTokens = match &primary_key.attrs.primary_key {
+        let at: &dyn ToTokens = match &primary_key.primary_key {
             Some(key) => &key.tokens,
             None => primary_key.ident,
         };
@@ -305,7 +429,7 @@ fn deleted_by_names_another_column<'i, 'a>(
         // `deleted_by` takes the SQL name; a renamed field is a likely mix-up.
         if let Some(renamed) = input
             .columns()
-            .find(|field| field.attrs.rename.is_some() && field.ident.unraw_string() == given.value)
+            .find(|field| field.rename().is_some() && field.ident.unraw_string() == given.value)
         {
             cx.error_spanned_by(
                 &given.tokens,
@@ -395,5 +519,226 @@ impl UnrawString for syn::Ident {
     fn unraw_string(&self) -> String {
         use syn::ext::IdentExt as _;
         self.unraw().to_string()
+    }
+}
+
+/// The names read from `#[sqlx]` and `#[sea_orm]`, checked on parsed inputs:
+/// SeaORM is no dependency here, so its attributes cannot be compiled in a
+/// test crate; what the derive computes from them is checked instead.
+#[cfg(test)]
+mod tests {
+    use syn::{parse_quote, DeriveInput};
+
+    use super::check;
+    use crate::ast::Input;
+    use crate::ctxt::Ctxt;
+
+    /// Table, columns and key of `input`, or its errors.
+    fn names(input: &DeriveInput) -> Result<(String, Vec<String>, String), String> {
+        let mut cx = Ctxt::default();
+        let checked = Input::from_syn(&mut cx, input).ok().and_then(|ast| {
+            check(&mut cx, &ast).map(|model| {
+                let columns = ast.columns().map(|field| field.sql_name.clone()).collect();
+                (model.table, columns, model.primary_key.sql_name.clone())
+            })
+        });
+        match (cx.check(), checked) {
+            (Ok(()), Some(names)) => Ok(names),
+            (Err(error), _) => Err(error
+                .into_iter()
+                .map(|error| error.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")),
+            (Ok(()), None) => Err("no model and no error".to_owned()),
+        }
+    }
+
+    fn ok(input: &DeriveInput) -> (String, Vec<String>, String) {
+        names(input).unwrap_or_else(|errors| panic!("{errors}"))
+    }
+
+    fn error(input: &DeriveInput) -> String {
+        match names(input) {
+            Ok(names) => panic!("expected an error, got {names:?}"),
+            Err(errors) => errors,
+        }
+    }
+
+    #[test]
+    fn sea_orm_entity_gives_table_columns_key_and_ignored_fields() {
+        let (table, columns, key) = ok(&parse_quote! {
+            #[derive(DeriveEntityModel)]
+            #[sea_orm(table_name = "blog_posts", schema_name = "public", comment = "x")]
+            pub struct Model {
+                #[sea_orm(primary_key, auto_increment = false, column_type = "Decimal(Some((16, 4)))")]
+                pub slug: String,
+                #[sea_orm(column_name = "body_text", column_type = "Text", nullable, default_value = -1)]
+                pub body: String,
+                #[sea_orm(ignore)]
+                pub cached: usize,
+                #[sea_orm(has_many, via = "post_tag")]
+                pub tags: Vec<Tag>,
+                #[sea_orm(belongs_to, from = "author_id", to = "id", on_delete = Cascade)]
+                pub author: HasOne<Author>,
+                #[sea_orm(unique, indexed, enum_name = "Published", select_as = "text")]
+                pub published: bool,
+                pub deleted_at: Option<DateTime<Utc>>,
+            }
+        });
+        assert_eq!(table, "blog_posts");
+        assert_eq!(columns, ["slug", "body_text", "published", "deleted_at"]);
+        assert_eq!(key, "slug");
+    }
+
+    #[test]
+    fn sea_orm_case_rules_name_the_columns() {
+        let (_, columns, _) = ok(&parse_quote! {
+            #[sea_orm(table_name = "users", rename_all = "camelCase")]
+            pub struct Model {
+                #[sea_orm(primary_key)]
+                pub user_id: i64,
+                #[sea_orm(column_name = "E_MAIL")]
+                pub email: String,
+                #[sea_orm(column_name_case = "SCREAMING-KEBAB-CASE")]
+                pub full_name: String,
+                #[soft_delete(rename = "deletedAt")]
+                pub deleted_at: Option<DateTime<Utc>>,
+            }
+        });
+        assert_eq!(columns, ["userId", "E_MAIL", "FULL-NAME", "deletedAt"]);
+    }
+
+    #[test]
+    fn sqlx_rename_all_rename_and_skip() {
+        let (table, columns, key) = ok(&parse_quote! {
+            #[derive(FromRow)]
+            #[sqlx(rename_all = "PascalCase")]
+            pub struct Post {
+                pub id: i64,
+                #[sqlx(rename = "body_text", default)]
+                pub body: String,
+                #[sqlx(skip)]
+                pub cached: usize,
+                #[sqlx(try_from = "i64", json)]
+                pub view_count: u64,
+                pub deleted_at: Option<DateTime<Utc>>,
+            }
+        });
+        assert_eq!(table, "post");
+        assert_eq!(columns, ["Id", "body_text", "ViewCount", "DeletedAt"]);
+        // `id` renamed to `Id` by `rename_all` is still the key by default.
+        assert_eq!(key, "Id");
+    }
+
+    #[test]
+    fn the_same_name_twice_is_fine() {
+        let (table, columns, _) = ok(&parse_quote! {
+            #[soft_delete(table = "posts")]
+            #[sea_orm(table_name = "posts")]
+            pub struct Post {
+                #[soft_delete(primary_key)]
+                #[sea_orm(primary_key)]
+                pub id: i64,
+                #[soft_delete(rename = "body_text")]
+                #[sqlx(rename = "body_text")]
+                #[sea_orm(column_name = "body_text")]
+                pub body: String,
+                #[soft_delete(skip)]
+                #[sqlx(skip)]
+                #[sea_orm(ignore)]
+                pub cached: usize,
+                pub deleted_at: Option<DateTime<Utc>>,
+            }
+        });
+        assert_eq!(table, "posts");
+        assert_eq!(columns, ["id", "body_text", "deleted_at"]);
+    }
+
+    #[test]
+    fn different_names_are_errors_naming_both() {
+        let table = error(&parse_quote! {
+            #[soft_delete(table = "posts")]
+            #[sea_orm(table_name = "articles")]
+            pub struct Post { pub id: i64, pub deleted_at: Option<DateTime<Utc>> }
+        });
+        assert!(
+            table.contains("`table = \"posts\"`")
+                && table.contains("`#[sea_orm(table_name = \"articles\")]`"),
+            "{table}"
+        );
+        let column = error(&parse_quote! {
+            pub struct Post {
+                pub id: i64,
+                #[sqlx(rename = "body_text")]
+                #[sea_orm(column_name = "text")]
+                pub body: String,
+                pub deleted_at: Option<DateTime<Utc>>,
+            }
+        });
+        assert!(
+            column.contains("`#[sqlx(rename = \"body_text\")]`")
+                && column.contains("`#[sea_orm(column_name = \"text\")]`"),
+            "{column}"
+        );
+        let cases = error(&parse_quote! {
+            #[sqlx(rename_all = "camelCase")]
+            #[sea_orm(rename_all = "snake_case")]
+            pub struct Post { pub id: i64, pub deleted_at: Option<DateTime<Utc>> }
+        });
+        assert!(cases.contains("different cases"), "{cases}");
+        assert_eq!(
+            cases.lines().count(),
+            1,
+            "one error, not one per field: {cases}"
+        );
+        let keys = error(&parse_quote! {
+            pub struct Post {
+                #[sea_orm(primary_key)]
+                pub tenant: i64,
+                #[sea_orm(primary_key)]
+                pub id: i64,
+                pub deleted_at: Option<DateTime<Utc>>,
+            }
+        });
+        assert!(
+            keys.contains("a second primary key") && keys.contains("#[sea_orm(primary_key)]"),
+            "{keys}"
+        );
+    }
+
+    #[test]
+    fn ignored_marker_or_key_is_the_skip_error() {
+        let marker = error(&parse_quote! {
+            pub struct Post { pub id: i64, #[sea_orm(ignore)] pub deleted_at: Option<DateTime<Utc>> }
+        });
+        assert!(
+            marker.contains("the marker column `deleted_at` cannot be skipped: remove `ignore`"),
+            "{marker}"
+        );
+        let key = error(&parse_quote! {
+            pub struct Post { #[sqlx(skip)] pub id: i64, pub deleted_at: Option<DateTime<Utc>> }
+        });
+        assert!(
+            key.contains("the field `id` is skipped; remove its `skip`"),
+            "{key}"
+        );
+    }
+
+    #[test]
+    fn unreadable_foreign_attributes_are_left_to_their_derive() {
+        // Not our syntax to judge: no error here, SeaORM and sqlx report it.
+        let (_, columns, _) = ok(&parse_quote! {
+            #[sea_orm]
+            #[sea_orm = "x"]
+            #[sea_orm(table_name = 5, 7 = 8)]
+            pub struct Post {
+                pub id: i64,
+                #[sqlx(rename)]
+                #[sea_orm(column_name = some::path, ignore = "maybe")]
+                pub body: String,
+                pub deleted_at: Option<DateTime<Utc>>,
+            }
+        });
+        assert_eq!(columns, ["id", "body", "deleted_at"]);
     }
 }

@@ -1,0 +1,13 @@
+use chrono::{DateTime, Utc};
+use soft_delete::SoftDelete;
+
+#[derive(sqlx::FromRow, SoftDelete)]
+struct Post {
+    id: i64,
+    #[sqlx(skip)]
+    #[soft_delete(rename = "cache")]
+    cached: Option<String>,
+    deleted_at: Option<DateTime<Utc>>,
+}
+
+fn main() {}
