@@ -8,7 +8,7 @@
 mod common;
 
 use chrono::{DateTime, Utc};
-use common::{Backend, Db, FromRow, Row, SqlType};
+use common::{Db, SqlType};
 use sea_query::{IndexCreateStatement, Query, Value};
 use soft_delete::{SchemaError, SoftDelete};
 
@@ -32,38 +32,6 @@ pub struct Split {
     pub a: i64,
     pub b: i64,
     pub deleted_at: Option<DateTime<Utc>>,
-}
-
-/// One name, from a catalog query.
-struct Name(String);
-
-impl FromRow for Name {
-    fn from_row(row: &Row<'_>) -> Self {
-        Name(row.get("name"))
-    }
-}
-
-/// The names of the indexes on `table` other than the primary key's, sorted.
-async fn index_names(db: &Db, table: &str) -> Vec<String> {
-    let sql = match db.backend() {
-        Backend::Sqlite => format!(
-            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = '{table}' AND sql IS NOT NULL"
-        ),
-        Backend::Postgres => format!(
-            "SELECT indexname::text AS name FROM pg_indexes WHERE schemaname = current_schema() AND tablename = '{table}' AND indexname NOT LIKE '%_pkey'"
-        ),
-        Backend::Mysql => format!(
-            "SELECT DISTINCT CAST(index_name AS CHAR) AS name FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = '{table}' AND index_name <> 'PRIMARY'"
-        ),
-    };
-    let mut names: Vec<String> = db
-        .fetch_sql::<Name>(&sql)
-        .await
-        .into_iter()
-        .map(|name| name.0)
-        .collect();
-    names.sort();
-    names
 }
 
 /// The name an index statement gives.
@@ -143,7 +111,7 @@ async fn long_names_fit_and_two_long_lists_give_two_indexes() {
         expected.dedup();
         assert_eq!(expected.len(), 3, "{backend}: {expected:?}");
         // The catalog holds each name as given: none was cut, none refused.
-        assert_eq!(index_names(&db, Long::TABLE).await, expected, "{backend}");
+        assert_eq!(db.index_names(Long::TABLE).await, expected, "{backend}");
     }
 }
 
@@ -169,7 +137,7 @@ async fn long_names_make_unique_among_live_work() {
         }
         expected.sort();
         assert_ne!(expected[0], expected[1], "{backend}");
-        assert_eq!(index_names(&db, Long::TABLE).await, expected, "{backend}");
+        assert_eq!(db.index_names(Long::TABLE).await, expected, "{backend}");
 
         // The indexes do their job: one live row per code.
         let columns = ["id", Long::COLUMNS[1], "tenant_id"];
@@ -222,7 +190,7 @@ async fn joined_names_that_read_alike_give_two_indexes() {
             name_in(unique_a_b.last().expect("index")),
         ];
         expected.sort();
-        assert_eq!(index_names(&db, Split::TABLE).await, expected, "{backend}");
+        assert_eq!(db.index_names(Split::TABLE).await, expected, "{backend}");
 
         // Both unique indexes hold: on `a_b`, and on `(a, b)`.
         let columns = ["id", "a_b", "a", "b"];

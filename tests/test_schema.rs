@@ -431,38 +431,6 @@ async fn unique_among_live_rows() {
     }
 }
 
-/// One name, from a catalog query.
-struct Name(String);
-
-impl FromRow for Name {
-    fn from_row(row: &Row<'_>) -> Self {
-        Name(row.get("name"))
-    }
-}
-
-/// The names of the indexes on `table`, sorted.
-async fn index_names(db: &Db, table: &str) -> Vec<String> {
-    let sql = match db.backend() {
-        Backend::Sqlite => format!(
-            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = '{table}' AND sql IS NOT NULL"
-        ),
-        Backend::Postgres => format!(
-            "SELECT indexname::text AS name FROM pg_indexes WHERE schemaname = current_schema() AND tablename = '{table}' AND indexname NOT LIKE '%_pkey'"
-        ),
-        Backend::Mysql => format!(
-            "SELECT DISTINCT CAST(index_name AS CHAR) AS name FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = '{table}' AND index_name <> 'PRIMARY'"
-        ),
-    };
-    let mut names: Vec<String> = db
-        .fetch_sql::<Name>(&sql)
-        .await
-        .into_iter()
-        .map(|name| name.0)
-        .collect();
-    names.sort();
-    names
-}
-
 /// The plan of the live rows ordered by email, on SQLite and PostgreSQL
 /// (where `live_index` is partial, so using it shows its predicate matches
 /// the one `query()` writes).
@@ -569,7 +537,7 @@ async fn indexes<T: Model>(db: &Db) {
     }
     db.raw(&backend.schema().render(&T::marker_index())).await;
     assert_eq!(
-        index_names(db, T::TABLE).await,
+        db.index_names(T::TABLE).await,
         [format!("{}_{}_idx", T::TABLE, T::MARKER.column), live_index,],
         "{what}"
     );

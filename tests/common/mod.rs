@@ -524,6 +524,30 @@ impl Db {
         }
     }
 
+    /// The names of the indexes on `table` other than the primary key's,
+    /// sorted, as the catalog holds them.
+    pub async fn index_names(&self, table: &str) -> Vec<String> {
+        let sql = match self.backend {
+            Backend::Sqlite => format!(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = '{table}' AND sql IS NOT NULL"
+            ),
+            Backend::Postgres => format!(
+                "SELECT indexname::text AS name FROM pg_indexes WHERE schemaname = current_schema() AND tablename = '{table}' AND indexname NOT LIKE '%_pkey'"
+            ),
+            Backend::Mysql => format!(
+                "SELECT DISTINCT CAST(index_name AS CHAR) AS name FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = '{table}' AND index_name <> 'PRIMARY'"
+            ),
+        };
+        let mut names: Vec<String> = self
+            .fetch_sql::<IndexName>(&sql)
+            .await
+            .into_iter()
+            .map(|name| name.0)
+            .collect();
+        names.sort();
+        names
+    }
+
     /// The SQLite pool (its one connection holds the in-memory database).
     pub fn sqlite_pool(&self) -> &SqlitePool {
         match &self.pool {
@@ -538,6 +562,15 @@ impl Db {
             Pool::Mysql(pool) => pool,
             _ => panic!("{} is not MariaDB", self.backend),
         }
+    }
+}
+
+/// One index name, from a catalog query.
+struct IndexName(String);
+
+impl FromRow for IndexName {
+    fn from_row(row: &Row<'_>) -> Self {
+        IndexName(row.get("name"))
     }
 }
 
