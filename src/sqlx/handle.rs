@@ -291,23 +291,8 @@ impl<'c, T: Model<DB>, DB: Dialect> Handle<'c, T, DB> {
         T: RecordsDeletionTime,
     {
         let statements = T::cascade_delete_by_id(id.clone(), DB::BACKEND);
-        let mut connection = self.lease().await?;
-        let mut tx = connection.begin().await?;
-        let outcome = async {
-            hook(
-                T::TABLE,
-                "before_delete",
-                <T::Hooks as Hooks<T, DB>>::before_delete(&mut tx, &id),
-            )
-            .await?;
-            let Some(cascade) = run_cascade::<T, DB>(&mut tx, &statements, 0).await? else {
-                return Ok(None);
-            };
-            self.after(&mut tx, id, Write::Delete).await?;
-            Ok(Some(cascade))
-        }
-        .await;
-        finish(tx, outcome).await
+        // The parent's statement runs first.
+        self.cascade(id, &statements, 0, Write::Delete).await
     }
 
     /// Cascade restore of the trashed row `id` and exactly the children
@@ -325,20 +310,29 @@ impl<'c, T: Model<DB>, DB: Dialect> Handle<'c, T, DB> {
         T: RecordsDeletionTime,
     {
         let statements = T::cascade_restore_by_id(id.clone());
+        // The parent's statement runs last, after its children's.
         let parent = statements.len() - 1;
+        self.cascade(id, &statements, parent, Write::Restore).await
+    }
+
+    /// Runs a cascade's `statements` and the model's hooks in one
+    /// transaction; `None` (rolled back) when the parent's statement, at
+    /// `parent`, changed nothing.
+    async fn cascade(
+        &self,
+        id: T::Id,
+        statements: &[UpdateStatement],
+        parent: usize,
+        write: Write,
+    ) -> Result<Option<Cascade>, Error> {
         let mut connection = self.lease().await?;
         let mut tx = connection.begin().await?;
         let outcome = async {
-            hook(
-                T::TABLE,
-                "before_restore",
-                <T::Hooks as Hooks<T, DB>>::before_restore(&mut tx, &id),
-            )
-            .await?;
-            let Some(cascade) = run_cascade::<T, DB>(&mut tx, &statements, parent).await? else {
+            self.before_hook(&mut tx, &id, write).await?;
+            let Some(cascade) = run_cascade::<T, DB>(&mut tx, statements, parent).await? else {
                 return Ok(None);
             };
-            self.after(&mut tx, id, Write::Restore).await?;
+            self.after(&mut tx, id, write).await?;
             Ok(Some(cascade))
         }
         .await;
@@ -355,10 +349,9 @@ impl<'c, T: Model<DB>, DB: Dialect> Handle<'c, T, DB> {
     async fn write(
         &self,
         id: T::Id,
-        mut statement: UpdateStatement,
+        statement: UpdateStatement,
         write: Write,
     ) -> Result<Option<T>, Error> {
-        let conflicts = matches!(write, Write::Restore);
         let mut connection = self.lease().await?;
         // Inside the caller's transaction a failed statement would abort it
         // (PostgreSQL): a savepoint keeps a conflict from spoiling it.
@@ -366,52 +359,12 @@ impl<'c, T: Model<DB>, DB: Dialect> Handle<'c, T, DB> {
             && !<T::Hooks as Hooks<T, DB>>::ACTIVE
             && !connection.is_in_transaction();
         if one_statement {
-            statement.returning(Query::returning().columns(T::COLUMNS.iter().copied()));
-            return statement
-                .fetch_optional(DB::executor(&mut connection))
-                .await
-                .map_err(|error| Error::from_sqlx(T::TABLE, conflicts, error));
+            return write_and_read::<T, DB>(&mut connection, id, statement, write).await;
         }
         let mut tx = connection.begin().await?;
         let outcome = async {
-            match write {
-                Write::Delete => {
-                    hook(
-                        T::TABLE,
-                        "before_delete",
-                        <T::Hooks as Hooks<T, DB>>::before_delete(&mut tx, &id),
-                    )
-                    .await?;
-                }
-                Write::Restore => {
-                    hook(
-                        T::TABLE,
-                        "before_restore",
-                        <T::Hooks as Hooks<T, DB>>::before_restore(&mut tx, &id),
-                    )
-                    .await?;
-                }
-            }
-            let row = if DB::UPDATE_RETURNING {
-                statement.returning(Query::returning().columns(T::COLUMNS.iter().copied()));
-                statement
-                    .fetch_optional(DB::executor(&mut tx))
-                    .await
-                    .map_err(|error| Error::from_sqlx(T::TABLE, conflicts, error))?
-            } else {
-                let changed = statement
-                    .execute(DB::executor(&mut tx))
-                    .await
-                    .map_err(|error| Error::from_sqlx(T::TABLE, conflicts, error))?;
-                if changed == 0 {
-                    None
-                } else {
-                    // The update locked the row: this reads what it wrote.
-                    T::find_in(id, TrashMode::WithTrashed)
-                        .fetch_optional(DB::executor(&mut tx))
-                        .await?
-                }
-            };
+            self.before_hook(&mut tx, &id, write).await?;
+            let row = write_and_read::<T, DB>(&mut tx, id, statement, write).await?;
             if let Some(row) = &row {
                 self.after_hook(&mut tx, row, write).await?;
             }
@@ -433,6 +386,32 @@ impl<'c, T: Model<DB>, DB: Dialect> Handle<'c, T, DB> {
         match row {
             Some(row) => self.after_hook(tx, &row, write).await,
             None => Ok(()),
+        }
+    }
+
+    async fn before_hook(
+        &self,
+        tx: &mut DB::Connection,
+        id: &T::Id,
+        write: Write,
+    ) -> Result<(), Error> {
+        match write {
+            Write::Delete => {
+                hook(
+                    T::TABLE,
+                    "before_delete",
+                    <T::Hooks as Hooks<T, DB>>::before_delete(tx, id),
+                )
+                .await
+            }
+            Write::Restore => {
+                hook(
+                    T::TABLE,
+                    "before_restore",
+                    <T::Hooks as Hooks<T, DB>>::before_restore(tx, id),
+                )
+                .await
+            }
         }
     }
 
@@ -461,6 +440,37 @@ impl<'c, T: Model<DB>, DB: Dialect> Handle<'c, T, DB> {
             }
         }
     }
+}
+
+/// Runs a soft delete or restore of the row `id` on `connection` and reads
+/// the row it produced: `RETURNING` where the database has it, else the
+/// update and a read of the row it locked (`connection` is then inside a
+/// transaction).
+async fn write_and_read<T: Model<DB>, DB: Dialect>(
+    connection: &mut DB::Connection,
+    id: T::Id,
+    mut statement: UpdateStatement,
+    write: Write,
+) -> Result<Option<T>, Error> {
+    let failed = |error| Error::from_sqlx(T::TABLE, matches!(write, Write::Restore), error);
+    if DB::UPDATE_RETURNING {
+        statement.returning(Query::returning().columns(T::COLUMNS.iter().copied()));
+        return statement
+            .fetch_optional(DB::executor(connection))
+            .await
+            .map_err(failed);
+    }
+    let changed = statement
+        .execute(DB::executor(&mut *connection))
+        .await
+        .map_err(failed)?;
+    if changed == 0 {
+        return Ok(None);
+    }
+    // The update locked the row: this reads what it wrote.
+    Ok(T::find_in(id, TrashMode::WithTrashed)
+        .fetch_optional(DB::executor(connection))
+        .await?)
 }
 
 /// Runs a hook, naming it in its error.
