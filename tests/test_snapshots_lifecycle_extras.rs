@@ -124,6 +124,38 @@ pub struct Audit {
     pub deleted_at: Option<DateTime<Utc>>,
 }
 
+/// A child that records when it last changed.
+#[derive(Debug, Clone, SoftDelete)]
+#[soft_delete(table = "revisions", updated_at = "updated_at")]
+pub struct Revision {
+    pub id: i64,
+    pub page_id: i64,
+    pub deleted_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A parent that records when it last changed, in UTC without zone.
+#[derive(Debug, Clone, SoftDelete)]
+#[soft_delete(
+    table = "pages",
+    updated_at = "updated_at",
+    cascade(Revision = "page_id")
+)]
+pub struct Page {
+    pub id: i64,
+    pub deleted_at: Option<DateTime<Utc>>,
+    pub updated_at: Option<NaiveDateTime>,
+}
+
+/// Stamped by the database's clock, `updated_at` too.
+#[derive(Debug, Clone, SoftDelete)]
+#[soft_delete(table = "clocked_pages", now = "database", updated_at = "updated_at")]
+pub struct ClockedPage {
+    pub id: i64,
+    pub deleted_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+}
+
 const BACKENDS: [(&str, Backend); 3] = [
     ("PostgreSQL", Backend::Postgres),
     ("MySQL", Backend::MySql),
@@ -421,6 +453,38 @@ fn database_clock() {
     assert_snapshot!(
         "database_clock_cascade_delete_by_id",
         render_cascade(|backend| Audit::cascade_delete_by_id(7, backend), true)
+    );
+}
+
+#[test]
+fn updated_at() {
+    // The given instant in both columns, each bound as its column's type.
+    assert_snapshot!(
+        "updated_at_delete_by_id_at",
+        render(|_| Page::delete_by_id_at(7, at()), false)
+    );
+    assert_snapshot!(
+        "updated_at_delete_by_id",
+        render(|_| Page::delete_by_id(7), true)
+    );
+    assert_snapshot!(
+        "updated_at_restore_by_id",
+        render(|_| Page::restore_by_id(7), true)
+    );
+    assert_snapshot!(
+        "updated_at_cascade_delete_by_id_at",
+        render_cascade(
+            |backend| Page::cascade_delete_by_id_at(7, at(), backend),
+            false
+        )
+    );
+    assert_snapshot!(
+        "updated_at_cascade_restore_by_id",
+        render_cascade(|_| Page::cascade_restore_by_id(7), true)
+    );
+    assert_snapshot!(
+        "updated_at_database_clock",
+        render(|_| ClockedPage::delete_by_id(7), false)
     );
 }
 

@@ -209,6 +209,7 @@ pub(crate) fn delete<T: SoftDelete>(
     backend: Backend,
 ) -> Vec<UpdateStatement> {
     let marker = T::MARKER;
+    let when = marker.resolve(when);
     let at = match when {
         When::At(at) => at,
         When::Now => Utc::now(),
@@ -243,7 +244,7 @@ pub(crate) fn delete<T: SoftDelete>(
         T::TABLE,
         marker,
         primary_key_is,
-        stamp,
+        (stamp, when),
         actor.cloned(),
     )];
     for child in T::CHILDREN {
@@ -258,7 +259,7 @@ pub(crate) fn delete<T: SoftDelete>(
             child.table,
             child.marker,
             under_parent,
-            parent_marker::<T>(id),
+            (parent_marker::<T>(id), child.marker.resolve(when)),
             actor.cloned(),
         ));
     }
@@ -269,17 +270,19 @@ pub(crate) fn delete<T: SoftDelete>(
 /// transaction: each child table first (they are matched against the
 /// parent's marker), then the parent.
 pub(crate) fn restore<T: SoftDelete>(id: Value) -> Vec<UpdateStatement> {
+    // One instant for every table the cascade touches.
+    let now = T::MARKER.resolve(When::Now);
     let mut statements: Vec<UpdateStatement> = T::CHILDREN
         .iter()
         .map(|child| {
             let deleted_with_parent = Expr::col((child.table, child.foreign_key))
                 .eq(id.clone())
                 .and(Expr::col((child.table, child.marker.column)).eq(parent_marker::<T>(&id)));
-            statement::mark_live(child.table, child.marker, deleted_with_parent)
+            statement::mark_live(child.table, child.marker, deleted_with_parent, now)
         })
         .collect();
     let filter = Expr::col((T::TABLE, T::PRIMARY_KEY)).eq(id);
-    statements.push(statement::restore::<T>(filter));
+    statements.push(statement::mark_live(T::TABLE, T::MARKER, filter, now));
     statements
 }
 

@@ -40,7 +40,7 @@ pub use cascade::Child;
 /// The `chrono` this crate was built with, for matching versions.
 pub use chrono;
 pub use join::ScopedJoin;
-pub use marker::{Clock, Marker, MarkerStyle};
+pub use marker::{Clock, Marker, MarkerStyle, UpdatedAt};
 pub use mode::{ParseTrashModeError, TrashMode};
 pub use schema::{Backend, SchemaError, UnknownBackendError};
 /// The `sea-query` this crate was built with, for matching versions.
@@ -1167,7 +1167,9 @@ pub struct NoHooks;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::cascade::{cascade_problem, CascadeProblem};
-    pub use crate::marker::{BoolField, DeletedByField, MarkerField, TimestampField, UnixField};
+    pub use crate::marker::{
+        BoolField, DeletedByField, MarkerField, TimestampField, UnixField, UpdatedAtField,
+    };
     pub use chrono;
     pub use sea_query;
     pub use std::borrow::Cow;

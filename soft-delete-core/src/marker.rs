@@ -86,6 +86,30 @@ pub struct Marker {
     pub deleted_by: Option<&'static str>,
     /// Whose clock stamps a soft delete.
     pub clock: Clock,
+    /// The column every soft delete and restore also sets to its instant, if
+    /// any (`updated_at = "..."` in the derive).
+    pub updated_at: Option<UpdatedAt>,
+}
+
+/// A column that soft deletes and restores touch: set to the instant of the
+/// change, on the marker's [`Clock`], in the same `UPDATE`.
+///
+/// ```
+/// use soft_delete_core::Marker;
+///
+/// const MARKER: Marker = Marker::timestamp("deleted_at").with_updated_at("updated_at", true);
+/// let updated_at = MARKER.updated_at.unwrap();
+/// assert_eq!(updated_at.column, "updated_at");
+/// assert!(updated_at.with_time_zone);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct UpdatedAt {
+    /// SQL name of the column.
+    pub column: &'static str,
+    /// `true` for a timestamp with time zone (a `DateTime<Utc>` field),
+    /// `false` for one holding UTC without zone (a `NaiveDateTime` field).
+    pub with_time_zone: bool,
 }
 
 /// A point in time a soft delete records.
@@ -154,6 +178,7 @@ impl Marker {
             with_time_zone,
             deleted_by: None,
             clock: Clock::Application,
+            updated_at: None,
         }
     }
 
@@ -182,6 +207,33 @@ impl Marker {
     pub const fn with_deleted_by(mut self, column: &'static str) -> Self {
         self.deleted_by = Some(column);
         self
+    }
+
+    /// This marker, with a column that every soft delete and restore also
+    /// sets to its instant (`with_time_zone`: the column is a timestamp with
+    /// time zone rather than one holding UTC without zone).
+    ///
+    /// ```
+    /// use soft_delete_core::Marker;
+    ///
+    /// let marker = Marker::bool("is_deleted").with_updated_at("updated_at", false);
+    /// assert_eq!(marker.updated_at.map(|touched| touched.column), Some("updated_at"));
+    /// ```
+    #[must_use]
+    pub const fn with_updated_at(mut self, column: &'static str, with_time_zone: bool) -> Self {
+        self.updated_at = Some(UpdatedAt {
+            column,
+            with_time_zone,
+        });
+        self
+    }
+
+    /// [`with_updated_at`](Marker::with_updated_at) for a field of type `F`:
+    /// the derive's way to read the time zone from the field's type.
+    #[doc(hidden)]
+    #[must_use]
+    pub const fn with_updated_at_for<F: UpdatedAtField>(self, column: &'static str) -> Self {
+        self.with_updated_at(column, F::WITH_TIME_ZONE)
     }
 
     /// This marker, stamped by `clock`. Only the timestamp style can take the
@@ -252,6 +304,28 @@ impl Marker {
         }
     }
 
+    /// `when` resolved to one instant on the application clock, so the marker
+    /// and `updated_at` get the same one; the database clock stays `Now`
+    /// (`CURRENT_TIMESTAMP`, one value per statement).
+    pub(crate) fn resolve(&self, when: When) -> When {
+        match (when, self.clock) {
+            (When::Now, Clock::Application) => When::At(Utc::now()),
+            _ => when,
+        }
+    }
+
+    /// The `updated_at` column and its value for a change made `when`, if
+    /// the model has one.
+    pub(crate) fn touched(&self, when: When) -> Option<(&'static str, Expr)> {
+        let updated_at = self.updated_at?;
+        let value = match (when, self.clock) {
+            (When::Now, Clock::Database) => Expr::Keyword(Keyword::CurrentTimestamp),
+            (When::Now, Clock::Application) => Expr::Value(updated_at.value(Utc::now())),
+            (When::At(at), _) => Expr::Value(updated_at.value(at)),
+        };
+        Some((updated_at.column, value))
+    }
+
     /// The value that marks a row live.
     pub(crate) fn live_value(&self) -> Expr {
         match self.style {
@@ -278,6 +352,17 @@ impl Marker {
             Value::ChronoDateTimeUtc(None)
         } else {
             Value::ChronoDateTime(None)
+        }
+    }
+}
+
+impl UpdatedAt {
+    /// `at` as a bound value of the column's type.
+    fn value(self, at: DateTime<Utc>) -> Value {
+        if self.with_time_zone {
+            Value::ChronoDateTimeUtc(Some(at))
+        } else {
+            Value::ChronoDateTime(Some(at.naive_utc()))
         }
     }
 }
@@ -363,3 +448,27 @@ impl UnixField for i64 {}
 pub trait DeletedByField {}
 
 impl<T> DeletedByField for Option<T> {}
+
+/// A field type that can hold `updated_at`: a timestamp, optional or not.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot hold `updated_at`: soft deletes and restores write a timestamp to it",
+    label = "the `updated_at` column must be a timestamp",
+    note = "change the field's type to `chrono::DateTime<chrono::Utc>` or `chrono::NaiveDateTime` holding UTC (either may be in an `Option`)"
+)]
+pub trait UpdatedAtField {
+    /// Whether the SQL column has a time zone (`DateTime<Utc>`) or holds naive
+    /// UTC (`NaiveDateTime`).
+    const WITH_TIME_ZONE: bool;
+}
+
+impl UpdatedAtField for DateTime<Utc> {
+    const WITH_TIME_ZONE: bool = true;
+}
+
+impl UpdatedAtField for NaiveDateTime {
+    const WITH_TIME_ZONE: bool = false;
+}
+
+impl<F: UpdatedAtField> UpdatedAtField for Option<F> {
+    const WITH_TIME_ZONE: bool = F::WITH_TIME_ZONE;
+}

@@ -68,11 +68,12 @@ pub(crate) fn soft_delete<T: SoftDelete>(
     when: When,
     actor: Option<Value>,
 ) -> UpdateStatement {
+    let when = T::MARKER.resolve(when);
     mark_deleted(
         T::TABLE,
         T::MARKER,
         filter,
-        T::MARKER.deleted_value(when),
+        (T::MARKER.deleted_value(when), when),
         actor,
     )
 }
@@ -80,17 +81,18 @@ pub(crate) fn soft_delete<T: SoftDelete>(
 /// Marks the trashed rows matching `filter` as live again, clearing who
 /// deleted them.
 pub(crate) fn restore<T: SoftDelete>(filter: impl IntoCondition) -> UpdateStatement {
-    mark_live(T::TABLE, T::MARKER, filter)
+    mark_live(T::TABLE, T::MARKER, filter, When::Now)
 }
 
-/// Sets `marker` of the live rows of `table` matching `filter` to `stamp`
-/// (and its `deleted_by` to `actor`): every soft delete, a model's own or a
+/// Sets `marker` of the live rows of `table` matching `filter` to `stamp`,
+/// its `deleted_by` to `actor` and its `updated_at` to the instant `when`
+/// (the one `stamp` records): every soft delete, a model's own or a
 /// cascade's child tables'.
 pub(crate) fn mark_deleted(
     table: &'static str,
     marker: Marker,
     filter: impl IntoCondition,
-    stamp: Expr,
+    (stamp, when): (Expr, When),
     actor: Option<Value>,
 ) -> UpdateStatement {
     let mut update = Query::update();
@@ -98,16 +100,21 @@ pub(crate) fn mark_deleted(
     if let (Some(column), Some(actor)) = (marker.deleted_by, actor) {
         update.value(column, actor);
     }
+    if let Some((column, value)) = marker.touched(when) {
+        update.value(column, value);
+    }
     update.cond_where(filter).and_where(marker.live_in(table));
     update
 }
 
 /// Makes the trashed rows of `table` matching `filter` live again, clearing
-/// `deleted_by`: every restore, a model's own or a cascade's child tables'.
+/// `deleted_by` and setting `updated_at` to `when`: every restore, a model's
+/// own or a cascade's child tables'.
 pub(crate) fn mark_live(
     table: &'static str,
     marker: Marker,
     filter: impl IntoCondition,
+    when: When,
 ) -> UpdateStatement {
     let mut update = Query::update();
     update
@@ -115,6 +122,9 @@ pub(crate) fn mark_live(
         .value(marker.column, marker.live_value());
     if let Some(column) = marker.deleted_by {
         update.value(column, Expr::Keyword(Keyword::Null));
+    }
+    if let Some((column, value)) = marker.touched(when) {
+        update.value(column, value);
     }
     update
         .cond_where(filter)

@@ -16,6 +16,7 @@ pub mod keys {
     pub const COLUMN: &str = "column";
     pub const STYLE: &str = "style";
     pub const DELETED_BY: &str = "deleted_by";
+    pub const UPDATED_AT: &str = "updated_at";
     pub const NOW: &str = "now";
     pub const CASCADE: &str = "cascade";
     pub const HOOKS: &str = "hooks";
@@ -32,6 +33,7 @@ const STRUCT_KEYS: &[&str] = &[
     keys::COLUMN,
     keys::STYLE,
     keys::DELETED_BY,
+    keys::UPDATED_AT,
     keys::NOW,
     keys::CASCADE,
     keys::HOOKS,
@@ -126,6 +128,7 @@ pub struct ContainerAttrs {
     pub column: Option<Spanned<String>>,
     pub style: Option<Spanned<Style>>,
     pub deleted_by: Option<Spanned<String>>,
+    pub updated_at: Option<Spanned<String>>,
     pub now: Option<Spanned<Now>>,
     pub cascades: Vec<Cascade>,
     pub hooks: Option<Spanned<syn::Path>>,
@@ -169,10 +172,14 @@ impl Rejected {
 
 impl ContainerAttrs {
     pub fn from_attrs(cx: &mut Ctxt, attrs: &[Attribute]) -> Self {
-        let mut table = Slot::new(keys::TABLE);
-        let mut column = Slot::new(keys::COLUMN);
+        // The keys whose value is an SQL name, read alike.
+        let mut names = [
+            Slot::new(keys::TABLE),
+            Slot::new(keys::COLUMN),
+            Slot::new(keys::DELETED_BY),
+            Slot::new(keys::UPDATED_AT),
+        ];
         let mut style = Slot::new(keys::STYLE);
-        let mut deleted_by = Slot::new(keys::DELETED_BY);
         let mut now = Slot::new(keys::NOW);
         let mut cascades = Vec::new();
         let mut hooks = Slot::new(keys::HOOKS);
@@ -181,15 +188,10 @@ impl ContainerAttrs {
         for attr in soft_delete_attrs(attrs) {
             let read_all = parse_keys(cx, attr, |cx, meta| {
                 let path = meta.path.clone();
-                if path.is_ident(keys::TABLE) {
-                    match name_value(cx, &meta, keys::TABLE)? {
-                        Some(name) => table.set(cx, &path, name.value, name.tokens),
-                        None => rejected.add(keys::TABLE),
-                    }
-                } else if path.is_ident(keys::COLUMN) {
-                    match name_value(cx, &meta, keys::COLUMN)? {
-                        Some(name) => column.set(cx, &path, name.value, name.tokens),
-                        None => rejected.add(keys::COLUMN),
+                if let Some(slot) = names.iter_mut().find(|slot| path.is_ident(slot.key)) {
+                    match name_value(cx, &meta, slot.key)? {
+                        Some(name) => slot.set(cx, &path, name.value, name.tokens),
+                        None => rejected.add(slot.key),
                     }
                 } else if path.is_ident(keys::STYLE) {
                     let styles = [
@@ -200,11 +202,6 @@ impl ContainerAttrs {
                     match choice(cx, &meta, keys::STYLE, "a style", &styles)? {
                         Some(chosen) => style.set(cx, &path, chosen.value, chosen.tokens),
                         None => rejected.add(keys::STYLE),
-                    }
-                } else if path.is_ident(keys::DELETED_BY) {
-                    match name_value(cx, &meta, keys::DELETED_BY)? {
-                        Some(name) => deleted_by.set(cx, &path, name.value, name.tokens),
-                        None => rejected.add(keys::DELETED_BY),
                     }
                 } else if path.is_ident(keys::NOW) {
                     let clocks = [
@@ -255,11 +252,13 @@ impl ContainerAttrs {
             // A name may be in what could not be read; its derive says why.
             rejected.add_all(STRUCT_KEYS);
         }
+        let [table, column, deleted_by, updated_at] = names.map(Slot::get);
         ContainerAttrs {
-            table: table.get(),
-            column: column.get(),
+            table,
+            column,
             style: style.get(),
-            deleted_by: deleted_by.get(),
+            deleted_by,
+            updated_at,
             now: now.get(),
             cascades,
             hooks: hooks.get(),
@@ -562,6 +561,7 @@ fn example_name(key: &str) -> &'static str {
         keys::TABLE => "posts",
         keys::COLUMN => "deleted_at",
         keys::DELETED_BY => "deleted_by",
+        keys::UPDATED_AT => "updated_at",
         keys::FOREIGN_KEY => "post_id",
         _ => "body_text",
     }

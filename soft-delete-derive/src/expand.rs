@@ -65,51 +65,10 @@ fn impl_soft_delete(model: &Model) -> TokenStream {
     let columns = model.input.columns().map(|field| &field.sql_name);
     let marker_ident = model.marker.ident;
     let marker_ty = model.marker.ty;
-    let marker_column = &model.marker.sql_name;
     let column_enum = format_ident!("{}Column", ident);
 
-    // The marker's type is checked by a bound on the impl, spanned at the
-    // field's type: one error, at the type, with the trait's fix-it message.
-    let (field_trait, mut marker) = match model.style {
-        Style::Timestamp => (
-            quote!(TimestampField),
-            quote!(#runtime::Marker::timestamp_for::<#marker_ty>(#marker_column)),
-        ),
-        Style::Bool => (
-            quote!(BoolField),
-            quote!(#runtime::Marker::bool(#marker_column)),
-        ),
-        Style::Unix => (
-            quote!(UnixField),
-            quote!(#runtime::Marker::unix(#marker_column)),
-        ),
-    };
-    if let Some(deleted_by) = model.deleted_by {
-        let column = &deleted_by.sql_name;
-        marker = quote!(#marker.with_deleted_by(#column));
-    }
-    if model.database_clock {
-        marker = quote!(#marker.with_clock(#runtime::Clock::Database));
-    }
-    // The marker's type is checked by a bound on the impl, spanned at the
-    // field's type: one error, at the type, with the trait's fix-it message.
-    let marker_bound = field_bound(
-        marker_ty,
-        &runtime_in_bound(marker_ty, runtime, model),
-        &field_trait,
-    );
-    let mut predicates: Vec<TokenStream> = where_clause
-        .map(|clause| clause.predicates.iter().map(|p| quote!(#p)).collect())
-        .unwrap_or_default();
-    predicates.push(marker_bound);
-    if let Some(deleted_by) = model.deleted_by {
-        predicates.push(field_bound(
-            deleted_by.ty,
-            &runtime_in_bound(deleted_by.ty, runtime, model),
-            &quote!(DeletedByField),
-        ));
-    }
-
+    let marker = marker(model);
+    let predicates = predicates(model, where_clause);
     let records_time = match model.style {
         Style::Timestamp | Style::Unix => quote! {
             #[automatically_derived]
@@ -161,6 +120,64 @@ fn impl_soft_delete(model: &Model) -> TokenStream {
         #has_hooks
         #check_children
     }
+}
+
+/// The `Marker` constant's expression: the style's constructor and each
+/// optional column and clock.
+fn marker(model: &Model) -> TokenStream {
+    let runtime = &model.runtime;
+    let marker_ty = model.marker.ty;
+    let marker_column = &model.marker.sql_name;
+    let mut marker = match model.style {
+        Style::Timestamp => quote!(#runtime::Marker::timestamp_for::<#marker_ty>(#marker_column)),
+        Style::Bool => quote!(#runtime::Marker::bool(#marker_column)),
+        Style::Unix => quote!(#runtime::Marker::unix(#marker_column)),
+    };
+    if let Some(deleted_by) = model.deleted_by {
+        let column = &deleted_by.sql_name;
+        marker = quote!(#marker.with_deleted_by(#column));
+    }
+    if let Some(updated_at) = model.updated_at {
+        let (column, ty) = (&updated_at.sql_name, updated_at.ty);
+        marker = quote!(#marker.with_updated_at_for::<#ty>(#column));
+    }
+    if model.database_clock {
+        marker = quote!(#marker.with_clock(#runtime::Clock::Database));
+    }
+    marker
+}
+
+/// The impl's where clause: the struct's own predicates, then a bound per
+/// typed field (marker, `deleted_by`, `updated_at`), each spanned at the
+/// field's type, so a wrong type is one error there with the trait's fix-it
+/// message.
+fn predicates(model: &Model, where_clause: Option<&syn::WhereClause>) -> Vec<TokenStream> {
+    let runtime = &model.runtime;
+    let marker_trait = match model.style {
+        Style::Timestamp => quote!(TimestampField),
+        Style::Bool => quote!(BoolField),
+        Style::Unix => quote!(UnixField),
+    };
+    let typed_fields = [
+        Some((model.marker, marker_trait)),
+        model
+            .deleted_by
+            .map(|field| (field, quote!(DeletedByField))),
+        model
+            .updated_at
+            .map(|field| (field, quote!(UpdatedAtField))),
+    ];
+    let mut predicates: Vec<TokenStream> = where_clause
+        .map(|clause| clause.predicates.iter().map(|p| quote!(#p)).collect())
+        .unwrap_or_default();
+    for (field, field_trait) in typed_fields.into_iter().flatten() {
+        predicates.push(field_bound(
+            field.ty,
+            &runtime_in_bound(field.ty, runtime, model),
+            &field_trait,
+        ));
+    }
+    predicates
 }
 
 /// `impl HasHooks`: the `hooks = "..."` type, else `NoHooks`.
@@ -218,6 +235,7 @@ fn children(model: &Model) -> (TokenStream, TokenStream) {
     // Constants are checked when used; a generic-free model is checked here,
     // where it is declared, whether or not it ever cascades. The check does
     // not read `CHILDREN`, whose failure would add a note to the error.
+    // (rustc reports an error the two checks share once.)
     let ident = &model.input.original.ident;
     let check_children = if model.input.original.generics.params.is_empty() {
         model

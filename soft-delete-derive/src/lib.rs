@@ -31,6 +31,7 @@ use syn::{parse_macro_input, DeriveInput};
 /// | `column = "..."` | `deleted_at` (timestamp, unix), `is_deleted` (bool), in the struct's `rename_all` case | the marker column, by its SQL name |
 /// | `style = "timestamp" \| "bool" \| "unix"` | `timestamp` | how the marker is stored |
 /// | `deleted_by = "..."` | none | a nullable column recording who deleted a row |
+/// | `updated_at = "..."` | none | a timestamp column (`DateTime<Utc>` or `NaiveDateTime`, optional or not) that soft deletes, restores and cascades set to their instant |
 /// | `now = "application" \| "database"` | `application` | whose clock stamps a soft delete |
 /// | `cascade(Child = "fk", ...)` | none | children soft deleted and restored with this model |
 /// | `hooks = "Type"` | `NoHooks` | the type whose sqlx hooks run around each write |

@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};
 
 use crate::ast::{Field, Input};
-use crate::attr::{keys, Cascade, ContainerAttrs, Now, Style};
+use crate::attr::{keys, Cascade, ContainerAttrs, Now, Spanned, Style};
 use crate::case;
 use crate::ctxt::Ctxt;
 use crate::foreign::Name;
@@ -21,6 +21,7 @@ pub struct Model<'i, 'a> {
     pub primary_key: &'i Field<'a>,
     pub marker: &'i Field<'a>,
     pub deleted_by: Option<&'i Field<'a>>,
+    pub updated_at: Option<&'i Field<'a>>,
     pub database_clock: bool,
     pub cascades: &'i [Cascade],
 }
@@ -53,6 +54,7 @@ pub fn check<'i, 'a>(cx: &mut Ctxt, input: &'i Input<'a>) -> Option<Model<'i, 'a
         marker_is_not_the_primary_key(cx, primary_key, marker);
     }
     let deleted_by = deleted_by_names_another_column(cx, input, [primary_key, marker]);
+    let updated_at = updated_at_names_another_column(cx, input, [primary_key, marker, deleted_by]);
     database_clock_needs_a_timestamp(cx, input, style);
     cascade_needs_a_deletion_time(cx, input, style);
     if !cx.is_clean() {
@@ -67,6 +69,7 @@ pub fn check<'i, 'a>(cx: &mut Ctxt, input: &'i Input<'a>) -> Option<Model<'i, 'a
         primary_key: primary_key?,
         marker: marker?,
         deleted_by,
+        updated_at,
         database_clock: input
             .attrs
             .now
@@ -425,41 +428,21 @@ fn deleted_by_names_another_column<'i, 'a>(
     taken: [Option<&'i Field<'a>>; 2],
 ) -> Option<&'i Field<'a>> {
     let given = input.attrs.deleted_by.as_ref()?;
-    let Some(field) = input.columns().find(|field| field.sql_name == given.value) else {
-        // `deleted_by` takes the SQL name; a renamed field is a likely mix-up.
-        if let Some(renamed) = input
-            .columns()
-            .find(|field| field.rename().is_some() && field.ident.unraw_string() == given.value)
-        {
-            cx.error_spanned_by(
-                &given.tokens,
-                format!(
-                    "`deleted_by = \"{}\"` names the field `{}`, whose column is `{}`: `deleted_by` takes the SQL name, write `deleted_by = \"{}\"`",
-                    given.value, given.value, renamed.sql_name, renamed.sql_name
-                ),
-            );
-            return None;
-        }
-        let columns = input
-            .columns()
-            .map(|field| format!("`{}`", field.sql_name))
-            .collect::<Vec<_>>()
-            .join(", ");
-        cx.error_spanned_by(
-            &given.tokens,
-            format!(
-                "`deleted_by = \"{}\"` names no column; the columns are {columns}: name one of them, or add a field `{}: Option<i64>` (any `Option`)",
-                given.value, given.value
-            ),
-        );
-        return None;
-    };
+    let field = names_a_column(
+        cx,
+        input,
+        keys::DELETED_BY,
+        given,
+        "Option<i64>` (any `Option`)",
+    )?;
     let [primary_key, marker] = taken;
-    let role = if primary_key.is_some_and(|key| std::ptr::eq(key.original, field.original)) {
-        "the primary key"
-    } else if marker.is_some_and(|marker| std::ptr::eq(marker.original, field.original)) {
-        "the marker column"
-    } else {
+    let Some(role) = role_of(
+        field,
+        &[
+            (primary_key, "the primary key"),
+            (marker, "the marker column"),
+        ],
+    ) else {
         return Some(field);
     };
     cx.error_spanned_by(
@@ -470,6 +453,85 @@ fn deleted_by_names_another_column<'i, 'a>(
         ),
     );
     None
+}
+
+/// `updated_at = "..."` names a column of its own: soft deletes and restores
+/// write a time to it, which the key, the marker and `deleted_by` cannot
+/// hold as well.
+fn updated_at_names_another_column<'i, 'a>(
+    cx: &mut Ctxt,
+    input: &'i Input<'a>,
+    taken: [Option<&'i Field<'a>>; 3],
+) -> Option<&'i Field<'a>> {
+    let given = input.attrs.updated_at.as_ref()?;
+    let field = names_a_column(cx, input, keys::UPDATED_AT, given, "DateTime<Utc>`")?;
+    let [primary_key, marker, deleted_by] = taken;
+    let roles = [
+        (primary_key, "the primary key"),
+        (marker, "the marker column"),
+        (deleted_by, "the `deleted_by` column"),
+    ];
+    let Some(role) = role_of(field, &roles) else {
+        return Some(field);
+    };
+    cx.error_spanned_by(
+        &given.tokens,
+        format!(
+            "`updated_at = \"{}\"` names {role}, which cannot also record when a row last changed: add a column of its own, such as `updated_at: DateTime<Utc>`, and write `updated_at = \"updated_at\"`",
+            given.value
+        ),
+    );
+    None
+}
+
+/// The column `key = "..."` names, by its SQL name; an error naming the
+/// columns otherwise (`suggested` completes "add a field `name: ...`").
+fn names_a_column<'i, 'a>(
+    cx: &mut Ctxt,
+    input: &'i Input<'a>,
+    key: &str,
+    given: &Spanned<String>,
+    suggested: &str,
+) -> Option<&'i Field<'a>> {
+    if let Some(field) = input.columns().find(|field| field.sql_name == given.value) {
+        return Some(field);
+    }
+    // The key takes the SQL name; a renamed field is a likely mix-up.
+    if let Some(renamed) = input
+        .columns()
+        .find(|field| field.rename().is_some() && field.ident.unraw_string() == given.value)
+    {
+        cx.error_spanned_by(
+            &given.tokens,
+            format!(
+                "`{key} = \"{}\"` names the field `{}`, whose column is `{}`: `{key}` takes the SQL name, write `{key} = \"{}\"`",
+                given.value, given.value, renamed.sql_name, renamed.sql_name
+            ),
+        );
+        return None;
+    }
+    let columns = input
+        .columns()
+        .map(|field| format!("`{}`", field.sql_name))
+        .collect::<Vec<_>>()
+        .join(", ");
+    cx.error_spanned_by(
+        &given.tokens,
+        format!(
+            "`{key} = \"{}\"` names no column; the columns are {columns}: name one of them, or add a field `{}: {suggested}",
+            given.value, given.value
+        ),
+    );
+    None
+}
+
+/// The role `field` already has among `roles`, if it is one of them.
+fn role_of(field: &Field, roles: &[(Option<&Field>, &'static str)]) -> Option<&'static str> {
+    roles.iter().find_map(|(taken, role)| {
+        taken
+            .is_some_and(|taken| std::ptr::eq(taken.original, field.original))
+            .then_some(*role)
+    })
 }
 
 /// The database clock writes `CURRENT_TIMESTAMP`: only a timestamp marker
