@@ -40,22 +40,26 @@ pub trait SoftDeleteEntity: EntityTrait<Model: SoftDelete> {
     /// The rows `mode` lets be seen: `find()` with the marker filter of
     /// `mode` (none for [`TrashMode::WithTrashed`]). Chain SeaORM's
     /// `filter`, `order_by`, `one`, `all` as usual.
+    #[must_use]
     fn find_in(mode: TrashMode) -> Select<Self> {
         scoped(Self::find(), mode)
     }
 
     /// The live rows: `find_in(TrashMode::WithoutTrashed)`.
+    #[must_use]
     fn find_without_trashed() -> Select<Self> {
         Self::find_in(TrashMode::WithoutTrashed)
     }
 
     /// Every row, trashed or not: `find_in(TrashMode::WithTrashed)`, the
     /// same as `find()`, said out loud.
+    #[must_use]
     fn find_with_trashed() -> Select<Self> {
         Self::find_in(TrashMode::WithTrashed)
     }
 
     /// The trashed rows only: `find_in(TrashMode::OnlyTrashed)`.
+    #[must_use]
     fn find_only_trashed() -> Select<Self> {
         Self::find_in(TrashMode::OnlyTrashed)
     }

@@ -229,7 +229,7 @@ where
     }
 
     /// The backend `db` speaks, as the statements name it.
-    fn backend(&self) -> Result<Backend, Error> {
+    fn backend(self) -> Result<Backend, Error> {
         match self.db.get_database_backend() {
             DbBackend::Postgres => Ok(Backend::Postgres),
             DbBackend::MySql => Ok(Backend::MySql),
@@ -254,7 +254,7 @@ where
         let one_statement = match backend {
             Backend::MySql => false,
             Backend::Postgres => write == Write::Delete,
-            _ => true,
+            Backend::Sqlite => true,
         };
         if one_statement {
             return write_and_read::<E, _>(self.db, backend, id, statement, write).await;

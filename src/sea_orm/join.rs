@@ -65,15 +65,21 @@ use crate::{SoftDelete, TrashMode};
 ///         Post,
 ///     }
 ///
+///     impl Related<super::post::Entity> for Entity {
+///         fn to() -> RelationDef { Relation::Post.def() }
+///     }
+///
 ///     impl ActiveModelBehavior for ActiveModel {}
 /// }
 ///
+/// # fn main() {
 /// let sql = post::Entity::find_without_trashed()
 ///     .find_with_related_in(comment::Entity, TrashMode::WithoutTrashed)
 ///     .build(DbBackend::Sqlite)
 ///     .to_string();
 /// assert!(sql.contains(r#"LEFT JOIN "comments" ON "posts"."id" = "comments"."post_id" AND "comments"."deleted_at" IS NULL"#), "{sql}");
 /// assert!(sql.ends_with(r#"WHERE "posts"."deleted_at" IS NULL ORDER BY "posts"."id" ASC"#), "{sql}");
+/// # }
 /// ```
 pub trait SelectExt<E: EntityTrait>: Sized {
     /// SeaORM's `left_join(r)`, joining only the rows of `r` that `mode`
