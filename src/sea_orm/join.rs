@@ -16,7 +16,7 @@ use crate::{SoftDelete, TrashMode};
 /// `LEFT JOIN`; these methods are SeaORM's `find_also_related`,
 /// `find_with_related` and `left_join` with the related entity's scope
 /// added to their join condition. Scope the parent with
-/// [`SoftDeleteEntity::find_in`].
+/// [`SoftDeleteEntity::find_in`](super::SoftDeleteEntity::find_in).
 ///
 /// ```
 /// use sea_orm::{DbBackend, QueryTrait as _};
