@@ -48,6 +48,9 @@ pub use soft_delete_core::*;
     feature = "sqlx-mysql"
 ))]
 pub mod sqlx;
+
+#[cfg(feature = "sea-orm")]
+pub mod sea_orm;
 /// Derives [`SoftDelete`](trait@SoftDelete) and a column enum for a struct.
 ///
 /// Struct attributes, all optional:
