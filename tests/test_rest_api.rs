@@ -22,10 +22,11 @@ type Stored = (String, String, Option<DateTime<Utc>>);
 async fn setup() -> (Router, SqlitePool) {
     let database = Database::open("sqlite::memory:").await.unwrap();
     assert_eq!(database.backend(), "sqlite");
-    let Database::Sqlite(pool) = database.clone() else {
+    let Database::Sqlite(posts) = &database else {
         unreachable!("sqlite::memory: opens SQLite")
     };
-    (service::app(database), pool)
+    let pool = posts.pool().clone();
+    (database.app(), pool)
 }
 
 /// Sends one request; returns the status and the body as JSON (`Null` when
