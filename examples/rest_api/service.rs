@@ -133,7 +133,10 @@ pub enum OpenError {
     /// The URL's scheme is none of the supported ones.
     Unsupported { scheme: Option<String> },
     /// The URL cannot be read (sqlx's message, which quotes no URL).
-    BadUrl { backend: &'static str, cause: String },
+    BadUrl {
+        backend: &'static str,
+        cause: String,
+    },
     /// `sqlite:` with no file name: every connection would get a private
     /// database of its own.
     NoSqliteFile,
@@ -144,7 +147,10 @@ pub enum OpenError {
         cause: String,
     },
     /// Connected, but `CREATE TABLE posts` failed.
-    CreateTable { backend: &'static str, cause: String },
+    CreateTable {
+        backend: &'static str,
+        cause: String,
+    },
 }
 
 impl fmt::Display for OpenError {
@@ -191,24 +197,22 @@ impl Database {
         match scheme {
             Some("sqlite") => open_sqlite(url).await,
             Some("postgres" | "postgresql") => {
-                let options = PgConnectOptions::from_str(url).map_err(|error| {
-                    OpenError::BadUrl {
+                let options =
+                    PgConnectOptions::from_str(url).map_err(|error| OpenError::BadUrl {
                         backend: "PostgreSQL",
                         cause: error.to_string(),
-                    }
-                })?;
+                    })?;
                 let address = format!("{}:{}", options.get_host(), options.get_port());
                 let pool = PgPoolOptions::new().acquire_timeout(Duration::from_secs(5));
                 let posts = Posts::connect(options, pool, &address, false).await?;
                 Ok(Database::Postgres(posts))
             }
             Some("mysql" | "mariadb") => {
-                let options = MySqlConnectOptions::from_str(url).map_err(|error| {
-                    OpenError::BadUrl {
+                let options =
+                    MySqlConnectOptions::from_str(url).map_err(|error| OpenError::BadUrl {
                         backend: "MySQL",
                         cause: error.to_string(),
-                    }
-                })?;
+                    })?;
                 let address = format!("{}:{}", options.get_host(), options.get_port());
                 let pool = MySqlPoolOptions::new().acquire_timeout(Duration::from_secs(5));
                 let posts = Posts::connect(options, pool, &address, false).await?;
@@ -218,7 +222,9 @@ impl Database {
                 // A scheme is short and has no secrets; anything longer is
                 // not a scheme and may be.
                 scheme: other
-                    .filter(|scheme| scheme.len() <= 16 && scheme.bytes().all(|b| b.is_ascii_alphanumeric()))
+                    .filter(|scheme| {
+                        scheme.len() <= 16 && scheme.bytes().all(|b| b.is_ascii_alphanumeric())
+                    })
                     .map(str::to_owned),
             }),
         }
@@ -329,8 +335,7 @@ where
                     )))
                 }
             };
-        sqlx::raw_sql(AssertSqlSafe(create_posts(DB::BACKEND)))
-            .execute(DB::executor(&mut first))
+        create_table::<DB>(&mut first)
             .await
             .map_err(|error| OpenError::CreateTable {
                 backend,
@@ -346,6 +351,17 @@ where
         Ok(Posts {
             pool: pool.connect_lazy_with(options),
             _keep_alive: keep_alive,
+        })
+    }
+
+    /// The posts of an open `pool`, whose connections all see one database
+    /// (the tests' namespaced pools); creates the table through it.
+    #[allow(dead_code, reason = "for the tests")]
+    pub async fn with_pool(pool: Pool<DB>) -> Result<Self, sqlx::Error> {
+        create_table::<DB>(&mut *pool.acquire().await?).await?;
+        Ok(Posts {
+            pool,
+            _keep_alive: None,
         })
     }
 
@@ -417,6 +433,14 @@ where
         tx.commit().await?;
         Ok(row)
     }
+}
+
+/// Creates the `posts` table on `connection` if it does not exist.
+async fn create_table<DB: Dialect>(connection: &mut DB::Connection) -> Result<(), sqlx::Error> {
+    sqlx::raw_sql(AssertSqlSafe(create_posts(DB::BACKEND)))
+        .execute(DB::executor(connection))
+        .await?;
+    Ok(())
 }
 
 /// A backend's name in messages.
@@ -560,9 +584,9 @@ where
 /// `?trashed=without|with|only`, parsed with `TrashMode`'s `FromStr`.
 fn trash_mode(trashed: Option<&str>) -> Result<TrashMode, ApiError> {
     match trashed {
-        Some(text) => text
-            .parse()
-            .map_err(|error| ApiError::bad_request(format!("invalid `trashed` parameter: {error}"))),
+        Some(text) => text.parse().map_err(|error| {
+            ApiError::bad_request(format!("invalid `trashed` parameter: {error}"))
+        }),
         None => Ok(TrashMode::default()),
     }
 }
@@ -677,7 +701,10 @@ where
             .as_ref()
             .map(|_| format!("&trashed={mode}"))
             .unwrap_or_default();
-        format!("</posts?after={}&limit={limit}{trashed}>; rel=\"next\"", last.id)
+        format!(
+            "</posts?after={}&limit={limit}{trashed}>; rel=\"next\"",
+            last.id
+        )
     });
     let mut response = Json(page).into_response();
     if let Some(next) = next.and_then(|link| HeaderValue::from_str(&link).ok()) {
