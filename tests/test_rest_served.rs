@@ -472,7 +472,7 @@ async fn run_load(addr: SocketAddr, seeded: &[i64], clients: u64, requests: u64)
     for client in 0..clients {
         let seeded = seeded.to_vec();
         tasks.push(tokio::spawn(async move {
-            let mut dice = Dice(0x9E37_79B9_7F4A_7C15 ^ (client + 1) * 0x1234_5678_9ABC);
+            let mut dice = Dice(0x9E37_79B9_7F4A_7C15 ^ ((client + 1) * 0x1234_5678_9ABC));
             let mut load = Load::default();
             let mut newest = newest;
             for n in 0..requests {
