@@ -715,37 +715,25 @@ async fn concurrent_clients_get_answers_that_agree_with_the_rows() {
             wrong.join("\n")
         );
         // The load did reach every kind of outcome it checks.
+        let got = |outcome: fn(&Done) -> bool| load.done.iter().any(outcome);
         for (kind, reached) in [
             (
                 "delete 204",
-                load.done
-                    .iter()
-                    .any(|done| matches!(done, Done::Delete { status: 204, .. })),
+                got(|done| matches!(done, Done::Delete { status: 204, .. })),
             ),
             (
                 "restore 200",
-                load.done
-                    .iter()
-                    .any(|done| matches!(done, Done::Restore { status: 200, .. })),
+                got(|done| matches!(done, Done::Restore { status: 200, .. })),
             ),
             (
                 "patch 200",
-                load.done
-                    .iter()
-                    .any(|done| matches!(done, Done::Patch { status: 200, .. })),
+                got(|done| matches!(done, Done::Patch { status: 200, .. })),
             ),
             (
                 "patch 404",
-                load.done
-                    .iter()
-                    .any(|done| matches!(done, Done::Patch { status: 404, .. })),
+                got(|done| matches!(done, Done::Patch { status: 404, .. })),
             ),
-            (
-                "create",
-                load.done
-                    .iter()
-                    .any(|done| matches!(done, Done::Create { .. })),
-            ),
+            ("create", got(|done| matches!(done, Done::Create { .. }))),
         ] {
             assert!(reached, "{label}: the load never got a {kind}");
         }
