@@ -22,10 +22,11 @@ type Stored = (String, String, Option<DateTime<Utc>>);
 async fn setup() -> (Router, SqlitePool) {
     let database = Database::open("sqlite::memory:").await.unwrap();
     assert_eq!(database.backend(), "sqlite");
-    let Database::Sqlite(pool) = database.clone() else {
+    let Database::Sqlite(posts) = &database else {
         unreachable!("sqlite::memory: opens SQLite")
     };
-    (service::app(database), pool)
+    let pool = posts.pool().clone();
+    (database.app(), pool)
 }
 
 /// Sends one request; returns the status and the body as JSON (`Null` when
@@ -605,4 +606,45 @@ async fn a_post_through_its_whole_lifecycle() {
     let (_, json) = send(&app, "GET", "/posts?trashed=with", None).await;
     assert_eq!(ids(&json), Vec::<i64>::new());
     assert_eq!(row_count(&pool).await, 0);
+}
+
+#[tokio::test]
+async fn start_up_errors_name_the_address_and_never_the_password() {
+    // Port 1 of 127.0.0.1: nothing listens there, so the connection is refused.
+    let cases = [
+        (
+            "postgres://admin:hunter2@127.0.0.1:1/blog",
+            "cannot connect to PostgreSQL at 127.0.0.1:1: ",
+        ),
+        (
+            "mysql://admin:hunter2@127.0.0.1:1/blog",
+            "cannot connect to MySQL at 127.0.0.1:1: ",
+        ),
+        (
+            "mariadb://admin:hunter2@127.0.0.1:1/blog",
+            "cannot connect to MySQL at 127.0.0.1:1: ",
+        ),
+        (
+            "redis://admin:hunter2@127.0.0.1/0",
+            "unsupported database URL scheme `redis:`",
+        ),
+        (
+            "admin:hunter2@127.0.0.1",
+            "unsupported database URL scheme `admin:`",
+        ),
+        ("//admin:hunter2@host", "the database URL has no scheme"),
+        ("sqlite:", "`sqlite:` names no file"),
+    ];
+    for (url, start) in cases {
+        let Err(error) = Database::open(url).await else {
+            panic!("{url} opened")
+        };
+        let message = error.to_string();
+        assert!(message.starts_with(start), "{url}: {message}");
+        assert!(!message.contains("hunter2"), "{url}: {message}");
+        if start.starts_with("cannot connect") {
+            // The real cause, not a pool timeout.
+            assert!(message.contains("refused"), "{url}: {message}");
+        }
+    }
 }

@@ -1,5 +1,5 @@
 //! A REST service for a soft-deletable `posts` resource: axum 0.8 over
-//! sqlx 0.9 and `sea-query-sqlx`.
+//! `soft_delete::sqlx` (sqlx 0.9).
 //!
 //! ```text
 //! cargo run --example rest_api                                   # in-memory SQLite on 127.0.0.1:3000
@@ -12,7 +12,7 @@
 //!
 //! | route | answer |
 //! |---|---|
-//! | `GET /posts[?trashed=with\|only]` | 200, the posts, by id |
+//! | `GET /posts[?trashed=with\|only][&after=<id>][&limit=<n>]` | 200, a page of posts by id (50 by default, at most 100); `Link: <…>; rel="next"` when more follow |
 //! | `GET /posts/{id}[?trashed=with\|only]` | 200, or 404 (a trashed post unless `trashed` lets it through) |
 //! | `POST /posts` `{"title", "body"}` | 201 with the post |
 //! | `PATCH /posts/{id}` `{"title"?, "body"?}` | 200 with the post; 404 if trashed or absent (nothing changes) |
@@ -21,8 +21,9 @@
 //! | `POST /posts/{id}/restore` | 200 with the post; 404 if not trashed |
 //!
 //! Every error is `{"error": "..."}`: 400 for a bad id or query value,
-//! 400/415/422 for a bad JSON body, 404/405 for unknown routes, 500 for a
-//! database error.
+//! 400/415/422 for a bad JSON body, 422 for a title over 255 or a body over
+//! 16,000 characters or a NUL character in either, 404/405 for unknown
+//! routes, 500 for a database error.
 
 mod service;
 
@@ -84,7 +85,9 @@ async fn main() -> ExitCode {
     let database = match service::Database::open(&args.database_url).await {
         Ok(database) => database,
         Err(error) => {
-            eprintln!("error: cannot open the database: {error}");
+            // The error names the server's address, never the URL (it may
+            // hold a password).
+            eprintln!("error: {error}");
             return ExitCode::FAILURE;
         }
     };
@@ -99,7 +102,7 @@ async fn main() -> ExitCode {
         Ok(addr) => println!("serving posts on http://{addr} ({})", database.backend()),
         Err(_) => println!("serving posts on {} ({})", args.listen, database.backend()),
     }
-    if let Err(error) = axum::serve(listener, service::app(database)).await {
+    if let Err(error) = axum::serve(listener, database.app()).await {
         eprintln!("error: {error}");
         return ExitCode::FAILURE;
     }

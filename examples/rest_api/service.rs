@@ -1,40 +1,41 @@
 //! The service behind `cargo run --example rest_api`: the `Post` model, the
-//! database layer for SQLite, PostgreSQL and MySQL/MariaDB, and the axum
-//! router.
+//! database it runs on through `soft_delete::sqlx` (SQLite, PostgreSQL,
+//! MySQL/MariaDB), the input limits, and the axum router.
 //!
-//! `tests/test_rest_api.rs` includes this file as a module and drives
-//! [`app`] in-process, so everything here is used by both.
+//! `tests/test_rest_api.rs` and `tests/test_rest_load.rs` include this file
+//! as a module, so everything here is used by the example and the tests.
 
+use std::any::Any;
+use std::fmt;
 use std::str::FromStr;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request, State};
 use axum::http::request::Parts;
-use axum::http::{Method, StatusCode, Uri};
+use axum::http::{header, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{DateTime, SecondsFormat, Utc};
-use sea_query::{
-    ColumnDef, Expr, ExprTrait, MysqlQueryBuilder, Order, PostgresQueryBuilder, Query,
-    SelectStatement, SqliteQueryBuilder, Table, TableCreateStatement,
-};
-use sea_query_sqlx::SqlxBinder;
+use sea_query::{ColumnDef, Expr, ExprTrait, Order, Query, SelectStatement, Table};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize, Serializer};
-use soft_delete::{SoftDelete, TrashMode};
-use sqlx::mysql::{MySqlPool, MySqlPoolOptions};
-use sqlx::postgres::{PgPool, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
-use sqlx::{AssertSqlSafe, ColumnIndex, Decode, Row, Type};
+use soft_delete::sqlx::{Dialect, Model, Run, SoftDeleteExt};
+use soft_delete::{Backend, SoftDelete, TrashMode};
+use sqlx::mysql::{MySql, MySqlConnectOptions, MySqlPoolOptions};
+use sqlx::pool::PoolOptions;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions, Postgres};
+use sqlx::sqlite::{Sqlite, SqliteConnectOptions, SqlitePoolOptions};
+use sqlx::{AssertSqlSafe, Connection, Pool};
 
 // ---------------------------------------------------------------------------
-// The model
+// The model and its input
 // ---------------------------------------------------------------------------
 
 /// A blog post; `deleted_at` is the soft-delete marker.
-#[derive(Debug, Clone, PartialEq, SoftDelete, Serialize)]
+#[derive(Debug, Clone, PartialEq, SoftDelete, sqlx::FromRow, Serialize)]
 #[soft_delete(table = "posts")]
 pub struct Post {
     pub id: i64,
@@ -52,24 +53,11 @@ fn rfc3339<S: Serializer>(at: &Option<DateTime<Utc>>, serializer: S) -> Result<S
     }
 }
 
-/// Reads a `Post` from a row of any of the three backends, by column name.
-impl<'r, R> sqlx::FromRow<'r, R> for Post
-where
-    R: Row,
-    &'r str: ColumnIndex<R>,
-    i64: Decode<'r, R::Database> + Type<R::Database>,
-    String: Decode<'r, R::Database> + Type<R::Database>,
-    DateTime<Utc>: Decode<'r, R::Database> + Type<R::Database>,
-{
-    fn from_row(row: &'r R) -> Result<Self, sqlx::Error> {
-        Ok(Post {
-            id: row.try_get("id")?,
-            title: row.try_get("title")?,
-            body: row.try_get("body")?,
-            deleted_at: row.try_get("deleted_at")?,
-        })
-    }
-}
+/// The longest title, in characters: `title` is `varchar(255)` on MySQL.
+pub const TITLE_MAX_CHARS: usize = 255;
+/// The longest body, in characters: `body` is `text` on MySQL, 65,535
+/// bytes, and 16,000 characters of up to 4 bytes each fit.
+pub const BODY_MAX_CHARS: usize = 16_000;
 
 /// Body of `POST /posts`.
 #[derive(Debug, Deserialize)]
@@ -87,84 +75,159 @@ pub struct PostPatch {
     pub body: Option<String>,
 }
 
+/// A 422 unless every database can store `value` as `field`: no NUL
+/// character (PostgreSQL refuses it in text), at most `max` characters
+/// (MySQL refuses longer values). The same answer on every database.
+fn storable(field: &str, value: &str, max: usize) -> Result<(), ApiError> {
+    if value.contains('\0') {
+        return Err(ApiError::unprocessable(format!(
+            "`{field}` contains a NUL character (U+0000), which cannot be stored"
+        )));
+    }
+    let length = value.chars().count();
+    if length > max {
+        return Err(ApiError::unprocessable(format!(
+            "`{field}` is {length} characters long; the limit is {max}"
+        )));
+    }
+    Ok(())
+}
+
 // ---------------------------------------------------------------------------
 // The database
 // ---------------------------------------------------------------------------
 
-/// A connection pool to one of the supported backends.
-#[derive(Debug, Clone)]
-pub enum Database {
-    Sqlite(SqlitePool),
-    Postgres(PgPool),
-    MySql(MySqlPool),
+/// How long start-up waits for the database's first answer.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The posts of one database: a pool, and for an in-memory SQLite database
+/// the connection that keeps it alive.
+pub struct Posts<DB: sqlx::Database> {
+    pool: Pool<DB>,
+    /// An in-memory SQLite database lives while one of its connections is
+    /// open; the pool closes its connections when it likes (a client that
+    /// hangs up during a ping is enough), so this one stays open, unused.
+    _keep_alive: Option<Arc<dyn Any + Send + Sync>>,
 }
 
-/// Runs `$body` with `$pool` bound to the pool and `$builder` to the
-/// matching sea-query builder, once per backend (so the types are concrete).
-macro_rules! on_backend {
-    ($db:expr, |$pool:ident, $builder:ident| $body:expr) => {
-        match $db {
-            Database::Sqlite($pool) => {
-                let $builder = SqliteQueryBuilder;
-                $body
+impl<DB: sqlx::Database> Clone for Posts<DB> {
+    fn clone(&self) -> Self {
+        Posts {
+            pool: self.pool.clone(),
+            _keep_alive: self._keep_alive.clone(),
+        }
+    }
+}
+
+/// The service's database, one of the three.
+pub enum Database {
+    Sqlite(Posts<Sqlite>),
+    Postgres(Posts<Postgres>),
+    MySql(Posts<MySql>),
+}
+
+/// Why the database could not be opened. Never shows the URL: it may hold
+/// a password.
+#[derive(Debug)]
+pub enum OpenError {
+    /// The URL's scheme is none of the supported ones.
+    Unsupported { scheme: Option<String> },
+    /// The URL cannot be read (sqlx's message, which quotes no URL).
+    BadUrl {
+        backend: &'static str,
+        cause: String,
+    },
+    /// `sqlite:` with no file name: every connection would get a private
+    /// database of its own.
+    NoSqliteFile,
+    /// The server at `address` did not answer, or refused.
+    Connect {
+        backend: &'static str,
+        address: String,
+        cause: String,
+    },
+    /// Connected, but `CREATE TABLE posts` failed.
+    CreateTable {
+        backend: &'static str,
+        cause: String,
+    },
+}
+
+impl fmt::Display for OpenError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            OpenError::Unsupported { scheme: Some(scheme) } => write!(
+                f,
+                "unsupported database URL scheme `{scheme}:`; expected sqlite:, postgres://, mysql:// or mariadb://"
+            ),
+            OpenError::Unsupported { scheme: None } => f.write_str(
+                "the database URL has no scheme; expected sqlite:, postgres://, mysql:// or mariadb://",
+            ),
+            OpenError::BadUrl { backend, cause } => {
+                write!(f, "cannot read the {backend} URL: {cause}")
             }
-            Database::Postgres($pool) => {
-                let $builder = PostgresQueryBuilder;
-                $body
-            }
-            Database::MySql($pool) => {
-                let $builder = MysqlQueryBuilder;
-                $body
+            OpenError::NoSqliteFile => f.write_str(
+                "`sqlite:` names no file, so each connection would get a private database; \
+                 use sqlite::memory: or sqlite://posts.db",
+            ),
+            OpenError::Connect {
+                backend,
+                address,
+                cause,
+            } => write!(f, "cannot connect to {backend} at {address}: {cause}"),
+            OpenError::CreateTable { backend, cause } => {
+                write!(f, "cannot create the posts table on {backend}: {cause}")
             }
         }
-    };
+    }
 }
+
+impl std::error::Error for OpenError {}
 
 impl Database {
     /// Connects to `url` (`sqlite:…`, `postgres://…`, `mysql://…` or
     /// `mariadb://…`) and creates the `posts` table if it does not exist.
+    /// A SQLite file is created if missing.
     ///
-    /// An in-memory SQLite database (`sqlite::memory:`) lives as long as its
-    /// one connection, so the pool keeps exactly one, forever. A file SQLite
-    /// database is created if missing.
-    pub async fn open(url: &str) -> Result<Self, sqlx::Error> {
-        let database = if url.starts_with("sqlite:") {
-            let options = SqliteConnectOptions::from_str(url)?.create_if_missing(true);
-            let in_memory = url.contains(":memory:") || url.contains("mode=memory");
-            let pool = if in_memory {
-                SqlitePoolOptions::new()
-                    .min_connections(1)
-                    .max_connections(1)
-                    .idle_timeout(None)
-                    .max_lifetime(None)
-            } else {
-                SqlitePoolOptions::new()
-            };
-            Database::Sqlite(pool.connect_with(options).await?)
-        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            Database::Postgres(
-                PgPoolOptions::new()
-                    .acquire_timeout(Duration::from_secs(5))
-                    .connect(url)
-                    .await?,
-            )
-        } else if url.starts_with("mysql://") || url.starts_with("mariadb://") {
-            Database::MySql(
-                MySqlPoolOptions::new()
-                    .acquire_timeout(Duration::from_secs(5))
-                    .connect(url)
-                    .await?,
-            )
-        } else {
-            return Err(sqlx::Error::Configuration(
-                format!(
-                    "unsupported database URL `{url}`: expected sqlite:, postgres://, mysql:// or mariadb://"
-                )
-                .into(),
-            ));
-        };
-        database.create_table().await?;
-        Ok(database)
+    /// # Errors
+    ///
+    /// [`OpenError`], which says which address failed and why.
+    pub async fn open(url: &str) -> Result<Self, OpenError> {
+        let scheme = url.split_once(':').map(|(scheme, _)| scheme);
+        match scheme {
+            Some("sqlite") => open_sqlite(url).await,
+            Some("postgres" | "postgresql") => {
+                let options =
+                    PgConnectOptions::from_str(url).map_err(|error| OpenError::BadUrl {
+                        backend: "PostgreSQL",
+                        cause: error.to_string(),
+                    })?;
+                let address = format!("{}:{}", options.get_host(), options.get_port());
+                let pool = PgPoolOptions::new().acquire_timeout(Duration::from_secs(5));
+                let posts = Posts::connect(options, pool, &address, false).await?;
+                Ok(Database::Postgres(posts))
+            }
+            Some("mysql" | "mariadb") => {
+                let options =
+                    MySqlConnectOptions::from_str(url).map_err(|error| OpenError::BadUrl {
+                        backend: "MySQL",
+                        cause: error.to_string(),
+                    })?;
+                let address = format!("{}:{}", options.get_host(), options.get_port());
+                let pool = MySqlPoolOptions::new().acquire_timeout(Duration::from_secs(5));
+                let posts = Posts::connect(options, pool, &address, false).await?;
+                Ok(Database::MySql(posts))
+            }
+            other => Err(OpenError::Unsupported {
+                // A scheme is short and has no secrets; anything longer is
+                // not a scheme and may be.
+                scheme: other
+                    .filter(|scheme| {
+                        scheme.len() <= 16 && scheme.bytes().all(|b| b.is_ascii_alphanumeric())
+                    })
+                    .map(str::to_owned),
+            }),
+        }
     }
 
     /// The backend's name: `sqlite`, `postgres` or `mysql`.
@@ -176,104 +239,216 @@ impl Database {
         }
     }
 
-    /// `CREATE TABLE IF NOT EXISTS posts (…)`, rendered for the backend.
-    async fn create_table(&self) -> Result<(), sqlx::Error> {
-        let mut deleted_at = ColumnDef::new(PostColumn::DeletedAt);
-        if let Database::MySql(_) = self {
-            // `timestamp` would keep whole seconds only, and without an
-            // explicit NULL old MySQL versions make it NOT NULL DEFAULT now().
-            deleted_at.custom("timestamp(6)");
-        } else {
-            deleted_at.timestamp_with_time_zone();
+    /// The router over this database.
+    pub fn app(self) -> Router {
+        match self {
+            Database::Sqlite(posts) => app(posts),
+            Database::Postgres(posts) => app(posts),
+            Database::MySql(posts) => app(posts),
         }
-        deleted_at.null();
-        let table: TableCreateStatement = Table::create()
-            .table(PostColumn::Table)
-            .if_not_exists()
-            .col(
-                ColumnDef::new(PostColumn::Id)
-                    .big_integer()
-                    .not_null()
-                    .auto_increment()
-                    .primary_key(),
-            )
-            .col(ColumnDef::new(PostColumn::Title).string().not_null())
-            .col(ColumnDef::new(PostColumn::Body).text().not_null())
-            .col(deleted_at)
-            .to_owned();
-        on_backend!(self, |pool, builder| {
-            sqlx::query(AssertSqlSafe(table.build(builder)))
-                .execute(pool)
-                .await?;
-        });
-        Ok(())
+    }
+}
+
+/// A SQLite database: a file, or `sqlite::memory:` (one private database
+/// per start, kept alive by a connection of its own).
+async fn open_sqlite(url: &str) -> Result<Database, OpenError> {
+    let options = SqliteConnectOptions::from_str(url)
+        .map_err(|error| OpenError::BadUrl {
+            backend: "SQLite",
+            cause: error.to_string(),
+        })?
+        .create_if_missing(true);
+    let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+    let file = options.get_filename().to_string_lossy().into_owned();
+    if file.is_empty() {
+        return Err(OpenError::NoSqliteFile);
+    }
+    let address = if in_memory {
+        "an in-memory database".to_owned()
+    } else {
+        format!("`{file}`")
+    };
+    // In memory, one connection at a time: a shared-cache database locks
+    // whole tables, and a writer that finds one locked fails at once.
+    let pool = if in_memory {
+        SqlitePoolOptions::new().max_connections(1)
+    } else {
+        SqlitePoolOptions::new()
+    };
+    let posts = Posts::connect(options, pool, &address, in_memory).await?;
+    Ok(Database::Sqlite(posts))
+}
+
+/// `CREATE TABLE IF NOT EXISTS posts (…)`: the marker column as the
+/// library's schema helper defines it on `backend`.
+fn create_posts(backend: Backend) -> String {
+    let mut table = Table::create();
+    table
+        .table(PostColumn::Table)
+        .if_not_exists()
+        .col(
+            ColumnDef::new(PostColumn::Id)
+                .big_integer()
+                .not_null()
+                .auto_increment()
+                .primary_key(),
+        )
+        .col(ColumnDef::new(PostColumn::Title).string().not_null())
+        .col(ColumnDef::new(PostColumn::Body).text().not_null())
+        .col(Post::marker_column(backend));
+    if backend == Backend::MySql {
+        // Every character a Rust string holds, whatever the server's default.
+        table.character_set("utf8mb4");
+    }
+    backend.render(&table)
+}
+
+impl<DB: Dialect> Posts<DB>
+where
+    Post: Model<DB>,
+{
+    /// Opens one connection (so a failure is reported with its cause, not
+    /// as a pool timeout), creates the table on it, then starts the pool;
+    /// `keep_first` keeps that connection open for the service's life.
+    async fn connect(
+        options: <DB::Connection as Connection>::Options,
+        pool: PoolOptions<DB>,
+        address: &str,
+        keep_first: bool,
+    ) -> Result<Self, OpenError> {
+        let backend = backend_name(DB::BACKEND);
+        let connect_failed = |cause: String| OpenError::Connect {
+            backend,
+            address: address.to_owned(),
+            cause,
+        };
+        let mut first =
+            match tokio::time::timeout(CONNECT_TIMEOUT, DB::Connection::connect_with(&options))
+                .await
+            {
+                Ok(Ok(connection)) => connection,
+                Ok(Err(error)) => return Err(connect_failed(error.to_string())),
+                Err(_) => {
+                    return Err(connect_failed(format!(
+                        "no answer within {} s",
+                        CONNECT_TIMEOUT.as_secs()
+                    )))
+                }
+            };
+        create_table::<DB>(&mut first)
+            .await
+            .map_err(|error| OpenError::CreateTable {
+                backend,
+                cause: error.to_string(),
+            })?;
+        let keep_alive: Option<Arc<dyn Any + Send + Sync>> = if keep_first {
+            Some(Arc::new(Mutex::new(first)))
+        } else {
+            // The table exists; a failed goodbye changes nothing.
+            let _ = first.close().await;
+            None
+        };
+        Ok(Posts {
+            pool: pool.connect_lazy_with(options),
+            _keep_alive: keep_alive,
+        })
+    }
+
+    /// The posts of an open `pool`, whose connections all see one database
+    /// (the tests' namespaced pools); creates the table through it.
+    #[allow(dead_code, reason = "for the tests")]
+    pub async fn with_pool(pool: Pool<DB>) -> Result<Self, sqlx::Error> {
+        create_table::<DB>(&mut *pool.acquire().await?).await?;
+        Ok(Posts {
+            pool,
+            _keep_alive: None,
+        })
+    }
+
+    /// The pool, for tests that look at the table behind the service.
+    #[allow(dead_code, reason = "the example itself does not look")]
+    pub fn pool(&self) -> &Pool<DB> {
+        &self.pool
     }
 
     /// Every row `select` returns.
-    async fn fetch_all(&self, select: &SelectStatement) -> Result<Vec<Post>, sqlx::Error> {
-        on_backend!(self, |pool, builder| {
-            let (sql, values) = select.build_sqlx(builder);
-            sqlx::query_as_with(AssertSqlSafe(sql), values)
-                .fetch_all(pool)
-                .await
-        })
+    async fn fetch_all(&self, select: &SelectStatement) -> Result<Vec<Post>, ApiError> {
+        let mut connection = self.pool.acquire().await?;
+        Ok(select.fetch_all(DB::executor(&mut connection)).await?)
     }
 
-    /// The first row `select` returns, if any.
-    async fn fetch_optional(&self, select: &SelectStatement) -> Result<Option<Post>, sqlx::Error> {
-        on_backend!(self, |pool, builder| {
-            let (sql, values) = select.build_sqlx(builder);
-            sqlx::query_as_with(AssertSqlSafe(sql), values)
-                .fetch_optional(pool)
-                .await
-        })
-    }
-
-    /// Runs an UPDATE or DELETE; returns how many rows it matched.
-    async fn execute(&self, statement: &impl SqlxBinder) -> Result<u64, sqlx::Error> {
-        on_backend!(self, |pool, builder| {
-            let (sql, values) = statement.build_sqlx(builder);
-            Ok(sqlx::query_with(AssertSqlSafe(sql), values)
-                .execute(pool)
-                .await?
-                .rows_affected())
-        })
-    }
-
-    /// Inserts a live post and returns its id. PostgreSQL reports the id
-    /// through `RETURNING`; SQLite and MySQL (which has no `RETURNING`)
-    /// through the last insert id.
-    async fn insert(&self, post: NewPost) -> Result<i64, sqlx::Error> {
+    /// Inserts a live post and returns the row the insert produced:
+    /// `INSERT … RETURNING`, or on MySQL (whose builder drops `RETURNING`)
+    /// the insert and a read of `LAST_INSERT_ID()` in one transaction, the
+    /// new row locked until it commits.
+    async fn insert(&self, post: NewPost) -> Result<Post, ApiError> {
         let mut insert = Query::insert();
         insert
             .into_table(PostColumn::Table)
             .columns([PostColumn::Title, PostColumn::Body])
-            .values_panic([post.title.into(), post.body.into()]);
-        match self {
-            Database::Sqlite(pool) => {
-                let (sql, values) = insert.build_sqlx(SqliteQueryBuilder);
-                let done = sqlx::query_with(AssertSqlSafe(sql), values)
-                    .execute(pool)
-                    .await?;
-                Ok(done.last_insert_rowid())
-            }
-            Database::Postgres(pool) => {
-                insert.returning_col(PostColumn::Id);
-                let (sql, values) = insert.build_sqlx(PostgresQueryBuilder);
-                let row = sqlx::query_with(AssertSqlSafe(sql), values)
-                    .fetch_one(pool)
-                    .await?;
-                row.try_get("id")
-            }
-            Database::MySql(pool) => {
-                let (sql, values) = insert.build_sqlx(MysqlQueryBuilder);
-                let done = sqlx::query_with(AssertSqlSafe(sql), values)
-                    .execute(pool)
-                    .await?;
-                i64::try_from(done.last_insert_id())
-                    .map_err(|error| sqlx::Error::Decode(Box::new(error)))
-            }
+            .values([post.title.into(), post.body.into()])
+            .map_err(|error| ApiError::internal(&error))?;
+        if DB::BACKEND != Backend::MySql {
+            insert.returning(Query::returning().columns(Post::COLUMNS.iter().copied()));
+            let mut connection = self.pool.acquire().await?;
+            return Ok(insert.fetch_one(DB::executor(&mut connection)).await?);
         }
+        let mut tx = self.pool.begin().await?;
+        insert.execute(DB::executor(&mut tx)).await?;
+        let mut select = Post::with_trashed();
+        select.and_where(
+            Expr::col((PostColumn::Table, PostColumn::Id)).eq(Expr::cust("LAST_INSERT_ID()")),
+        );
+        let row = select.fetch_one(DB::executor(&mut tx)).await?;
+        tx.commit().await?;
+        Ok(row)
+    }
+
+    /// Applies `patch` to the live post `id`; the row the update produced,
+    /// `None` if the post is trashed or absent (then nothing changed):
+    /// `UPDATE … RETURNING`, or on MySQL the update and the read in one
+    /// transaction, the row locked by the update.
+    async fn update(&self, id: i64, patch: PostPatch) -> Result<Option<Post>, ApiError> {
+        let mut update = Post::update();
+        if let Some(title) = patch.title {
+            update.value(PostColumn::Title, title);
+        }
+        if let Some(body) = patch.body {
+            update.value(PostColumn::Body, body);
+        }
+        update.and_where(Expr::col((PostColumn::Table, PostColumn::Id)).eq(id));
+        if DB::UPDATE_RETURNING {
+            update.returning(Query::returning().columns(Post::COLUMNS.iter().copied()));
+            let mut connection = self.pool.acquire().await?;
+            return Ok(update.fetch_optional(DB::executor(&mut connection)).await?);
+        }
+        let mut tx = self.pool.begin().await?;
+        // MySQL reports matched rows (sqlx sets FOUND_ROWS), so a patch that
+        // sets the values the row has already is a success too.
+        let row = if update.execute(DB::executor(&mut tx)).await? == 0 {
+            None
+        } else {
+            Post::find(id).fetch_optional(DB::executor(&mut tx)).await?
+        };
+        tx.commit().await?;
+        Ok(row)
+    }
+}
+
+/// Creates the `posts` table on `connection` if it does not exist.
+async fn create_table<DB: Dialect>(connection: &mut DB::Connection) -> Result<(), sqlx::Error> {
+    sqlx::raw_sql(AssertSqlSafe(create_posts(DB::BACKEND)))
+        .execute(DB::executor(connection))
+        .await?;
+    Ok(())
+}
+
+/// A backend's name in messages.
+fn backend_name(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Postgres => "PostgreSQL",
+        Backend::MySql => "MySQL",
+        Backend::Sqlite => "SQLite",
     }
 }
 
@@ -298,6 +473,21 @@ impl ApiError {
 
     fn not_found(message: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, message)
+    }
+
+    fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, message)
+    }
+
+    fn unprocessable(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, message)
+    }
+
+    /// The server's fault: logged in full, answered with a 500 that does not
+    /// leak SQL or connection details.
+    fn internal(error: &dyn fmt::Display) -> Self {
+        eprintln!("database error: {error}");
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "database error")
     }
 }
 
@@ -326,21 +516,18 @@ impl From<QueryRejection> for ApiError {
     }
 }
 
-impl From<soft_delete::ParseTrashModeError> for ApiError {
-    fn from(error: soft_delete::ParseTrashModeError) -> Self {
-        Self::new(
-            StatusCode::BAD_REQUEST,
-            format!("invalid `trashed` parameter: {error}"),
-        )
+impl From<sqlx::Error> for ApiError {
+    fn from(error: sqlx::Error) -> Self {
+        Self::internal(&error)
     }
 }
 
-/// A database error is the server's fault: logged in full, answered with a
-/// 500 that does not leak SQL or connection details.
-impl From<sqlx::Error> for ApiError {
-    fn from(error: sqlx::Error) -> Self {
-        eprintln!("database error: {error}");
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "database error")
+impl From<soft_delete::sqlx::Error> for ApiError {
+    fn from(error: soft_delete::sqlx::Error) -> Self {
+        if error.is_conflict() {
+            return Self::new(StatusCode::CONFLICT, error.to_string());
+        }
+        Self::internal(&error)
     }
 }
 
@@ -395,16 +582,59 @@ where
 }
 
 /// `?trashed=without|with|only`, parsed with `TrashMode`'s `FromStr`.
+fn trash_mode(trashed: Option<&str>) -> Result<TrashMode, ApiError> {
+    match trashed {
+        Some(text) => text.parse().map_err(|error| {
+            ApiError::bad_request(format!("invalid `trashed` parameter: {error}"))
+        }),
+        None => Ok(TrashMode::default()),
+    }
+}
+
+/// `?trashed=…` of `GET /posts/{id}`.
 #[derive(Debug, Deserialize)]
-pub struct TrashedParam {
+pub struct ShowParams {
     trashed: Option<String>,
 }
 
-impl TrashedParam {
-    fn mode(&self) -> Result<TrashMode, ApiError> {
-        match &self.trashed {
-            Some(text) => Ok(text.parse()?),
-            None => Ok(TrashMode::default()),
+/// Posts per page of `GET /posts` unless `limit` says otherwise.
+pub const DEFAULT_PAGE: u32 = 50;
+/// The largest `limit` of `GET /posts`.
+pub const MAX_PAGE: u32 = 100;
+
+/// `?trashed=…&after=<id>&limit=<n>` of `GET /posts`.
+#[derive(Debug, Deserialize)]
+pub struct ListParams {
+    trashed: Option<String>,
+    after: Option<String>,
+    limit: Option<String>,
+}
+
+impl ListParams {
+    /// The id to start after, if any.
+    fn after(&self) -> Result<Option<i64>, ApiError> {
+        self.after
+            .as_deref()
+            .map(|text| {
+                text.parse().map_err(|_| {
+                    ApiError::bad_request(format!(
+                        "invalid `after` parameter: `{text}` is not a post id (a whole number)"
+                    ))
+                })
+            })
+            .transpose()
+    }
+
+    /// Posts per page: [`DEFAULT_PAGE`], or `limit` from 1 to [`MAX_PAGE`].
+    fn limit(&self) -> Result<u32, ApiError> {
+        let Some(text) = self.limit.as_deref() else {
+            return Ok(DEFAULT_PAGE);
+        };
+        match text.parse() {
+            Ok(limit) if (1..=MAX_PAGE).contains(&limit) => Ok(limit),
+            _ => Err(ApiError::bad_request(format!(
+                "invalid `limit` parameter: `{text}` is not a whole number from 1 to {MAX_PAGE}"
+            ))),
         }
     }
 }
@@ -420,44 +650,81 @@ pub struct ForceParam {
 // Routes
 // ---------------------------------------------------------------------------
 
-/// The router: every route of the `posts` resource, with JSON errors for
-/// unknown paths and methods too.
-pub fn app(database: Database) -> Router {
+/// The router over `posts`: every route of the resource, with JSON errors
+/// for unknown paths and methods too.
+pub fn app<DB: Dialect>(posts: Posts<DB>) -> Router
+where
+    Post: Model<DB>,
+{
     Router::new()
-        .route("/posts", get(list_posts).post(create_post))
+        .route("/posts", get(list_posts::<DB>).post(create_post::<DB>))
         .route(
             "/posts/{id}",
-            get(show_post).patch(update_post).delete(delete_post),
+            get(show_post::<DB>)
+                .patch(update_post::<DB>)
+                .delete(delete_post::<DB>),
         )
-        .route("/posts/{id}/restore", post(restore_post))
+        .route("/posts/{id}/restore", post(restore_post::<DB>))
         .fallback(no_route)
         .method_not_allowed_fallback(method_not_allowed)
-        .with_state(database)
+        .with_state(posts)
 }
 
-fn post_id_is(id: i64) -> Expr {
-    Expr::col((PostColumn::Table, PostColumn::Id)).eq(id)
-}
-
-/// `GET /posts[?trashed=with|only]`: the posts the mode lets through, by id.
-async fn list_posts(
-    State(db): State<Database>,
-    ApiQuery(param): ApiQuery<TrashedParam>,
-) -> Result<Json<Vec<Post>>, ApiError> {
-    let mut select = Post::query_in(param.mode()?);
-    select.order_by((PostColumn::Table, PostColumn::Id), Order::Asc);
-    Ok(Json(db.fetch_all(&select).await?))
+/// `GET /posts[?trashed=with|only][&after=<id>][&limit=<n>]`: one page of
+/// the posts the mode lets through, by id, keyset-paginated on the primary
+/// key (a page costs the same at any depth). When more follow, a
+/// `Link: <…>; rel="next"` header gives the next page.
+async fn list_posts<DB: Dialect>(
+    State(posts): State<Posts<DB>>,
+    ApiQuery(params): ApiQuery<ListParams>,
+) -> Result<Response, ApiError>
+where
+    Post: Model<DB>,
+{
+    let mode = trash_mode(params.trashed.as_deref())?;
+    let after = params.after()?;
+    let limit = params.limit()?;
+    let mut select = Post::query_in(mode);
+    if let Some(after) = after {
+        select.and_where(Expr::col((PostColumn::Table, PostColumn::Id)).gt(after));
+    }
+    // One more than the page, to know whether another page follows.
+    select
+        .order_by((PostColumn::Table, PostColumn::Id), Order::Asc)
+        .limit(u64::from(limit) + 1);
+    let mut page = posts.fetch_all(&select).await?;
+    let more = page.len() > limit as usize;
+    page.truncate(limit as usize);
+    let next = page.last().filter(|_| more).map(|last| {
+        let trashed = params
+            .trashed
+            .as_ref()
+            .map(|_| format!("&trashed={mode}"))
+            .unwrap_or_default();
+        format!(
+            "</posts?after={}&limit={limit}{trashed}>; rel=\"next\"",
+            last.id
+        )
+    });
+    let mut response = Json(page).into_response();
+    if let Some(next) = next.and_then(|link| HeaderValue::from_str(&link).ok()) {
+        response.headers_mut().insert(header::LINK, next);
+    }
+    Ok(response)
 }
 
 /// `GET /posts/{id}[?trashed=with|only]`: a trashed post is 404 unless the
 /// mode lets it through.
-async fn show_post(
-    State(db): State<Database>,
+async fn show_post<DB: Dialect>(
+    State(posts): State<Posts<DB>>,
     ApiPath(id): ApiPath<i64>,
-    ApiQuery(param): ApiQuery<TrashedParam>,
-) -> Result<Json<Post>, ApiError> {
-    let mode = param.mode()?;
-    match db.fetch_optional(&Post::find_in(id, mode)).await? {
+    ApiQuery(params): ApiQuery<ShowParams>,
+) -> Result<Json<Post>, ApiError>
+where
+    Post: Model<DB>,
+{
+    let mode = trash_mode(params.trashed.as_deref())?;
+    match Post::on(&posts.pool).find_in(id, mode).await? {
         Some(post) => Ok(Json(post)),
         None => Err(ApiError::not_found(match mode {
             TrashMode::WithoutTrashed => format!("no live post with id {id}"),
@@ -468,79 +735,79 @@ async fn show_post(
 }
 
 /// `POST /posts`: 201 with the new post.
-async fn create_post(
-    State(db): State<Database>,
+async fn create_post<DB: Dialect>(
+    State(posts): State<Posts<DB>>,
     ApiJson(new): ApiJson<NewPost>,
-) -> Result<(StatusCode, Json<Post>), ApiError> {
-    let id = db.insert(new).await?;
-    let post = db
-        .fetch_optional(&Post::find_in(id, TrashMode::WithTrashed))
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("post {id} vanished after insert")))?;
-    Ok((StatusCode::CREATED, Json(post)))
+) -> Result<(StatusCode, Json<Post>), ApiError>
+where
+    Post: Model<DB>,
+{
+    storable("title", &new.title, TITLE_MAX_CHARS)?;
+    storable("body", &new.body, BODY_MAX_CHARS)?;
+    Ok((StatusCode::CREATED, Json(posts.insert(new).await?)))
 }
 
 /// `PATCH /posts/{id}`: `Post::update()` only sees live posts, so a trashed
 /// post is 404 and stays unchanged.
-async fn update_post(
-    State(db): State<Database>,
+async fn update_post<DB: Dialect>(
+    State(posts): State<Posts<DB>>,
     ApiPath(id): ApiPath<i64>,
     ApiJson(patch): ApiJson<PostPatch>,
-) -> Result<Json<Post>, ApiError> {
-    let not_found = || ApiError::not_found(format!("no live post with id {id}"));
-    if patch.title.is_some() || patch.body.is_some() {
-        let mut update = Post::update();
-        if let Some(title) = patch.title {
-            update.value(PostColumn::Title, title);
-        }
-        if let Some(body) = patch.body {
-            update.value(PostColumn::Body, body);
-        }
-        update.and_where(post_id_is(id));
-        if db.execute(&update).await? == 0 {
-            return Err(not_found());
-        }
+) -> Result<Json<Post>, ApiError>
+where
+    Post: Model<DB>,
+{
+    if let Some(title) = &patch.title {
+        storable("title", title, TITLE_MAX_CHARS)?;
     }
-    let post = db.fetch_optional(&Post::find(id)).await?;
-    post.map(Json).ok_or_else(not_found)
+    if let Some(body) = &patch.body {
+        storable("body", body, BODY_MAX_CHARS)?;
+    }
+    let post = if patch.title.is_none() && patch.body.is_none() {
+        Post::on(&posts.pool).find(id).await?
+    } else {
+        posts.update(id, patch).await?
+    };
+    post.map(Json)
+        .ok_or_else(|| ApiError::not_found(format!("no live post with id {id}")))
 }
 
 /// `DELETE /posts/{id}[?force=true]`: soft delete (404 if trashed or
 /// absent), or hard delete (404 if absent).
-async fn delete_post(
-    State(db): State<Database>,
+async fn delete_post<DB: Dialect>(
+    State(posts): State<Posts<DB>>,
     ApiPath(id): ApiPath<i64>,
     ApiQuery(param): ApiQuery<ForceParam>,
-) -> Result<StatusCode, ApiError> {
-    let (deleted, missing) = if param.force {
-        (
-            db.execute(&Post::force_delete_by_id(id)).await?,
-            format!("no post with id {id}"),
-        )
-    } else {
-        (
-            db.execute(&Post::delete_by_id(id)).await?,
-            format!("no live post with id {id}"),
-        )
-    };
-    if deleted == 0 {
-        return Err(ApiError::not_found(missing));
+) -> Result<StatusCode, ApiError>
+where
+    Post: Model<DB>,
+{
+    let handle = Post::on(&posts.pool);
+    if param.force {
+        if handle.force_delete(id).await? {
+            return Ok(StatusCode::NO_CONTENT);
+        }
+        return Err(ApiError::not_found(format!("no post with id {id}")));
     }
-    Ok(StatusCode::NO_CONTENT)
+    match handle.delete(id).await? {
+        Some(_) => Ok(StatusCode::NO_CONTENT),
+        None => Err(ApiError::not_found(format!("no live post with id {id}"))),
+    }
 }
 
 /// `POST /posts/{id}/restore`: 200 with the restored post; 404 if the post
 /// is live or absent.
-async fn restore_post(
-    State(db): State<Database>,
+async fn restore_post<DB: Dialect>(
+    State(posts): State<Posts<DB>>,
     ApiPath(id): ApiPath<i64>,
-) -> Result<Json<Post>, ApiError> {
-    let not_found = || ApiError::not_found(format!("no trashed post with id {id}"));
-    if db.execute(&Post::restore_by_id(id)).await? == 0 {
-        return Err(not_found());
+) -> Result<Json<Post>, ApiError>
+where
+    Post: Model<DB>,
+{
+    match Post::on(&posts.pool).restore(id).await? {
+        Some(post) => Ok(Json(post)),
+        None => Err(ApiError::not_found(format!("no trashed post with id {id}"))),
     }
-    let post = db.fetch_optional(&Post::find(id)).await?;
-    post.map(Json).ok_or_else(not_found)
 }
 
 async fn no_route(method: Method, uri: Uri) -> ApiError {
