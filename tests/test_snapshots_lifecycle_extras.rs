@@ -373,7 +373,7 @@ fn cascade_from_a_generic_parent() {
     assert_eq!(
         Thread::<i64>::cascade_delete_by_id_at(7, at(), Backend::Postgres)[1]
             .to_string(PostgresQueryBuilder),
-        r#"UPDATE "comments" SET "deleted_at" = (SELECT "threads"."deleted_at" FROM "threads" WHERE "threads"."id" = 7) WHERE "comments"."post_id" = 7 AND (SELECT "threads"."deleted_at" FROM "threads" WHERE "threads"."id" = 7) >= '2026-01-02 03:04:05.000000 +00:00' AND "comments"."deleted_at" IS NULL"#
+        r#"UPDATE "comments" SET "deleted_at" = (SELECT "threads"."deleted_at" FROM "threads" WHERE "threads"."id" = 7) WHERE "comments"."post_id" = 7 AND (SELECT "threads"."deleted_at" FROM "threads" WHERE "threads"."id" = 7) IS NOT NULL AND "comments"."deleted_at" IS NULL"#
     );
 }
 

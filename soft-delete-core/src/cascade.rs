@@ -1,15 +1,25 @@
-//! Cascade: a parent soft deleted together with its live children, at one
-//! shared instant, and restored together with exactly those children.
+//! Cascade: a parent soft deleted together with its live subtree, and
+//! restored together with exactly the rows deleted with it.
 //!
-//! The children copy the parent's *stored* marker, so they match it after
-//! whatever rounding the column applies (a second-precision `DATETIME`
-//! included). A child trashed on its own before the cascade must never match
-//! it: if one holds a marker in the cascade's second or later, the parent is
-//! stamped with the first whole second from two seconds on that no child
-//! holds, a value every column stores exactly.
+//! Two forms. With `cascade_id = "..."` (every model of the tree has the
+//! column) a cascade stamps each row it trashes with a fresh 64-bit
+//! deletion id, and a cascade restore brings back exactly the rows holding
+//! the parent's id: exact under any clock, at any depth, for self-referencing
+//! models too. Without it, children copy the parent's *stored* marker and a
+//! cascade restore matches children by that value: one level deep only, and
+//! exact as long as no child trashed on its own holds the same value (a
+//! child trashed before in the cascade's second or later makes the parent
+//! take the first whole second from two seconds on that no child holds).
+
+use std::collections::hash_map::RandomState;
+use std::hash::{BuildHasher, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{DateTime, Duration, DurationRound, Utc};
-use sea_query::{Expr, ExprTrait, Query, QueryStatementBuilder as _, UpdateStatement, Value};
+use sea_query::{
+    Alias, BinOper, CommonTableExpression, Condition, Expr, ExprTrait, Query,
+    QueryStatementBuilder as _, SubQueryStatement, UnionType, UpdateStatement, Value, WithClause,
+};
 
 use crate::marker::When;
 use crate::{statement, Backend, Marker, MarkerStyle, SoftDelete};
@@ -39,10 +49,17 @@ use crate::{statement, Backend, Marker, MarkerStyle, SoftDelete};
 pub struct Child {
     /// SQL name of the child's table.
     pub table: &'static str,
+    /// SQL name of the child's primary key, which its own children reference.
+    pub primary_key: &'static str,
     /// SQL name of the child's column holding the parent's primary key.
     pub foreign_key: &'static str,
     /// The child's marker.
     pub marker: Marker,
+    /// The child model's column referencing a parent row of its own table
+    /// (`cascade(Self = "...")`), if any.
+    pub self_foreign_key: Option<&'static str>,
+    /// The child model's own children: a cascade reaches every level.
+    pub children: &'static [Child],
 }
 
 impl Child {
@@ -50,9 +67,13 @@ impl Child {
     ///
     /// # Panics
     ///
-    /// When `foreign_key` is not a column of `C`, or `C`'s marker is not
-    /// stored like the parent's (`parent`). The derive evaluates it in a
-    /// constant, where that panic is a compile error saying so.
+    /// When `foreign_key` is not a column of `C`, `C`'s marker is not
+    /// stored like the parent's (`parent`), or the two disagree on
+    /// `cascade_id`. The derive evaluates it in a constant, where that panic
+    /// is a compile error saying so. Reading `C`'s children here makes a
+    /// cycle of cascades between models a compile error too ("cycle detected
+    /// when evaluating `<Post as SoftDelete>::CHILDREN`", naming each model
+    /// of the cycle).
     #[must_use]
     pub const fn of<C: SoftDelete>(foreign_key: &'static str, parent: Marker) -> Self {
         match cascade_problem::<C>(foreign_key, parent) {
@@ -60,14 +81,20 @@ impl Child {
             CascadeProblem::ForeignKeyNotAColumn => panic!(
                 "cascade: the foreign key is not a column of the child model; name the child's column that holds the parent's key"
             ),
+            CascadeProblem::ChildWithoutCascadeId | CascadeProblem::DeepWithoutCascadeId => panic!(
+                "cascade: a parent with `cascade_id` needs it on every child, and a child with children of its own needs it on every model of the tree"
+            ),
             _ => panic!(
                 "cascade: the child's marker must be stored like the parent's (same style, and the same field type for timestamps), so both hold one shared instant"
             ),
         }
         Child {
             table: C::TABLE,
+            primary_key: C::PRIMARY_KEY,
             foreign_key,
             marker: C::MARKER,
+            self_foreign_key: C::SELF_FOREIGN_KEY,
+            children: C::CHILDREN,
         }
     }
 }
@@ -92,6 +119,11 @@ pub enum CascadeProblem {
     ChildWithoutTimeZone,
     /// Both are timestamps; the child's has a time zone, the parent's has not.
     ChildWithTimeZone,
+    /// The parent has `cascade_id`, the child has not.
+    ChildWithoutCascadeId,
+    /// Neither has `cascade_id`, and the child has children of its own or
+    /// of its own model: only the deletion id keeps a deep cascade exact.
+    DeepWithoutCascadeId,
 }
 
 /// The first problem of the child model `C` referenced through
@@ -111,6 +143,12 @@ pub const fn cascade_problem<C: SoftDelete>(
     }
     if !contains(C::COLUMNS, foreign_key) {
         return CascadeProblem::ForeignKeyNotAColumn;
+    }
+    if parent.cascade_id.is_some() && child.cascade_id.is_none() {
+        return CascadeProblem::ChildWithoutCascadeId;
+    }
+    if parent.cascade_id.is_none() && (!C::CHILDREN.is_empty() || C::SELF_FOREIGN_KEY.is_some()) {
+        return CascadeProblem::DeepWithoutCascadeId;
     }
     if same_storage(child, parent) {
         return CascadeProblem::None;
@@ -201,15 +239,320 @@ fn parent_marker<T: SoftDelete>(id: &Value) -> Expr {
 }
 
 /// The statements of a cascade soft delete, in the order to run them in one
-/// transaction: the parent, then each child table.
+/// transaction: the parent first, then the tables it reaches.
 pub(crate) fn delete<T: SoftDelete>(
     id: &Value,
     when: When,
     actor: Option<&Value>,
     backend: Backend,
 ) -> Vec<UpdateStatement> {
+    let when = T::MARKER.resolve(when);
+    if T::MARKER.cascade_id.is_some() {
+        delete_grouped::<T>(id, when, actor)
+    } else {
+        delete_shared_stamp::<T>(id, when, actor, backend)
+    }
+}
+
+/// The statements of a cascade restore, in the order to run them in one
+/// transaction: the tables it reaches first (they find their rows through
+/// the parent), the parent last.
+pub(crate) fn restore<T: SoftDelete>(id: &Value) -> Vec<UpdateStatement> {
+    // One instant for every table the cascade touches.
+    let now = T::MARKER.resolve(When::Now);
+    let primary_key_is = Expr::col((T::TABLE, T::PRIMARY_KEY)).eq(id.clone());
+    let Some(cascade_id) = T::MARKER.cascade_id else {
+        let mut statements: Vec<UpdateStatement> = T::CHILDREN
+            .iter()
+            .map(|child| {
+                let deleted_with_parent = Expr::col((child.table, child.foreign_key))
+                    .eq(id.clone())
+                    .and(Expr::col((child.table, child.marker.column)).eq(parent_marker::<T>(id)));
+                statement::mark_live(child.table, child.marker, deleted_with_parent, now)
+            })
+            .collect();
+        statements.push(statement::mark_live(
+            T::TABLE,
+            T::MARKER,
+            primary_key_is,
+            now,
+        ));
+        return statements;
+    };
+    // The rows below hold the negated id of the cascade the parent started,
+    // read before the parent's own statement clears it: `NULL` (matching
+    // nothing) unless a cascade started at the parent.
+    let members = |column: &'static str, table: &'static str| {
+        let parent_id = Expr::SubQuery(
+            None,
+            Box::new(
+                Query::select()
+                    .column((T::TABLE, cascade_id))
+                    .from(T::TABLE)
+                    .and_where(Expr::col((T::TABLE, T::PRIMARY_KEY)).eq(id.clone()))
+                    .to_owned()
+                    .into_sub_query_statement(),
+            ),
+        );
+        let column = Expr::col((table, column));
+        column.clone().eq(parent_id.mul(-1)).and(column.lt(0))
+    };
+    let mut statements: Vec<UpdateStatement> = plan::<T>()
+        .iter()
+        .skip(1)
+        .map(|node| {
+            let column = node.marker.cascade_id.unwrap_or(cascade_id);
+            statement::mark_live(node.table, node.marker, members(column, node.table), now)
+        })
+        .collect();
+    let parent = if T::SELF_FOREIGN_KEY.is_some() {
+        // Rows of the parent's own model deleted with it.
+        Condition::any()
+            .add(primary_key_is)
+            .add(members(cascade_id, T::TABLE))
+    } else {
+        Condition::all().add(primary_key_is)
+    };
+    statements.push(statement::mark_live(T::TABLE, T::MARKER, parent, now));
+    statements
+}
+
+/// The table of each statement of a cascade of `T`, in their order: the
+/// soft-delete and restore runners count the rows changed per table with it.
+#[doc(hidden)]
+#[must_use]
+pub fn cascade_tables<T: SoftDelete>(restore: bool) -> Vec<&'static str> {
+    let plan = plan::<T>();
+    if T::MARKER.cascade_id.is_none() {
+        let children = T::CHILDREN.iter().map(|child| child.table);
+        return if restore {
+            children.chain([T::TABLE]).collect()
+        } else {
+            [T::TABLE].into_iter().chain(children).collect()
+        };
+    }
+    if restore {
+        return plan
+            .iter()
+            .skip(1)
+            .map(|node| node.table)
+            .chain([T::TABLE])
+            .collect();
+    }
+    let mut tables = Vec::new();
+    for node in &plan {
+        tables.extend(std::iter::repeat_n(node.table, node.parents.len().max(1)));
+        if node.self_foreign_key.is_some() {
+            tables.push(node.table);
+        }
+    }
+    tables
+}
+
+/// The rows a cascade of `T` changed per table, `T`'s first, from the table
+/// ([`cascade_tables`]) and the rows changed of each statement.
+#[doc(hidden)]
+#[must_use]
+pub fn cascade_rows<T: SoftDelete>(
+    tables: &[&'static str],
+    changed: &[u64],
+) -> Vec<(&'static str, u64)> {
+    let mut rows: Vec<(&'static str, u64)> = vec![(T::TABLE, 0)];
+    for (&table, &count) in tables.iter().zip(changed) {
+        match rows.iter_mut().find(|(seen, _)| *seen == table) {
+            Some((_, total)) => *total += count,
+            None => rows.push((table, count)),
+        }
+    }
+    rows
+}
+
+/// One table a cascade reaches.
+struct Node {
+    table: &'static str,
+    primary_key: &'static str,
+    marker: Marker,
+    self_foreign_key: Option<&'static str>,
+    /// `(parent table, parent's primary key, this table's foreign key)` of
+    /// each declared cascade into this table; none for the root.
+    parents: Vec<(&'static str, &'static str, &'static str)>,
+}
+
+/// Every table of `T`'s cascade tree once, each after all its parents (the
+/// declared cascades form no cycle: the compiler refuses one), `T` first.
+fn plan<T: SoftDelete>() -> Vec<Node> {
+    let mut nodes = vec![Node {
+        table: T::TABLE,
+        primary_key: T::PRIMARY_KEY,
+        marker: T::MARKER,
+        self_foreign_key: T::SELF_FOREIGN_KEY,
+        parents: Vec::new(),
+    }];
+    let mut pending: Vec<(&'static str, &'static str, &'static [Child])> =
+        vec![(T::TABLE, T::PRIMARY_KEY, T::CHILDREN)];
+    while let Some((parent, parent_key, children)) = pending.pop() {
+        for child in children {
+            let edge = (parent, parent_key, child.foreign_key);
+            if let Some(node) = nodes.iter_mut().find(|node| node.table == child.table) {
+                if !node.parents.contains(&edge) {
+                    node.parents.push(edge);
+                }
+                continue;
+            }
+            nodes.push(Node {
+                table: child.table,
+                primary_key: child.primary_key,
+                marker: child.marker,
+                self_foreign_key: child.self_foreign_key,
+                parents: vec![edge],
+            });
+            pending.push((child.table, child.primary_key, child.children));
+        }
+    }
+    // Kahn's order: a table once all its parent tables are placed.
+    let mut ordered: Vec<Node> = Vec::with_capacity(nodes.len());
+    while !nodes.is_empty() {
+        let ready = nodes
+            .iter()
+            .position(|node| {
+                node.parents
+                    .iter()
+                    .all(|(parent, ..)| ordered.iter().any(|placed| placed.table == *parent))
+            })
+            // Unreachable for an acyclic tree; keep every table regardless.
+            .unwrap_or(0);
+        ordered.push(nodes.remove(ready));
+    }
+    ordered
+}
+
+/// A fresh deletion id, positive: 63 random bits from std's randomly keyed hasher
+/// over the clock, a process-wide counter and the process id.
+fn new_cascade_key() -> i64 {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let mut hasher = RandomState::new().build_hasher();
+    hasher.write_i64(Utc::now().timestamp_nanos_opt().unwrap_or_default());
+    hasher.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
+    hasher.write_u32(std::process::id());
+    i64::try_from(hasher.finish() >> 1).map_or(i64::MAX, |id| Ord::max(id, 1))
+}
+
+/// With `cascade_id`: the parent gets a fresh deletion id; every live row
+/// under a row holding it, table by table and down self-references, gets
+/// the parent's stored marker and the same id.
+fn delete_grouped<T: SoftDelete>(
+    id: &Value,
+    when: When,
+    actor: Option<&Value>,
+) -> Vec<UpdateStatement> {
+    // The parent holds the id, the rows below its negation: a cascade
+    // restore from the parent brings back exactly those, and one from a row
+    // below (a member of another row's cascade) restores that row alone.
+    let id_value = new_cascade_key();
+    let key = Value::BigInt(Some(id_value));
+    let member = Value::BigInt(Some(-id_value));
+    let in_group = |column: Expr| column.is_in([key.clone(), member.clone()]);
     let marker = T::MARKER;
-    let when = marker.resolve(when);
+    let primary_key_is = Expr::col((T::TABLE, T::PRIMARY_KEY)).eq(id.clone());
+    let mut statements = vec![statement::mark_deleted(
+        T::TABLE,
+        marker,
+        primary_key_is,
+        (marker.deleted_value(when), when),
+        actor.cloned(),
+        Some(&key),
+    )];
+    let stamp = || (parent_marker::<T>(id), when);
+    let plan = plan::<T>();
+    let cascade_id_of = |table: &str| {
+        plan.iter()
+            .find(|node| node.table == table)
+            .and_then(|node| node.marker.cascade_id)
+    };
+    for node in &plan {
+        // Every model of the tree has the column (checked at compile time).
+        let Some(column) = node.marker.cascade_id else {
+            continue;
+        };
+        for &(parent, parent_key, foreign_key) in &node.parents {
+            let Some(parent_column) = cascade_id_of(parent) else {
+                continue;
+            };
+            let under = Query::select()
+                .column((parent, parent_key))
+                .from(parent)
+                .and_where(in_group(Expr::col((parent, parent_column))))
+                .to_owned();
+            statements.push(statement::mark_deleted(
+                node.table,
+                node.marker,
+                Expr::col((node.table, foreign_key)).in_subquery(under),
+                stamp(),
+                actor.cloned(),
+                Some(&member),
+            ));
+        }
+        if let Some(self_key) = node.self_foreign_key {
+            let below = descendants(node, self_key, in_group(Expr::col((node.table, column))));
+            statements.push(statement::mark_deleted(
+                node.table,
+                node.marker,
+                below,
+                stamp(),
+                actor.cloned(),
+                Some(&member),
+            ));
+        }
+    }
+    statements
+}
+
+/// `primary_key IN (WITH RECURSIVE ...)`: the rows of the node's table
+/// below a row matching `in_group`, through live rows, at any depth.
+fn descendants(node: &Node, self_key: &'static str, in_group: Expr) -> Expr {
+    const BELOW: &str = "soft_delete_below";
+    const ROW: &str = "soft_delete_row";
+    let (table, primary_key, marker) = (node.table, node.primary_key, node.marker);
+    let mut anchor = Query::select();
+    anchor
+        .column((table, primary_key))
+        .from(table)
+        .and_where(in_group);
+    let mut step = Query::select();
+    step.column((ROW, primary_key))
+        .from_as(table, Alias::new(ROW))
+        .inner_join(
+            BELOW,
+            Expr::col((ROW, self_key)).equals((BELOW, primary_key)),
+        )
+        .and_where(marker.live(Expr::col((ROW, marker.column))));
+    anchor.union(UnionType::All, step);
+    let cte = CommonTableExpression::new()
+        .query(anchor)
+        .column(primary_key)
+        .table_name(BELOW)
+        .to_owned();
+    let with = WithClause::new()
+        .recursive(true)
+        .cte(cte)
+        .to_owned()
+        .query(Query::select().column(primary_key).from(BELOW).to_owned());
+    Expr::col((table, primary_key)).binary(
+        BinOper::In,
+        Expr::SubQuery(None, Box::new(SubQueryStatement::WithStatement(with))),
+    )
+}
+
+/// Without `cascade_id` (one level): the parent stamped at `when` unless a
+/// child already holds that second, then each child copying the parent's
+/// stored marker while the parent is trashed.
+fn delete_shared_stamp<T: SoftDelete>(
+    id: &Value,
+    when: When,
+    actor: Option<&Value>,
+    backend: Backend,
+) -> Vec<UpdateStatement> {
+    let marker = T::MARKER;
     let at = match when {
         When::At(at) => at,
         When::Now => Utc::now(),
@@ -246,43 +589,25 @@ pub(crate) fn delete<T: SoftDelete>(
         primary_key_is,
         (stamp, when),
         actor.cloned(),
+        None,
     )];
     for child in T::CHILDREN {
-        // Only under a parent this cascade stamped (at its second or later):
-        // a parent trashed before keeps its children as they are.
-        let parent_stamped_now = statement::comparable(marker, parent_marker::<T>(id), backend)
-            .gte(statement::comparable_value(marker, floor, backend));
+        // Under a trashed parent: whatever clock stamped it, and however late
+        // the statement runs, the children join the parent's deletion. (Run
+        // through `soft_delete::sqlx`, a cascade whose parent was already
+        // trashed is rolled back instead.)
         let under_parent = Expr::col((child.table, child.foreign_key))
             .eq(id.clone())
-            .and(parent_stamped_now);
+            .and(marker.trashed(parent_marker::<T>(id)));
         statements.push(statement::mark_deleted(
             child.table,
             child.marker,
             under_parent,
             (parent_marker::<T>(id), child.marker.resolve(when)),
             actor.cloned(),
+            None,
         ));
     }
-    statements
-}
-
-/// The statements of a cascade restore, in the order to run them in one
-/// transaction: each child table first (they are matched against the
-/// parent's marker), then the parent.
-pub(crate) fn restore<T: SoftDelete>(id: Value) -> Vec<UpdateStatement> {
-    // One instant for every table the cascade touches.
-    let now = T::MARKER.resolve(When::Now);
-    let mut statements: Vec<UpdateStatement> = T::CHILDREN
-        .iter()
-        .map(|child| {
-            let deleted_with_parent = Expr::col((child.table, child.foreign_key))
-                .eq(id.clone())
-                .and(Expr::col((child.table, child.marker.column)).eq(parent_marker::<T>(&id)));
-            statement::mark_live(child.table, child.marker, deleted_with_parent, now)
-        })
-        .collect();
-    let filter = Expr::col((T::TABLE, T::PRIMARY_KEY)).eq(id);
-    statements.push(statement::mark_live(T::TABLE, T::MARKER, filter, now));
     statements
 }
 

@@ -144,6 +144,25 @@ pub trait SoftDelete: Sized {
     /// ```
     const CHILDREN: &'static [Child] = &[];
 
+    /// The model's own column referencing its parent row in the same table,
+    /// when cascades reach a row's children of the same model
+    /// (`cascade(Self = "parent_id")` in the derive: a comment's replies are
+    /// comments); none by default.
+    ///
+    /// ```
+    /// # use soft_delete::SoftDelete;
+    /// #[derive(SoftDelete)]
+    /// #[soft_delete(table = "comments", cascade_id = "deletion_id", cascade(Self = "parent_id"))]
+    /// struct Comment {
+    ///     id: i64,
+    ///     parent_id: Option<i64>,
+    ///     deleted_at: Option<chrono::DateTime<chrono::Utc>>,
+    ///     deletion_id: Option<i64>,
+    /// }
+    /// assert_eq!(Comment::SELF_FOREIGN_KEY, Some("parent_id"));
+    /// ```
+    const SELF_FOREIGN_KEY: Option<&'static str> = None;
+
     /// Type of the primary key.
     type Id: Into<Value>;
 
@@ -570,21 +589,27 @@ pub trait SoftDelete: Sized {
     }
 
     /// Cascade soft delete: the statements that mark the live row `id` and
-    /// its live children ([`CHILDREN`](Self::CHILDREN)) deleted at one shared
-    /// instant, in the order to run them in one transaction.
+    /// the live rows below it deleted at one shared instant, in the order to
+    /// run them in one transaction (as `soft_delete::sqlx`'s
+    /// `cascade_delete` does, rolling back when the row was not live).
     ///
-    /// The children copy the parent's stored marker, so the instant is shared
-    /// exactly whatever the column's precision. [`cascade_restore_by_id`](Self::cascade_restore_by_id)
-    /// brings back exactly these children, not those deleted before on their
-    /// own: should such a child hold a marker in the cascade's second (or
-    /// later), the parent takes the first whole second from two seconds on
-    /// that no child holds, so the two never compare equal, even on a
-    /// second-precision `DATETIME`.
+    /// With `cascade_id = "..."` on every model of the tree, the cascade
+    /// reaches every level ([`CHILDREN`](Self::CHILDREN) of the children, and
+    /// a model's own rows through `cascade(Self = "...")`), and stamps each
+    /// row it trashes with a fresh deletion id: the parent with the id, the
+    /// rows below with its negation. [`cascade_restore_by_id`](Self::cascade_restore_by_id)
+    /// then restores exactly those rows, whatever the clocks, the column's
+    /// precision or the time between building and running the statements.
+    ///
+    /// Without `cascade_id` the cascade is one level deep: the children copy
+    /// the parent's *stored* marker, and are matched by it on restore. A child
+    /// deleted on its own before, in the cascade's second or later, makes the
+    /// parent take the first whole second from two seconds on that no child
+    /// holds; a child deleted on its own *later* with the very same marker
+    /// value (same second on a second-precision column) would be restored
+    /// with the parent: use `cascade_id` where that matters.
     /// `backend` matters on SQLite only, where that check compares times, not
-    /// text. With `now = "database"` the parent is stamped with the
-    /// database's `CURRENT_TIMESTAMP`; the check and the later stamp then come
-    /// from the application's clock, so on second-precision columns
-    /// exactness assumes the two clocks agree within a second.
+    /// text.
     ///
     /// ```
     /// use soft_delete::{Backend, SoftDelete};
@@ -607,7 +632,7 @@ pub trait SoftDelete: Sized {
     /// // ... then its live comments, copying the post's stored marker.
     /// assert_eq!(
     ///     sql[1],
-    ///     r#"UPDATE "comments" SET "deleted_at" = (SELECT "posts"."deleted_at" FROM "posts" WHERE "posts"."id" = $1) WHERE "comments"."post_id" = $2 AND (SELECT "posts"."deleted_at" FROM "posts" WHERE "posts"."id" = $3) >= $4 AND "comments"."deleted_at" IS NULL"#
+    ///     r#"UPDATE "comments" SET "deleted_at" = (SELECT "posts"."deleted_at" FROM "posts" WHERE "posts"."id" = $1) WHERE "comments"."post_id" = $2 AND (SELECT "posts"."deleted_at" FROM "posts" WHERE "posts"."id" = $3) IS NOT NULL AND "comments"."deleted_at" IS NULL"#
     /// );
     /// ```
     #[must_use]
@@ -663,8 +688,10 @@ pub trait SoftDelete: Sized {
     }
 
     /// Cascade restore: the statements that restore the trashed row `id` and
-    /// exactly the children deleted with it (those holding the parent's
-    /// marker), children first, in one transaction.
+    /// exactly the rows its cascade deleted (with `cascade_id`: those holding
+    /// the negation of its deletion id, at every level; without: the children
+    /// holding its marker), those first, in one transaction. A row trashed
+    /// by a cascade that started above it is restored alone.
     ///
     /// ```
     /// # use soft_delete::{Backend, SoftDelete};
@@ -685,7 +712,7 @@ pub trait SoftDelete: Sized {
     where
         Self: RecordsDeletionTime,
     {
-        cascade::restore::<Self>(id.into())
+        cascade::restore::<Self>(&id.into())
     }
 
     /// Soft delete recording who deleted the row: [`delete_by_id`](Self::delete_by_id)
@@ -1166,9 +1193,10 @@ pub struct NoHooks;
 /// What generated code names; not public API, no semver guarantees.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::cascade::{cascade_problem, CascadeProblem};
+    pub use crate::cascade::{cascade_problem, cascade_rows, cascade_tables, CascadeProblem};
     pub use crate::marker::{
-        BoolField, DeletedByField, MarkerField, TimestampField, UnixField, UpdatedAtField,
+        BoolField, CascadeIdField, DeletedByField, MarkerField, TimestampField, UnixField,
+        UpdatedAtField,
     };
     pub use chrono;
     pub use sea_query;

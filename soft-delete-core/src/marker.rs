@@ -89,6 +89,11 @@ pub struct Marker {
     /// The column every soft delete and restore also sets to its instant, if
     /// any (`updated_at = "..."` in the derive).
     pub updated_at: Option<UpdatedAt>,
+    /// SQL name of the column a cascade stamps with its own deletion id on
+    /// every row it trashes, if any (`cascade_id = "..."` in the derive):
+    /// cascade restores bring back exactly the rows holding that id, under
+    /// any clock. Own soft deletes and restores set it to `NULL`.
+    pub cascade_id: Option<&'static str>,
 }
 
 /// A column that soft deletes and restores touch: set to the instant of the
@@ -179,6 +184,7 @@ impl Marker {
             deleted_by: None,
             clock: Clock::Application,
             updated_at: None,
+            cascade_id: None,
         }
     }
 
@@ -234,6 +240,21 @@ impl Marker {
     #[must_use]
     pub const fn with_updated_at_for<F: UpdatedAtField>(self, column: &'static str) -> Self {
         self.with_updated_at(column, F::WITH_TIME_ZONE)
+    }
+
+    /// This marker, with a column holding the deletion id of the cascade that
+    /// trashed the row.
+    ///
+    /// ```
+    /// use soft_delete_core::Marker;
+    ///
+    /// let marker = Marker::timestamp("deleted_at").with_cascade_id("deletion_id");
+    /// assert_eq!(marker.cascade_id, Some("deletion_id"));
+    /// ```
+    #[must_use]
+    pub const fn with_cascade_id(mut self, column: &'static str) -> Self {
+        self.cascade_id = Some(column);
+        self
     }
 
     /// This marker, stamped by `clock`. Only the timestamp style can take the
@@ -472,3 +493,14 @@ impl UpdatedAtField for NaiveDateTime {
 impl<F: UpdatedAtField> UpdatedAtField for Option<F> {
     const WITH_TIME_ZONE: bool = F::WITH_TIME_ZONE;
 }
+
+/// A field type that can hold `cascade_id`: the cascade's deletion id while
+/// trashed by one, `NULL` otherwise.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot hold `cascade_id`: cascades write a 64-bit deletion id to it, and other writes NULL",
+    label = "the `cascade_id` column must be an `Option<i64>`",
+    note = "change the field's type to `Option<i64>` (a nullable BIGINT column)"
+)]
+pub trait CascadeIdField {}
+
+impl CascadeIdField for Option<i64> {}

@@ -75,6 +75,7 @@ pub(crate) fn soft_delete<T: SoftDelete>(
         filter,
         (T::MARKER.deleted_value(when), when),
         actor,
+        None,
     )
 }
 
@@ -86,14 +87,16 @@ pub(crate) fn restore<T: SoftDelete>(filter: impl IntoCondition) -> UpdateStatem
 
 /// Sets `marker` of the live rows of `table` matching `filter` to `stamp`,
 /// its `deleted_by` to `actor` and its `updated_at` to the instant `when`
-/// (the one `stamp` records): every soft delete, a model's own or a
-/// cascade's child tables'.
+/// (the one `stamp` records), and its `cascade_id` to the cascade's
+/// deletion id (`NULL` for a model's own soft delete): every soft delete, a
+/// model's own or a cascade's.
 pub(crate) fn mark_deleted(
     table: &'static str,
     marker: Marker,
     filter: impl IntoCondition,
     (stamp, when): (Expr, When),
     actor: Option<Value>,
+    cascade: Option<&Value>,
 ) -> UpdateStatement {
     let mut update = Query::update();
     update.table(table).value(marker.column, stamp);
@@ -102,6 +105,10 @@ pub(crate) fn mark_deleted(
     }
     if let Some((column, value)) = marker.touched(when) {
         update.value(column, value);
+    }
+    if let Some(column) = marker.cascade_id {
+        let key = cascade.cloned().unwrap_or(Value::BigInt(None));
+        update.value(column, key);
     }
     update.cond_where(filter).and_where(marker.live_in(table));
     update
@@ -125,6 +132,9 @@ pub(crate) fn mark_live(
     }
     if let Some((column, value)) = marker.touched(when) {
         update.value(column, value);
+    }
+    if let Some(column) = marker.cascade_id {
+        update.value(column, Value::BigInt(None));
     }
     update
         .cond_where(filter)

@@ -17,6 +17,7 @@ pub mod keys {
     pub const STYLE: &str = "style";
     pub const DELETED_BY: &str = "deleted_by";
     pub const UPDATED_AT: &str = "updated_at";
+    pub const CASCADE_ID: &str = "cascade_id";
     pub const NOW: &str = "now";
     pub const CASCADE: &str = "cascade";
     pub const HOOKS: &str = "hooks";
@@ -34,6 +35,7 @@ const STRUCT_KEYS: &[&str] = &[
     keys::STYLE,
     keys::DELETED_BY,
     keys::UPDATED_AT,
+    keys::CASCADE_ID,
     keys::NOW,
     keys::CASCADE,
     keys::HOOKS,
@@ -129,6 +131,7 @@ pub struct ContainerAttrs {
     pub style: Option<Spanned<Style>>,
     pub deleted_by: Option<Spanned<String>>,
     pub updated_at: Option<Spanned<String>>,
+    pub cascade_id: Option<Spanned<String>>,
     pub now: Option<Spanned<Now>>,
     pub cascades: Vec<Cascade>,
     pub hooks: Option<Spanned<syn::Path>>,
@@ -178,6 +181,7 @@ impl ContainerAttrs {
             Slot::new(keys::COLUMN),
             Slot::new(keys::DELETED_BY),
             Slot::new(keys::UPDATED_AT),
+            Slot::new(keys::CASCADE_ID),
         ];
         let mut style = Slot::new(keys::STYLE);
         let mut now = Slot::new(keys::NOW);
@@ -252,13 +256,14 @@ impl ContainerAttrs {
             // A name may be in what could not be read; its derive says why.
             rejected.add_all(STRUCT_KEYS);
         }
-        let [table, column, deleted_by, updated_at] = names.map(Slot::get);
+        let [table, column, deleted_by, updated_at, cascade_id] = names.map(Slot::get);
         ContainerAttrs {
             table,
             column,
             style: style.get(),
             deleted_by,
             updated_at,
+            cascade_id,
             now: now.get(),
             cascades,
             hooks: hooks.get(),
@@ -562,6 +567,7 @@ fn example_name(key: &str) -> &'static str {
         keys::COLUMN => "deleted_at",
         keys::DELETED_BY => "deleted_by",
         keys::UPDATED_AT => "updated_at",
+        keys::CASCADE_ID => "deletion_id",
         keys::FOREIGN_KEY => "post_id",
         _ => "body_text",
     }

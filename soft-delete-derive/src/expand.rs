@@ -90,6 +90,10 @@ fn impl_soft_delete(model: &Model) -> TokenStream {
     };
     let has_hooks = has_hooks(model, &predicates);
     let (children, check_children) = children(model);
+    let self_foreign_key = model.self_foreign_key.map(|key| {
+        let key = &key.value;
+        quote!(const SELF_FOREIGN_KEY: ::core::option::Option<&'static str> = ::core::option::Option::Some(#key);)
+    });
 
     quote! {
         #[automatically_derived]
@@ -102,6 +106,7 @@ fn impl_soft_delete(model: &Model) -> TokenStream {
             const COLUMNS: &'static [&'static str] = &[#(#columns),*];
             const MARKER: #runtime::Marker = #marker;
             #children
+            #self_foreign_key
             type Id = #primary_key_ty;
             type Column = #column_enum;
 
@@ -141,6 +146,10 @@ fn marker(model: &Model) -> TokenStream {
         let (column, ty) = (&updated_at.sql_name, updated_at.ty);
         marker = quote!(#marker.with_updated_at_for::<#ty>(#column));
     }
+    if let Some(cascade_id) = model.cascade_id {
+        let column = &cascade_id.sql_name;
+        marker = quote!(#marker.with_cascade_id(#column));
+    }
     if model.database_clock {
         marker = quote!(#marker.with_clock(#runtime::Clock::Database));
     }
@@ -166,6 +175,9 @@ fn predicates(model: &Model, where_clause: Option<&syn::WhereClause>) -> Vec<Tok
         model
             .updated_at
             .map(|field| (field, quote!(UpdatedAtField))),
+        model
+            .cascade_id
+            .map(|field| (field, quote!(CascadeIdField))),
     ];
     let mut predicates: Vec<TokenStream> = where_clause
         .map(|clause| clause.predicates.iter().map(|p| quote!(#p)).collect())
@@ -302,6 +314,16 @@ fn checked(
             "ChildWithoutTimeZone",
             child_span,
             format!("the marker of `{child_name}` is an `Option<NaiveDateTime>` and that of `{parent}` an `Option<DateTime<Utc>>`: {same_instant}; make both `Option<DateTime<Utc>>` (or both `Option<NaiveDateTime>`)"),
+        ),
+        arm(
+            "ChildWithoutCascadeId",
+            child_span,
+            format!("`{parent}` has `cascade_id`, and `{child_name}` has not: a cascade stamps its deletion id on every row it trashes; add a field `deletion_id: Option<i64>` and `cascade_id = \"deletion_id\"` to `{child_name}`"),
+        ),
+        arm(
+            "DeepWithoutCascadeId",
+            child_span,
+            format!("`{child_name}` has cascades of its own, so a cascade from `{parent}` reaches more than one level: only a deletion id keeps its restore exact; add `cascade_id = \"...\"` (an `Option<i64>` column) to every model of the tree"),
         ),
         arm(
             "ChildWithTimeZone",

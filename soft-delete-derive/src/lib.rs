@@ -33,7 +33,8 @@ use syn::{parse_macro_input, DeriveInput};
 /// | `deleted_by = "..."` | none | a nullable column recording who deleted a row |
 /// | `updated_at = "..."` | none | a timestamp column (`DateTime<Utc>` or `NaiveDateTime`, optional or not) that soft deletes, restores and cascades set to their instant |
 /// | `now = "application" \| "database"` | `application` | whose clock stamps a soft delete |
-/// | `cascade(Child = "fk", ...)` | none | children soft deleted and restored with this model |
+/// | `cascade_id = "..."` | none | an `Option<i64>` column where cascades stamp their deletion id: exact restores at any depth (needed on every model of a deeper tree) |
+/// | `cascade(Child = "fk", ...)` | none | children soft deleted and restored with this model; `Self = "parent_id"` for rows of the same model |
 /// | `hooks = "Type"` | `NoHooks` | the type whose sqlx hooks run around each write |
 /// | `crate = "path"` | `::soft_delete` | the runtime's path in generated code |
 ///

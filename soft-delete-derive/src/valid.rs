@@ -22,8 +22,13 @@ pub struct Model<'i, 'a> {
     pub marker: &'i Field<'a>,
     pub deleted_by: Option<&'i Field<'a>>,
     pub updated_at: Option<&'i Field<'a>>,
+    pub cascade_id: Option<&'i Field<'a>>,
+    /// `cascade(Self = "...")`: the model's column referencing a parent row
+    /// of its own table.
+    pub self_foreign_key: Option<&'i Spanned<String>>,
     pub database_clock: bool,
-    pub cascades: &'i [Cascade],
+    /// The cascades to other models.
+    pub cascades: Vec<&'i Cascade>,
 }
 
 /// The path generated code uses for the runtime crate: `crate = "..."`, or
@@ -55,6 +60,10 @@ pub fn check<'i, 'a>(cx: &mut Ctxt, input: &'i Input<'a>) -> Option<Model<'i, 'a
     }
     let deleted_by = deleted_by_names_another_column(cx, input, [primary_key, marker]);
     let updated_at = updated_at_names_another_column(cx, input, [primary_key, marker, deleted_by]);
+    let cascade_id =
+        cascade_id_names_another_column(cx, input, [primary_key, marker, deleted_by, updated_at]);
+    let self_foreign_key = self_cascade_names_a_column(cx, input);
+    self_cascade_needs_a_cascade_id(cx, input);
     database_clock_needs_a_timestamp(cx, input, style);
     cascade_needs_a_deletion_time(cx, input, style);
     if !cx.is_clean() {
@@ -70,12 +79,19 @@ pub fn check<'i, 'a>(cx: &mut Ctxt, input: &'i Input<'a>) -> Option<Model<'i, 'a
         marker: marker?,
         deleted_by,
         updated_at,
+        cascade_id,
+        self_foreign_key,
         database_clock: input
             .attrs
             .now
             .as_ref()
             .is_some_and(|now| now.value == Now::Database),
-        cascades: &input.attrs.cascades,
+        cascades: input
+            .attrs
+            .cascades
+            .iter()
+            .filter(|cascade| !is_self(input, cascade))
+            .collect(),
     })
 }
 
@@ -482,6 +498,74 @@ fn updated_at_names_another_column<'i, 'a>(
         ),
     );
     None
+}
+
+/// `cascade_id = "..."` names a column of its own: cascades write their
+/// deletion id to it.
+fn cascade_id_names_another_column<'i, 'a>(
+    cx: &mut Ctxt,
+    input: &'i Input<'a>,
+    taken: [Option<&'i Field<'a>>; 4],
+) -> Option<&'i Field<'a>> {
+    let given = input.attrs.cascade_id.as_ref()?;
+    let field = names_a_column(cx, input, keys::CASCADE_ID, given, "Option<i64>`")?;
+    let [primary_key, marker, deleted_by, updated_at] = taken;
+    let roles = [
+        (primary_key, "the primary key"),
+        (marker, "the marker column"),
+        (deleted_by, "the `deleted_by` column"),
+        (updated_at, "the `updated_at` column"),
+    ];
+    let Some(role) = role_of(field, &roles) else {
+        return Some(field);
+    };
+    cx.error_spanned_by(
+        &given.tokens,
+        format!(
+            "`cascade_id = \"{}\"` names {role}, which cannot also hold a cascade's deletion id: add a column of its own, such as `deletion_id: Option<i64>`, and write `cascade_id = \"deletion_id\"`",
+            given.value
+        ),
+    );
+    None
+}
+
+/// Whether `cascade` names the model itself (`Self`, or its own name): a
+/// row's children of the same model, such as a comment's replies.
+pub fn is_self(input: &Input, cascade: &Cascade) -> bool {
+    let path = &cascade.model;
+    path.is_ident("Self") || path.is_ident(&input.original.ident)
+}
+
+/// `cascade(Self = "...")` names a column of the model: the one holding the
+/// parent row's key.
+fn self_cascade_names_a_column<'i>(cx: &mut Ctxt, input: &'i Input) -> Option<&'i Spanned<String>> {
+    let cascade = input
+        .attrs
+        .cascades
+        .iter()
+        .find(|cascade| is_self(input, cascade))?;
+    let given = &cascade.foreign_key;
+    names_a_column(cx, input, "cascade(Self = ...)", given, "Option<i64>`")?;
+    Some(given)
+}
+
+/// A cascade down a model's own rows reaches any depth: only a deletion id
+/// keeps its restore exact.
+fn self_cascade_needs_a_cascade_id(cx: &mut Ctxt, input: &Input) {
+    if input.attrs.cascade_id.is_some() || input.attrs.rejected.contains(keys::CASCADE_ID) {
+        return;
+    }
+    if let Some(cascade) = input
+        .attrs
+        .cascades
+        .iter()
+        .find(|cascade| is_self(input, cascade))
+    {
+        cx.error_spanned_by(
+            &cascade.tokens,
+            "a cascade to the model's own rows reaches any depth, and needs a deletion id to restore exactly: add a field `deletion_id: Option<i64>` and `cascade_id = \"deletion_id\"`",
+        );
+    }
 }
 
 /// The column `key = "..."` names, by its SQL name; an error naming the

@@ -272,15 +272,8 @@ where
         parent: usize,
         write: Write,
     ) -> Result<Option<Cascade>, Error> {
-        let children = E::Model::CHILDREN.iter().map(|child| child.table);
-        // Statements run parent first (delete) or children first (restore);
-        // the tables of `rows` always list the parent first.
         let table = E::Model::TABLE;
-        let tables: Vec<&'static str> = if parent == 0 {
-            std::iter::once(table).chain(children).collect()
-        } else {
-            children.chain(std::iter::once(table)).collect()
-        };
+        let tables = crate::__private::cascade_tables::<E::Model>(parent != 0);
         let restore = write == Write::Restore;
         let tx = self.db.begin().await?;
         let outcome = async {
@@ -296,10 +289,7 @@ where
                     return Ok(None);
                 }
             }
-            let mut rows: Vec<(&'static str, u64)> = tables.into_iter().zip(changed).collect();
-            if parent != 0 {
-                rows.rotate_right(1);
-            }
+            let rows = crate::__private::cascade_rows::<E::Model>(&tables, &changed);
             Ok(Some(Cascade { rows }))
         }
         .await;

@@ -541,14 +541,7 @@ async fn run_cascade<T: SoftDelete, DB: Dialect>(
     statements: &[UpdateStatement],
     parent: usize,
 ) -> Result<Option<Cascade>, Error> {
-    let children = T::CHILDREN.iter().map(|child| child.table);
-    // Statements run parent first (delete) or children first (restore);
-    // the tables of `rows` always list the parent first.
-    let tables: Vec<&'static str> = if parent == 0 {
-        std::iter::once(T::TABLE).chain(children).collect()
-    } else {
-        children.chain(std::iter::once(T::TABLE)).collect()
-    };
+    let tables = crate::__private::cascade_tables::<T>(parent != 0);
     let mut changed = vec![0; statements.len()];
     for (index, statement) in statements.iter().enumerate() {
         let table = tables.get(index).copied().unwrap_or(T::TABLE);
@@ -560,10 +553,7 @@ async fn run_cascade<T: SoftDelete, DB: Dialect>(
             return Ok(None);
         }
     }
-    let mut rows: Vec<(&'static str, u64)> = tables.into_iter().zip(changed).collect();
-    if parent != 0 {
-        rows.rotate_right(1);
-    }
+    let rows = crate::__private::cascade_rows::<T>(&tables, &changed);
     Ok(Some(Cascade { rows }))
 }
 
@@ -594,7 +584,8 @@ async fn run_cascade<T: SoftDelete, DB: Dialect>(
 #[non_exhaustive]
 pub struct Cascade {
     /// Each table the cascade reached, with the rows it changed there: the
-    /// parent's table first, then each child's in `cascade(...)` order.
+    /// parent's table first, then each table below it, in the order the
+    /// cascade reaches them.
     pub rows: Vec<(&'static str, u64)>,
 }
 
