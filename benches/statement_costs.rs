@@ -22,7 +22,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use sea_query::{PostgresQueryBuilder, QueryStatementWriter};
+use sea_query::PostgresQueryBuilder;
 use soft_delete::{Backend, SoftDelete};
 
 #[path = "common/statements.rs"]
