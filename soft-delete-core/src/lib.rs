@@ -372,7 +372,7 @@ pub trait SoftDelete: Sized {
     /// ```
     #[must_use]
     fn delete_by_id(id: Self::Id) -> UpdateStatement {
-        statement::soft_delete::<Self>(statement::primary_key_is::<Self>(id), When::Now, None)
+        statement::soft_delete::<Self>(statement::PrimaryKeyIs::<Self>(id), When::Now, None)
     }
 
     /// Soft delete at a given time: [`delete_by_id`](Self::delete_by_id) with
@@ -394,7 +394,7 @@ pub trait SoftDelete: Sized {
     where
         Self: RecordsDeletionTime,
     {
-        statement::soft_delete::<Self>(statement::primary_key_is::<Self>(id), When::At(at), None)
+        statement::soft_delete::<Self>(statement::PrimaryKeyIs::<Self>(id), When::At(at), None)
     }
 
     /// Bulk soft delete of the live rows matching `filter`. An empty
@@ -430,7 +430,7 @@ pub trait SoftDelete: Sized {
     /// ```
     #[must_use]
     fn restore_by_id(id: Self::Id) -> UpdateStatement {
-        statement::restore::<Self>(statement::primary_key_is::<Self>(id))
+        statement::restore::<Self>(statement::PrimaryKeyIs::<Self>(id))
     }
 
     /// Bulk restore of the trashed rows matching `filter`.
@@ -464,7 +464,7 @@ pub trait SoftDelete: Sized {
     /// ```
     #[must_use]
     fn force_delete_by_id(id: Self::Id) -> DeleteStatement {
-        statement::force_delete::<Self>(statement::primary_key_is::<Self>(id))
+        statement::force_delete::<Self>(statement::PrimaryKeyIs::<Self>(id))
     }
 
     /// Bulk hard delete of the rows matching `filter`, trashed or not. An
@@ -746,7 +746,7 @@ pub trait SoftDelete: Sized {
         Self: RecordsDeletedBy,
     {
         statement::soft_delete::<Self>(
-            statement::primary_key_is::<Self>(id),
+            statement::PrimaryKeyIs::<Self>(id),
             When::Now,
             Some(actor.into()),
         )

@@ -1,0 +1,448 @@
+//! The run layer against sqlx written by hand: `T::on(&pool).find`,
+//! `list` (50 rows), `delete` and `restore` against the same SQL run with
+//! `sqlx::query_as` (prepared-statement cache on, as both sides have it by
+//! default), on a SQLite file (WAL) and on PostgreSQL.
+//!
+//! Run with `cargo bench --bench run_layer` (`-- --rounds 31 --batch 50`,
+//! the defaults). PostgreSQL is the server at `SOFT_DELETE_POSTGRES_URL`;
+//! unset, it is skipped with one line. Writes
+//! `benches/results/run-layer.json`.
+//!
+//! The two sides run alternately: each round measures a batch of each
+//! operation on one side, then on the other (the order swapping every
+//! round), so a burst of other work on the machine falls on both. Ratio =
+//! median over rounds of derived / hand-written batch time. The table holds
+//! 50 live and 50 trashed rows; `delete` trashes the live rows of a batch
+//! one by one and `restore` brings them back, so every round starts from the
+//! same table. Before measuring, each hand-written SQL text is checked to be
+//! the one the library renders, and both sides to return the same rows.
+
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use sea_query::{Order, PostgresQueryBuilder, QueryBuilder, SqliteQueryBuilder, UpdateStatement};
+use serde_json::{json, Value as Json};
+use soft_delete::sqlx::{Run, SoftDeleteExt};
+use soft_delete::{SoftDelete, TrashMode};
+use sqlx::postgres::PgPoolOptions;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{AssertSqlSafe, Database, Pool};
+
+/// A model of typical width, as in `benches/statements.rs`.
+#[derive(Debug, Clone, PartialEq, SoftDelete, sqlx::FromRow)]
+#[soft_delete(table = "bench_run_posts")]
+struct Post {
+    id: i64,
+    title: String,
+    body: String,
+    author_id: i64,
+    created_at: DateTime<Utc>,
+    deleted_at: Option<DateTime<Utc>>,
+}
+
+const LIVE: i64 = 50;
+const TARGET: f64 = 1.05;
+const OPERATIONS: [&str; 4] = ["find", "list", "delete", "restore"];
+
+/// The SQL each operation runs, written by hand for one database.
+struct HandSql {
+    find: &'static str,
+    list: &'static str,
+    delete: &'static str,
+    restore: &'static str,
+}
+
+const COLUMNS: &str = r#""bench_run_posts"."id", "bench_run_posts"."title", "bench_run_posts"."body", "bench_run_posts"."author_id", "bench_run_posts"."created_at", "bench_run_posts"."deleted_at""#;
+const RETURNING: &str =
+    r#"RETURNING "id", "title", "body", "author_id", "created_at", "deleted_at""#;
+
+/// `?` placeholders; PostgreSQL's `$n` are made from these.
+const SQLITE: HandSql = HandSql {
+    find: r#"SELECT {COLUMNS} FROM "bench_run_posts" WHERE "bench_run_posts"."deleted_at" IS NULL AND "bench_run_posts"."id" = ?"#,
+    list: r#"SELECT {COLUMNS} FROM "bench_run_posts" WHERE "bench_run_posts"."deleted_at" IS NULL ORDER BY "bench_run_posts"."id" ASC"#,
+    delete: r#"UPDATE "bench_run_posts" SET "deleted_at" = ? WHERE "bench_run_posts"."id" = ? AND "bench_run_posts"."deleted_at" IS NULL {RETURNING}"#,
+    restore: r#"UPDATE "bench_run_posts" SET "deleted_at" = ? WHERE "bench_run_posts"."id" = ? AND "bench_run_posts"."deleted_at" IS NOT NULL {RETURNING}"#,
+};
+
+fn expand(sql: &str, numbered: bool) -> String {
+    let sql = sql
+        .replace("{COLUMNS}", COLUMNS)
+        .replace("{RETURNING}", RETURNING);
+    if !numbered {
+        return sql;
+    }
+    let mut out = String::new();
+    for (n, part) in sql.split('?').enumerate() {
+        if n > 0 {
+            out.push_str(&format!("${n}"));
+        }
+        out.push_str(part);
+    }
+    out
+}
+
+/// The hand-written SQL of one database, placeholders in its style.
+struct Sql {
+    find: String,
+    list: String,
+    delete: String,
+    restore: String,
+}
+
+impl Sql {
+    fn new(numbered: bool) -> Self {
+        Self {
+            find: expand(SQLITE.find, numbered),
+            list: expand(SQLITE.list, numbered),
+            delete: expand(SQLITE.delete, numbered),
+            restore: expand(SQLITE.restore, numbered),
+        }
+    }
+
+    /// The library renders the same SQL, or the comparison means nothing.
+    fn check(&self, builder: &impl QueryBuilder) {
+        let mut list = Post::query();
+        list.order_by((Post::TABLE, Post::PRIMARY_KEY), Order::Asc);
+        let delete = returning(Post::delete_by_id(1));
+        let restore = returning(Post::restore_by_id(1));
+        assert_eq!(Post::find(1).build_any(builder).0, self.find, "find");
+        assert_eq!(list.build_any(builder).0, self.list, "list");
+        assert_eq!(delete.build_any(builder).0, self.delete, "delete");
+        assert_eq!(restore.build_any(builder).0, self.restore, "restore");
+    }
+}
+
+/// Per-operation batch times of one side in one round.
+type Times = [Duration; 4];
+
+/// One side of the comparison on `pool`: the library or sqlx by hand.
+#[derive(Clone, Copy, PartialEq)]
+enum Side {
+    /// `Post::on(&pool)`: the handle.
+    Derived,
+    /// sqlx by hand, the SQL a constant.
+    Hand,
+    /// The library's statements run through `soft_delete::sqlx::Run`
+    /// without the handle: what the handle adds over rendering the
+    /// statement and binding its values.
+    Statement,
+}
+
+fn returning(mut update: UpdateStatement) -> UpdateStatement {
+    update.returning(sea_query::Query::returning().columns(Post::COLUMNS.iter().copied()));
+    update
+}
+
+async fn batch<DB>(pool: &Pool<DB>, sql: &Sql, side: Side, batch: i64) -> Times
+where
+    DB: soft_delete::sqlx::Dialect,
+    Post: soft_delete::sqlx::Model<DB>,
+    for<'q> <DB as Database>::Arguments: sqlx::IntoArguments<DB>,
+    for<'c> &'c Pool<DB>: sqlx::Executor<'c, Database = DB>,
+    i64: sqlx::Type<DB> + for<'q> sqlx::Encode<'q, DB>,
+    DateTime<Utc>: sqlx::Type<DB> + for<'q> sqlx::Encode<'q, DB>,
+    Option<DateTime<Utc>>: sqlx::Type<DB> + for<'q> sqlx::Encode<'q, DB>,
+{
+    let posts = Post::on(pool);
+    let ids = || (0..batch).map(|n| n % LIVE + 1);
+    let mut times = Times::default();
+    let start = Instant::now();
+    for id in ids() {
+        let found = match side {
+            Side::Derived => posts.find(id).await.expect("find"),
+            Side::Hand => sqlx::query_as::<_, Post>(AssertSqlSafe(sql.find.as_str()))
+                .bind(id)
+                .fetch_optional(pool)
+                .await
+                .expect("find"),
+            Side::Statement => Post::find(id).fetch_optional(pool).await.expect("find"),
+        };
+        assert!(found.is_some());
+    }
+    times[0] = start.elapsed();
+    let start = Instant::now();
+    for _ in 0..(batch + 9) / 10 {
+        let rows = match side {
+            Side::Derived => posts.list(TrashMode::WithoutTrashed).await.expect("list"),
+            Side::Hand => sqlx::query_as::<_, Post>(AssertSqlSafe(sql.list.as_str()))
+                .fetch_all(pool)
+                .await
+                .expect("list"),
+            Side::Statement => {
+                let mut list = Post::query();
+                list.order_by((Post::TABLE, Post::PRIMARY_KEY), Order::Asc);
+                list.fetch_all(pool).await.expect("list")
+            }
+        };
+        assert_eq!(rows.len(), 50);
+    }
+    times[1] = start.elapsed();
+    // Delete then restore distinct live rows, so each one changes a row.
+    let start = Instant::now();
+    for id in 1..=batch.min(LIVE) {
+        let row = match side {
+            Side::Derived => posts.delete(id).await.expect("delete"),
+            Side::Hand => sqlx::query_as::<_, Post>(AssertSqlSafe(sql.delete.as_str()))
+                .bind(Utc::now())
+                .bind(id)
+                .fetch_optional(pool)
+                .await
+                .expect("delete"),
+            Side::Statement => returning(Post::delete_by_id(id))
+                .fetch_optional(pool)
+                .await
+                .expect("delete"),
+        };
+        assert!(row.is_some_and(|row| row.deleted_at.is_some()));
+    }
+    times[2] = start.elapsed();
+    let start = Instant::now();
+    for id in 1..=batch.min(LIVE) {
+        let row = match side {
+            Side::Derived => posts.restore(id).await.expect("restore"),
+            Side::Hand => sqlx::query_as::<_, Post>(AssertSqlSafe(sql.restore.as_str()))
+                .bind(None::<DateTime<Utc>>)
+                .bind(id)
+                .fetch_optional(pool)
+                .await
+                .expect("restore"),
+            Side::Statement => returning(Post::restore_by_id(id))
+                .fetch_optional(pool)
+                .await
+                .expect("restore"),
+        };
+        assert!(row.is_some_and(|row| row.deleted_at.is_none()));
+    }
+    times[3] = start.elapsed();
+    times
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let mid = values.len() / 2;
+    if values.len().is_multiple_of(2) {
+        f64::midpoint(values[mid - 1], values[mid])
+    } else {
+        values[mid]
+    }
+}
+
+/// Alternating rounds on `pool`; a JSON row per operation, printed too.
+async fn compare<DB>(name: &str, pool: &Pool<DB>, sql: &Sql, rounds: usize, size: i64) -> Vec<Json>
+where
+    DB: soft_delete::sqlx::Dialect,
+    Post: soft_delete::sqlx::Model<DB>,
+    for<'q> <DB as Database>::Arguments: sqlx::IntoArguments<DB>,
+    for<'c> &'c Pool<DB>: sqlx::Executor<'c, Database = DB>,
+    i64: sqlx::Type<DB> + for<'q> sqlx::Encode<'q, DB>,
+    DateTime<Utc>: sqlx::Type<DB> + for<'q> sqlx::Encode<'q, DB>,
+    Option<DateTime<Utc>>: sqlx::Type<DB> + for<'q> sqlx::Encode<'q, DB>,
+{
+    // Warm-up: prepares every statement on the connection, both sides.
+    for side in [Side::Derived, Side::Hand, Side::Statement] {
+        batch(pool, sql, side, size).await;
+    }
+    let mut derived = Vec::new();
+    let mut hand = Vec::new();
+    let mut statement = Vec::new();
+    for round in 0..rounds {
+        let order = if round % 2 == 0 {
+            [Side::Derived, Side::Hand, Side::Statement]
+        } else {
+            [Side::Statement, Side::Hand, Side::Derived]
+        };
+        for side in order {
+            let times = batch(pool, sql, side, size).await;
+            match side {
+                Side::Derived => derived.push(times),
+                Side::Hand => hand.push(times),
+                Side::Statement => statement.push(times),
+            }
+        }
+    }
+    let counts = [size, (size + 9) / 10, size.min(LIVE), size.min(LIVE)];
+    let mut rows = Vec::new();
+    for (op, operation) in OPERATIONS.iter().enumerate() {
+        #[allow(clippy::cast_precision_loss)]
+        let per_call = |times: &[Times]| -> f64 {
+            let mut us: Vec<f64> = times
+                .iter()
+                .map(|t| t[op].as_secs_f64() * 1e6 / counts[op] as f64)
+                .collect();
+            median(&mut us)
+        };
+        let mut ratios: Vec<f64> = derived
+            .iter()
+            .zip(&hand)
+            .map(|(d, h)| d[op].as_secs_f64() / h[op].as_secs_f64())
+            .collect();
+        let ratio = median(&mut ratios);
+        let mut statement_ratios: Vec<f64> = statement
+            .iter()
+            .zip(&hand)
+            .map(|(s, h)| s[op].as_secs_f64() / h[op].as_secs_f64())
+            .collect();
+        let statement_ratio = median(&mut statement_ratios);
+        let (d, h, st) = (per_call(&derived), per_call(&hand), per_call(&statement));
+        let verdict = if ratio <= TARGET { "met" } else { "MISSED" };
+        println!(
+            "{name:10} {operation:8} handle {d:7.1} µs  hand-written {h:7.1} µs  ratio {ratio:.3} ({verdict})  |  Run {st:7.1} µs, ratio {statement_ratio:.3}"
+        );
+        ratios.sort_by(f64::total_cmp);
+        rows.push(json!({
+            "database": name,
+            "operation": operation,
+            "calls_per_batch": counts[op],
+            "derived_us": (d * 10.0).round() / 10.0,
+            "hand_written_us": (h * 10.0).round() / 10.0,
+            "ratio": (ratio * 1000.0).round() / 1000.0,
+            "ratio_quartiles": [ratios[ratios.len() / 4], ratios[ratios.len() * 3 / 4]],
+            "run_statement_us": (st * 10.0).round() / 10.0,
+            "run_statement_ratio": (statement_ratio * 1000.0).round() / 1000.0,
+        }));
+    }
+    rows
+}
+
+const CREATE: &str = "CREATE TABLE bench_run_posts (id BIGINT PRIMARY KEY, title TEXT NOT NULL, body TEXT NOT NULL, author_id BIGINT NOT NULL, created_at {TS} NOT NULL, deleted_at {TS})";
+
+/// 50 live rows (ids 1–50) and 50 trashed ones (51–100).
+fn insert_rows(numbered: bool) -> String {
+    let _ = numbered;
+    let rows: Vec<String> = (1..=2 * LIVE)
+        .map(|id| {
+            let deleted = if id > LIVE {
+                "'2026-01-01 00:00:00+00:00'"
+            } else {
+                "NULL"
+            };
+            format!(
+                "({id}, 'Post {id}', '{}', {}, '2025-06-01 12:00:00+00:00', {deleted})",
+                "body text ".repeat(20),
+                id % 7
+            )
+        })
+        .collect();
+    format!("INSERT INTO bench_run_posts (id, title, body, author_id, created_at, deleted_at) VALUES {}", rows.join(", "))
+}
+
+fn arg(name: &str, default: usize) -> usize {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|at| args.get(at + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// The side `--only` names, if any.
+fn only() -> Option<Side> {
+    let args: Vec<String> = std::env::args().collect();
+    let at = args.iter().position(|a| a == "--only")?;
+    match args.get(at + 1).map(String::as_str) {
+        Some("handle") => Some(Side::Derived),
+        Some("hand") => Some(Side::Hand),
+        Some("run") => Some(Side::Statement),
+        other => panic!("--only handle|hand|run, not {other:?}"),
+    }
+}
+
+fn main() {
+    if !std::env::args().any(|a| a == "--bench") {
+        // `cargo test --benches`: nothing to time.
+        println!("run_layer: run with `cargo bench --bench run_layer`");
+        return;
+    }
+    let rounds = arg("--rounds", 31);
+    let size = i64::try_from(arg("--batch", 50)).unwrap_or(50);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let mut rows = Vec::new();
+    runtime.block_on(async {
+        let path =
+            std::env::temp_dir().join(format!("soft_delete_run_layer_{}.db", std::process::id()));
+        let options = SqliteConnectOptions::new()
+            .filename(&path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await
+            .expect("SQLite file");
+        sqlx::raw_sql(AssertSqlSafe(CREATE.replace("{TS}", "TEXT")))
+            .execute(&pool)
+            .await
+            .expect("create");
+        sqlx::raw_sql(AssertSqlSafe(insert_rows(false)))
+            .execute(&pool)
+            .await
+            .expect("insert");
+        let sql = Sql::new(false);
+        sql.check(&SqliteQueryBuilder);
+        if let Some(side) = only() {
+            // `-- --only hand|handle|run`: one side alone, for
+            // `valgrind --tool=callgrind` (instructions per call).
+            for _ in 0..rounds {
+                batch(&pool, &sql, side, size).await;
+            }
+        } else {
+            rows.extend(compare("SQLite", &pool, &sql, rounds, size).await);
+        }
+        pool.close().await;
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+
+        if only().is_some() {
+            return;
+        }
+        let Ok(url) = std::env::var("SOFT_DELETE_POSTGRES_URL") else {
+            println!("skipped: PostgreSQL (SOFT_DELETE_POSTGRES_URL is unset)");
+            return;
+        };
+        let pool = PgPoolOptions::new()
+            .max_connections(1)
+            .connect(&url)
+            .await
+            .expect("PostgreSQL at SOFT_DELETE_POSTGRES_URL");
+        sqlx::raw_sql("DROP TABLE IF EXISTS bench_run_posts")
+            .execute(&pool)
+            .await
+            .expect("drop");
+        sqlx::raw_sql(AssertSqlSafe(CREATE.replace("{TS}", "TIMESTAMPTZ")))
+            .execute(&pool)
+            .await
+            .expect("create");
+        sqlx::raw_sql(AssertSqlSafe(insert_rows(true)))
+            .execute(&pool)
+            .await
+            .expect("insert");
+        let sql = Sql::new(true);
+        sql.check(&PostgresQueryBuilder);
+        rows.extend(compare("PostgreSQL", &pool, &sql, rounds, size).await);
+        sqlx::raw_sql("DROP TABLE bench_run_posts")
+            .execute(&pool)
+            .await
+            .expect("drop");
+        pool.close().await;
+    });
+    let result = json!({
+        "source": std::env::var("SOFT_DELETE_BENCH_SOURCE").unwrap_or_else(|_| "working tree".to_owned()),
+        "target": TARGET,
+        "rounds": rounds,
+        "batch": size,
+        "measure": "alternating rounds, derived then hand-written (order swapped each round); ratio = median over rounds of batch-time ratios; one pooled connection, current-thread tokio runtime",
+        "rows": rows,
+    });
+    let out =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/results/run-layer.json");
+    if only().is_some() {
+        return;
+    }
+    std::fs::write(&out, format!("{result:#}\n")).expect("write results");
+    println!("wrote {}", out.display());
+}
