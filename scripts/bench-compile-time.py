@@ -114,6 +114,7 @@ def expansion(name, table, fields):
     )
     arms = "".join(f'            {enum}::{pascal(column)} => "{column}",\n' for column in columns)
     return f"""#[automatically_derived]
+#[allow(unused_qualifications)]
 impl {runtime}::SoftDelete for {name}
 where
     {bound},
@@ -123,6 +124,7 @@ where
     const COLUMNS: &'static [&'static str] = &[{column_list}];
     const MARKER: {runtime}::Marker = {runtime}::Marker::timestamp_for::<{MARKER_TYPE}>("deleted_at");
     type Id = i64;
+    type Column = {enum};
 
     #[inline]
     fn id(&self) -> Self::Id {{
@@ -136,10 +138,20 @@ where
 }}
 
 #[automatically_derived]
+#[allow(unused_qualifications)]
 impl {runtime}::RecordsDeletionTime for {name}
 where
     {bound},
 {{
+}}
+
+#[automatically_derived]
+#[allow(unused_qualifications)]
+impl {runtime}::HasHooks for {name}
+where
+    {bound},
+{{
+    type Hooks = {runtime}::NoHooks;
 }}
 
 #[doc = "Columns of [`{name}`], as `sea_query` identifiers: filters that name a column are checked at compile time."]
@@ -151,13 +163,14 @@ where
     ::core::cmp::Eq,
     ::core::hash::Hash,
 )]
-#[allow(dead_code)]
+#[allow(dead_code, unused_qualifications)]
 pub enum {enum} {{
     #[doc = "The table `{table}`."]
     Table,
 {variants}}}
 
 #[automatically_derived]
+#[allow(unused_qualifications)]
 impl {runtime}::__private::sea_query::IdenStatic for {enum} {{
     fn as_str(&self) -> &'static str {{
         match *self {{
@@ -167,6 +180,7 @@ impl {runtime}::__private::sea_query::IdenStatic for {enum} {{
 }}
 
 #[automatically_derived]
+#[allow(unused_qualifications)]
 impl {runtime}::__private::sea_query::Iden for {enum} {{
     fn quoted(&self) -> {runtime}::__private::Cow<'static, str> {{
         {runtime}::__private::sea_query::Iden::quoted(&{runtime}::__private::sea_query::IdenStatic::as_str(self))
