@@ -3,9 +3,10 @@
 
     python3 scripts/bench-chart.py
 
-Reads benches/results/runtime.json, compile-time.json and database.json (as
-written by scripts/bench-runtime.py, scripts/bench-compile-time.py and
-`cargo bench --bench database`) and writes the SVG by hand: no plotting
+Reads benches/results/instructions.json, runtime.json, run-layer.json,
+compile-time.json and database.json (as written by
+scripts/bench-instructions.py, scripts/bench-runtime.py, `cargo bench --bench
+run_layer`, scripts/bench-compile-time.py and `cargo bench --bench database`) and writes the SVG by hand: no plotting
 library. A missing results file leaves its panel out.
 """
 
@@ -21,7 +22,7 @@ WIDTH = 820
 LABEL_WIDTH = 300
 PLOT_WIDTH = 420
 ROW = 22
-AXIS_MAX = 3.0
+AXIS_MAX = 5.0
 OK = "#2e7d32"
 MISSED = "#d84315"
 
@@ -34,6 +35,14 @@ def load(name):
 def panels():
     """(title, target, [(label, ratio)]) per benchmark."""
     found = []
+    instructions = load("instructions.json")
+    if instructions:
+        rows = [
+            (f"{row['statement']}", row["ratio"])
+            for row in instructions["rows"]
+            if row["stage"] == "render"
+        ]
+        found.append(("Statements: derived / hand-written instructions (build + render)", instructions["target"], rows))
     runtime = load("runtime.json")
     if runtime:
         rows = [
@@ -41,7 +50,11 @@ def panels():
             for row in runtime["rows"]
             if row["stage"] == "render"
         ]
-        found.append(("Run time: derived / hand-written (build + render)", runtime["target"], rows))
+        found.append(("Statements: derived / hand-written time (build + render)", runtime["target"], rows))
+    run_layer = load("run-layer.json")
+    if run_layer:
+        rows = [(f"{row['database']} {row['operation']}", row["ratio"]) for row in run_layer["rows"]]
+        found.append(("Run layer: T::on(&pool) / sqlx by hand", run_layer["target"], rows))
     compile_time = load("compile-time.json")
     if compile_time:
         ratios = compile_time["ratios"]
@@ -56,6 +69,20 @@ def panels():
                 rows,
             )
         )
+        if "plain_target" in compile_time:
+            rows = [
+                ("clean build, derive / plain", ratios["clean"]["derive_over_plain"]),
+                ("clean build, enum_def / plain (reference)", ratios["clean"]["enum_def_over_plain"]),
+                ("one-model edit, derive / plain", ratios["edit"]["derive_over_plain"]),
+                ("one-model edit, enum_def / plain (reference)", ratios["edit"]["enum_def_over_plain"]),
+            ]
+            found.append(
+                (
+                    f"Compile time: derive / plain structs ({compile_time['models']} models)",
+                    compile_time["plain_target"],
+                    rows,
+                )
+            )
     database = load("database.json")
     if database:
         rows = []

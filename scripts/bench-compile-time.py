@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Compile time of #[derive(SoftDelete)]: 100 models built three ways.
+"""Compile time of #[derive(SoftDelete)]: 100 models built six ways.
 
-    python3 scripts/bench-compile-time.py [--runs 3] [--models 100]
+    python3 scripts/bench-compile-time.py [--runs 3] [--models 100] [--no-seaorm]
 
 Generates a throwaway Cargo workspace under target/bench-compile-time/ (not
 committed) holding three library crates with the same 100 models:
@@ -10,6 +10,14 @@ committed) holding three library crates with the same 100 models:
   expanded  - the derive's expansion pasted in as plain code, written by
               `expansion()` below, which mirrors soft-delete-derive/src/expand.rs
   plain     - the same structs, no soft delete at all
+  enum_def  - the same structs with sea-query's `#[enum_def]` (an `Iden`
+              enum per struct: the price of sea-query's own derive)
+  seaorm    - the same models as SeaORM 2 entities (`DeriveEntityModel`,
+              `DeriveRelation`; the entity source of bench-compile-seaorm.py)
+  seaorm_soft_delete - those entities also deriving `SoftDelete`
+(`--no-seaorm` leaves the two SeaORM crates out, and sea-orm from the
+dependencies.) Every crate has the same dependencies, so that cargo resolves
+the same features whichever crate it builds.
 
 All three depend on the same crates (soft-delete from a `git archive HEAD`
 snapshot, sea-query, chrono), built once before timing in a shared target
@@ -19,7 +27,8 @@ round, for each crate in turn: `cargo clean -p <crate>` then `cargo build -p
 added to, or removed from, model 0) and `cargo build -p <crate>` again
 (incremental). The median of the rounds is reported.
 
-Target: derive <= 1.20 x expanded. Writes benches/results/compile-time.json.
+Targets: derive <= 1.20 x expanded, derive <= 3 x plain. Every ratio is a
+ratio of medians. Writes benches/results/compile-time.json.
 
 `--check-expansion` only checks the pasted expansion instead: it has rustc
 print both crates expanded (`-Zunpretty=expanded`, through RUSTC_BOOTSTRAP=1
@@ -44,8 +53,20 @@ WORK = ROOT / "target" / "bench-compile-time"
 WORKSPACE = WORK / "ws"
 SNAPSHOT = WORK / "soft-delete"
 TARGET_DIR = WORK / "target"
-VARIANTS = ["derive", "expanded", "plain"]
+VARIANTS = ["plain", "enum_def", "derive", "expanded"]
+SEAORM_VARIANTS = ["seaorm", "seaorm_soft_delete"]
 TARGET = 1.20
+PLAIN_TARGET = 3.0
+
+
+def seaorm_entity_source(variant, index, edited=False):
+    """A SeaORM entity, as scripts/bench-compile-seaorm.py writes it."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("seaorm_bench", ROOT / "scripts" / "bench-compile-seaorm.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.entity_source("soft_delete" if variant == "seaorm_soft_delete" else "seaorm", index, edited)
 MARKER_TYPE = "Option<DateTime<Utc>>"
 
 # Field types the models cycle through, after `id` and before the marker.
@@ -93,6 +114,7 @@ def expansion(name, table, fields):
     )
     arms = "".join(f'            {enum}::{pascal(column)} => "{column}",\n' for column in columns)
     return f"""#[automatically_derived]
+#[allow(unused_qualifications)]
 impl {runtime}::SoftDelete for {name}
 where
     {bound},
@@ -102,6 +124,7 @@ where
     const COLUMNS: &'static [&'static str] = &[{column_list}];
     const MARKER: {runtime}::Marker = {runtime}::Marker::timestamp_for::<{MARKER_TYPE}>("deleted_at");
     type Id = i64;
+    type Column = {enum};
 
     #[inline]
     fn id(&self) -> Self::Id {{
@@ -115,10 +138,20 @@ where
 }}
 
 #[automatically_derived]
+#[allow(unused_qualifications)]
 impl {runtime}::RecordsDeletionTime for {name}
 where
     {bound},
 {{
+}}
+
+#[automatically_derived]
+#[allow(unused_qualifications)]
+impl {runtime}::HasHooks for {name}
+where
+    {bound},
+{{
+    type Hooks = {runtime}::NoHooks;
 }}
 
 #[doc = "Columns of [`{name}`], as `sea_query` identifiers: filters that name a column are checked at compile time."]
@@ -130,13 +163,14 @@ where
     ::core::cmp::Eq,
     ::core::hash::Hash,
 )]
-#[allow(dead_code)]
+#[allow(dead_code, unused_qualifications)]
 pub enum {enum} {{
     #[doc = "The table `{table}`."]
     Table,
 {variants}}}
 
 #[automatically_derived]
+#[allow(unused_qualifications)]
 impl {runtime}::__private::sea_query::IdenStatic for {enum} {{
     fn as_str(&self) -> &'static str {{
         match *self {{
@@ -146,6 +180,7 @@ impl {runtime}::__private::sea_query::IdenStatic for {enum} {{
 }}
 
 #[automatically_derived]
+#[allow(unused_qualifications)]
 impl {runtime}::__private::sea_query::Iden for {enum} {{
     fn quoted(&self) -> {runtime}::__private::Cow<'static, str> {{
         {runtime}::__private::sea_query::Iden::quoted(&{runtime}::__private::sea_query::IdenStatic::as_str(self))
@@ -168,6 +203,10 @@ def model_source(variant, index, edited=False):
         return head + "use soft_delete::SoftDelete;\n\n" + struct(name, fields, "Debug, Clone, SoftDelete", attribute)
     if variant == "expanded":
         return head + "\n" + struct(name, fields, "Debug, Clone") + "\n" + expansion(name, table, fields)
+    if variant == "enum_def":
+        return head + "use sea_query::enum_def;\n\n" + struct(name, fields, "Debug, Clone", "#[enum_def]\n")
+    if variant in SEAORM_VARIANTS:
+        return seaorm_entity_source(variant, index, edited)
     return head + "\n" + struct(name, fields, "Debug, Clone")
 
 
@@ -177,27 +216,30 @@ def write(path, text):
         path.write_text(text)
 
 
-def generate(models):
+def generate(models, variants):
     if SNAPSHOT.exists():
         shutil.rmtree(SNAPSHOT)
     SNAPSHOT.mkdir(parents=True)
     archive = subprocess.run(["git", "archive", "HEAD"], cwd=ROOT, check=True, capture_output=True)
     subprocess.run(["tar", "-x", "-m", "-C", str(SNAPSHOT)], input=archive.stdout, check=True)
 
-    members = ", ".join(f'"models_{variant}"' for variant in VARIANTS)
+    members = ", ".join(f'"models_{variant}"' for variant in variants)
+    seaorm = any(variant in SEAORM_VARIANTS for variant in variants)
     write(WORKSPACE / "Cargo.toml", f'[workspace]\nmembers = [{members}]\nresolver = "2"\n')
     # The repository's lock file, so the snapshot builds with its pinned versions.
     lock = subprocess.run(["git", "show", "HEAD:Cargo.lock"], cwd=ROOT, check=True, capture_output=True)
     write(WORKSPACE / "Cargo.lock", lock.stdout.decode())
-    for variant in VARIANTS:
+    for variant in variants:
         crate = WORKSPACE / f"models_{variant}"
         write(
             crate / "Cargo.toml",
             f'[package]\nname = "models_{variant}"\nversion = "0.0.0"\nedition = "2021"\npublish = false\n\n'
             "[dependencies]\n"
-            'soft-delete = { path = "../../soft-delete" }\n'
-            'sea-query = { version = "1.0.2", default-features = false, features = '
-            '["backend-postgres", "backend-mysql", "backend-sqlite", "with-chrono"] }\n'
+            + ('soft-delete = { path = "../../soft-delete", features = ["sea-orm"] }\n'
+               'sea-orm = { version = "2.0.4", default-features = false, features = ["macros", "with-chrono"] }\n'
+               if seaorm else 'soft-delete = { path = "../../soft-delete" }\n')
+            + 'sea-query = { version = "1.0.2", default-features = false, features = '
+            '["attr", "backend-postgres", "backend-mysql", "backend-sqlite", "with-chrono"] }\n'
             'chrono = { version = "0.4.40", default-features = false, features = ["clock", "std"] }\n',
         )
         modules = "".join(f"pub mod m{index:03};\n" for index in range(models))
@@ -255,21 +297,25 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--models", type=int, default=100)
     parser.add_argument("--check-expansion", action="store_true")
+    parser.add_argument("--no-seaorm", action="store_true")
     args = parser.parse_args()
+    variants = VARIANTS + ([] if args.no_seaorm else SEAORM_VARIANTS)
 
-    generate(args.models)
+    generate(args.models, variants)
     if args.check_expansion:
         check_expansion()
         return
     print(f"workspace: {WORKSPACE.relative_to(ROOT)}; building dependencies (not timed)")
     cargo("build", "--workspace")
 
-    times = {variant: {"clean": [], "edit": []} for variant in VARIANTS}
-    wall = {variant: {"clean": [], "edit": []} for variant in VARIANTS}
+    times = {variant: {"clean": [], "edit": []} for variant in variants}
+    wall = {variant: {"clean": [], "edit": []} for variant in variants}
     edited = False
     for run in range(args.runs):
         edited = not edited
-        for variant in VARIANTS:
+        # Alternate the order, so a burst of other work on the machine does
+        # not always fall on the same crate.
+        for variant in variants if run % 2 == 0 else variants[::-1]:
             package = f"models_{variant}"
             crate = WORKSPACE / package
             # Back to the unedited model 0, so each clean build is the same.
@@ -292,7 +338,7 @@ def main():
         for variant, kinds in times.items()
     }
     print(f"\nrustc time, median of {args.runs} ({args.models} models)   clean     edit")
-    for variant in VARIANTS:
+    for variant in variants:
         print(f"  {variant:<39} {medians[variant]['clean']:6.2f} s {medians[variant]['edit']:6.2f} s")
     ratios = {}
     for kind in ["clean", "edit"]:
@@ -300,13 +346,26 @@ def main():
             "derive_over_expanded": medians["derive"][kind] / medians["expanded"][kind],
             "derive_over_plain": medians["derive"][kind] / medians["plain"][kind],
             "expanded_over_plain": medians["expanded"][kind] / medians["plain"][kind],
+            "enum_def_over_plain": medians["enum_def"][kind] / medians["plain"][kind],
         }
+        if not args.no_seaorm:
+            ratios[kind]["seaorm_over_plain"] = medians["seaorm"][kind] / medians["plain"][kind]
+            ratios[kind]["seaorm_soft_delete_over_plain"] = medians["seaorm_soft_delete"][kind] / medians["plain"][kind]
+            ratios[kind]["seaorm_soft_delete_over_seaorm"] = medians["seaorm_soft_delete"][kind] / medians["seaorm"][kind]
         verdict = "ok" if ratios[kind]["derive_over_expanded"] <= TARGET else "MISSED"
         print(
             f"  {kind:<6} derive / expanded {ratios[kind]['derive_over_expanded']:.2f}"
             f" (target <= {TARGET}: {verdict}), derive / plain {ratios[kind]['derive_over_plain']:.2f},"
-            f" expanded / plain {ratios[kind]['expanded_over_plain']:.2f}"
+            f" (target <= {PLAIN_TARGET}: {'ok' if ratios[kind]['derive_over_plain'] <= PLAIN_TARGET else 'MISSED'}),"
+            f" expanded / plain {ratios[kind]['expanded_over_plain']:.2f},"
+            f" enum_def / plain {ratios[kind]['enum_def_over_plain']:.2f}"
         )
+        if not args.no_seaorm:
+            print(
+                f"         SeaORM / plain {ratios[kind]['seaorm_over_plain']:.1f},"
+                f" SeaORM + SoftDelete / plain {ratios[kind]['seaorm_soft_delete_over_plain']:.1f},"
+                f" SeaORM + SoftDelete / SeaORM {ratios[kind]['seaorm_soft_delete_over_seaorm']:.3f}"
+            )
 
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
     result = {
@@ -314,6 +373,7 @@ def main():
         "models": args.models,
         "runs": args.runs,
         "target": TARGET,
+        "plain_target": PLAIN_TARGET,
         "measure": "rustc time of the models crate, from cargo --timings",
         "seconds": {v: {k: [round(t, 2) for t in ts] for k, ts in kinds.items()} for v, kinds in times.items()},
         "wall_seconds": {v: {k: [round(t, 2) for t in ts] for k, ts in kinds.items()} for v, kinds in wall.items()},
