@@ -349,22 +349,57 @@ pub fn cascade_tables<T: SoftDelete>(restore: bool) -> Vec<&'static str> {
     tables
 }
 
-/// The rows a cascade of `T` changed per table, `T`'s first, from the table
-/// ([`cascade_tables`]) and the rows changed of each statement.
-#[doc(hidden)]
-#[must_use]
-pub fn cascade_rows<T: SoftDelete>(
-    tables: &[&'static str],
-    changed: &[u64],
-) -> Vec<(&'static str, u64)> {
-    let mut rows: Vec<(&'static str, u64)> = vec![(T::TABLE, 0)];
-    for (&table, &count) in tables.iter().zip(changed) {
-        match rows.iter_mut().find(|(seen, _)| *seen == table) {
-            Some((_, total)) => *total += count,
-            None => rows.push((table, count)),
-        }
+/// What a cascade changed, as the run layers (`soft_delete::sqlx`,
+/// `soft_delete::sea_orm`) report it: how many rows of each table, the
+/// parent's first.
+///
+/// ```
+/// use soft_delete::Cascade;
+///
+/// fn report(cascade: &Cascade) -> String {
+///     format!("{} rows, {} of them comments", cascade.total(), cascade.rows_in("comments"))
+/// }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Cascade {
+    /// Each table the cascade reached, with the rows it changed there: the
+    /// parent's table first, then each table below it, in the order the
+    /// cascade reaches them.
+    pub rows: Vec<(&'static str, u64)>,
+}
+
+impl Cascade {
+    /// Rows changed in `table` (0 for a table the cascade did not reach).
+    #[must_use]
+    pub fn rows_in(&self, table: &str) -> u64 {
+        self.rows
+            .iter()
+            .filter(|(name, _)| *name == table)
+            .map(|(_, rows)| rows)
+            .sum()
     }
-    rows
+
+    /// Rows changed in all tables.
+    #[must_use]
+    pub fn total(&self) -> u64 {
+        self.rows.iter().map(|(_, rows)| rows).sum()
+    }
+
+    /// The rows a cascade of `T` changed per table, `T`'s first, from the
+    /// table of each statement ([`cascade_tables`]) and the rows it changed.
+    #[doc(hidden)]
+    #[must_use]
+    pub fn counted<T: SoftDelete>(tables: &[&'static str], changed: &[u64]) -> Self {
+        let mut rows: Vec<(&'static str, u64)> = vec![(T::TABLE, 0)];
+        for (&table, &count) in tables.iter().zip(changed) {
+            match rows.iter_mut().find(|(seen, _)| *seen == table) {
+                Some((_, total)) => *total += count,
+                None => rows.push((table, count)),
+            }
+        }
+        Cascade { rows }
+    }
 }
 
 /// One table a cascade reaches.

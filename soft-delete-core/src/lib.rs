@@ -36,7 +36,7 @@ mod schema;
 mod statement;
 mod view;
 
-pub use cascade::Child;
+pub use cascade::{Cascade, Child};
 /// The `chrono` this crate was built with, for matching versions.
 pub use chrono;
 pub use join::ScopedJoin;
@@ -1193,7 +1193,7 @@ pub struct NoHooks;
 /// What generated code names; not public API, no semver guarantees.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::cascade::{cascade_problem, cascade_rows, cascade_tables, CascadeProblem};
+    pub use crate::cascade::{cascade_problem, cascade_tables, CascadeProblem};
     pub use crate::marker::{
         BoolField, CascadeIdField, DeletedByField, MarkerField, TimestampField, UnixField,
         UpdatedAtField,

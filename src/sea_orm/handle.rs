@@ -16,7 +16,9 @@ use super::{Error, SoftDeleteEntity};
 use crate::chrono::{DateTime, Utc};
 use crate::sea_query::{Expr, ExprTrait as _, Order, Query, UpdateStatement, Value};
 use crate::TrashMode;
-use crate::{Backend, HasHooks, NoHooks, RecordsDeletedBy, RecordsDeletionTime, SoftDelete};
+use crate::{
+    Backend, Cascade, HasHooks, NoHooks, RecordsDeletedBy, RecordsDeletionTime, SoftDelete,
+};
 
 /// A SeaORM `Model` that [`Handle`] can run: it derives [`SoftDelete`]
 /// (beside `DeriveEntityModel`), with a key that can be sent between
@@ -289,8 +291,7 @@ where
                     return Ok(None);
                 }
             }
-            let rows = crate::__private::cascade_rows::<E::Model>(&tables, &changed);
-            Ok(Some(Cascade { rows }))
+            Ok(Some(Cascade::counted::<E::Model>(&tables, &changed)))
         }
         .await;
         finish(tx, outcome).await
@@ -377,33 +378,6 @@ where
             let _ = tx.rollback().await;
             Err(error)
         }
-    }
-}
-
-/// What a cascade changed: how many rows of each table, the parent's first.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Cascade {
-    /// Each table the cascade reached, with the rows it changed there: the
-    /// parent's table first, then each child's in `cascade(...)` order.
-    pub rows: Vec<(&'static str, u64)>,
-}
-
-impl Cascade {
-    /// Rows changed in `table` (0 for a table the cascade did not reach).
-    #[must_use]
-    pub fn rows_in(&self, table: &str) -> u64 {
-        self.rows
-            .iter()
-            .filter(|(name, _)| *name == table)
-            .map(|(_, rows)| rows)
-            .sum()
-    }
-
-    /// Rows changed in all tables.
-    #[must_use]
-    pub fn total(&self) -> u64 {
-        self.rows.iter().map(|(_, rows)| rows).sum()
     }
 }
 

@@ -64,7 +64,8 @@ mod error;
 mod handle;
 mod join;
 
+pub use crate::Cascade;
 pub use entity::SoftDeleteEntity;
 pub use error::Error;
-pub use handle::{Cascade, Handle, Id, Purge, PurgeProgress, SoftDeleteModel};
+pub use handle::{Handle, Id, Purge, PurgeProgress, SoftDeleteModel};
 pub use join::SelectExt;

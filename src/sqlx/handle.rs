@@ -12,7 +12,7 @@ use ::sqlx::{Connection as _, FromRow, Transaction};
 
 use super::source::{Connections, Leased};
 use super::{Dialect, Error, HookError, Hooks, Run, Source};
-use crate::{HasHooks, RecordsDeletedBy, RecordsDeletionTime, SoftDelete, TrashMode};
+use crate::{Cascade, HasHooks, RecordsDeletedBy, RecordsDeletionTime, SoftDelete, TrashMode};
 
 /// A model that [`Handle`] can run on `DB`: a [`SoftDelete`] model that
 /// derives `sqlx::FromRow` for `DB`'s rows, with a key that can be sent
@@ -282,6 +282,28 @@ impl<'c, T: Model<DB>, DB: Dialect> Handle<'c, T, DB> {
     /// rows of each table were trashed, `None` if the row is absent or
     /// trashed already (then nothing changes). Runs the model's
     /// `before_delete`/`after_delete` hooks.
+    ///
+    /// ```
+    /// # use soft_delete::sqlx::SoftDeleteExt;
+    /// # use soft_delete::SoftDelete;
+    /// # #[derive(Debug, SoftDelete, sqlx::FromRow)] #[soft_delete(table = "comments")] struct Comment { id: i64, post_id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
+    /// # #[derive(Debug, SoftDelete, sqlx::FromRow)] #[soft_delete(table = "posts", cascade(Comment = "post_id"))] struct Post { id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let pool = sqlx::SqlitePool::connect("sqlite::memory:").await?;
+    /// sqlx::raw_sql("CREATE TABLE posts (id INTEGER PRIMARY KEY, deleted_at TEXT);
+    ///                CREATE TABLE comments (id INTEGER PRIMARY KEY, post_id INTEGER, deleted_at TEXT);
+    ///                INSERT INTO posts (id) VALUES (1); INSERT INTO comments (id, post_id) VALUES (1, 1), (2, 1);")
+    ///     .execute(&pool)
+    ///     .await?;
+    ///
+    /// let cascade = Post::on(&pool).cascade_delete(1).await?.expect("post 1 was live");
+    /// assert_eq!(cascade.rows_in("posts"), 1);
+    /// assert_eq!(cascade.rows_in("comments"), 2);
+    /// assert_eq!(cascade.total(), 3);
+    /// assert_eq!(Post::on(&pool).cascade_restore(1).await?.map(|c| c.total()), Some(3));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # }).unwrap();
+    /// ```
     ///
     /// # Errors
     ///
@@ -553,58 +575,7 @@ async fn run_cascade<T: SoftDelete, DB: Dialect>(
             return Ok(None);
         }
     }
-    let rows = crate::__private::cascade_rows::<T>(&tables, &changed);
-    Ok(Some(Cascade { rows }))
-}
-
-/// What a cascade changed: how many rows of each table, the parent's first.
-///
-/// ```
-/// # use soft_delete::sqlx::{Cascade, SoftDeleteExt};
-/// # use soft_delete::SoftDelete;
-/// # #[derive(Debug, SoftDelete, sqlx::FromRow)] #[soft_delete(table = "comments")] struct Comment { id: i64, post_id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
-/// # #[derive(Debug, SoftDelete, sqlx::FromRow)] #[soft_delete(table = "posts", cascade(Comment = "post_id"))] struct Post { id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
-/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
-/// let pool = sqlx::SqlitePool::connect("sqlite::memory:").await?;
-/// sqlx::raw_sql("CREATE TABLE posts (id INTEGER PRIMARY KEY, deleted_at TEXT);
-///                CREATE TABLE comments (id INTEGER PRIMARY KEY, post_id INTEGER, deleted_at TEXT);
-///                INSERT INTO posts (id) VALUES (1); INSERT INTO comments (id, post_id) VALUES (1, 1), (2, 1);")
-///     .execute(&pool)
-///     .await?;
-///
-/// let cascade = Post::on(&pool).cascade_delete(1).await?.expect("post 1 was live");
-/// assert_eq!(cascade.rows_in("posts"), 1);
-/// assert_eq!(cascade.rows_in("comments"), 2);
-/// assert_eq!(cascade.total(), 3);
-/// assert_eq!(Post::on(&pool).cascade_restore(1).await?.map(|c| c.total()), Some(3));
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// # }).unwrap();
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Cascade {
-    /// Each table the cascade reached, with the rows it changed there: the
-    /// parent's table first, then each table below it, in the order the
-    /// cascade reaches them.
-    pub rows: Vec<(&'static str, u64)>,
-}
-
-impl Cascade {
-    /// Rows changed in `table` (0 for a table the cascade did not reach).
-    #[must_use]
-    pub fn rows_in(&self, table: &str) -> u64 {
-        self.rows
-            .iter()
-            .filter(|(name, _)| *name == table)
-            .map(|(_, rows)| rows)
-            .sum()
-    }
-
-    /// Rows changed in all tables.
-    #[must_use]
-    pub fn total(&self) -> u64 {
-        self.rows.iter().map(|(_, rows)| rows).sum()
-    }
+    Ok(Some(Cascade::counted::<T>(&tables, &changed)))
 }
 
 const DEFAULT_BATCH: NonZeroU32 = match NonZeroU32::new(1_000) {

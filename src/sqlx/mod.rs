@@ -41,9 +41,10 @@ mod hooks;
 mod run;
 mod source;
 
+pub use crate::Cascade;
 pub use dialect::Dialect;
 pub use error::Error;
-pub use handle::{Cascade, Handle, Model, Purge, PurgeProgress, SoftDeleteExt};
+pub use handle::{Handle, Model, Purge, PurgeProgress, SoftDeleteExt};
 pub use hooks::{HookError, Hooks};
 pub use run::Run;
 pub use source::Source;
