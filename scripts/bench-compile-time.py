@@ -112,7 +112,7 @@ def expansion(name, table, fields):
     variants = "".join(
         f'    #[doc = "The column `{column}`."]\n    {pascal(column)},\n' for column in columns
     )
-    arms = "".join(f'            {enum}::{pascal(column)} => "{column}",\n' for column in columns)
+    variant_names = ", ".join(f'"{pascal(column)}"' for column in columns)
     return f"""#[automatically_derived]
 #[allow(unused_qualifications)]
 impl {runtime}::SoftDelete for {name}
@@ -155,14 +155,7 @@ where
 }}
 
 #[doc = "Columns of [`{name}`], as `sea_query` identifiers: filters that name a column are checked at compile time."]
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::marker::Copy,
-    ::core::cmp::PartialEq,
-    ::core::cmp::Eq,
-    ::core::hash::Hash,
-)]
+#[derive(::core::clone::Clone, ::core::marker::Copy)]
 #[allow(dead_code, unused_qualifications)]
 pub enum {enum} {{
     #[doc = "The table `{table}`."]
@@ -171,21 +164,52 @@ pub enum {enum} {{
 
 #[automatically_derived]
 #[allow(unused_qualifications)]
+impl ::core::fmt::Debug for {enum} {{
+    #[inline]
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {{
+        f.write_str(["Table", {variant_names}][*self as usize])
+    }}
+}}
+
+#[automatically_derived]
+#[allow(unused_qualifications)]
+impl ::core::cmp::PartialEq for {enum} {{
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {{
+        *self as usize == *other as usize
+    }}
+}}
+
+#[automatically_derived]
+impl ::core::cmp::Eq for {enum} {{}}
+
+#[automatically_derived]
+#[allow(unused_qualifications)]
+impl ::core::hash::Hash for {enum} {{
+    #[inline]
+    fn hash<H: ::core::hash::Hasher>(&self, state: &mut H) {{
+        state.write_usize(*self as usize);
+    }}
+}}
+
+#[automatically_derived]
+#[allow(unused_qualifications)]
 impl {runtime}::__private::sea_query::IdenStatic for {enum} {{
+    #[inline]
     fn as_str(&self) -> &'static str {{
-        match *self {{
-            {enum}::Table => "{table}",
-{arms}        }}
+        ["{table}", {column_list}][*self as usize]
     }}
 }}
 
 #[automatically_derived]
 #[allow(unused_qualifications)]
 impl {runtime}::__private::sea_query::Iden for {enum} {{
+    #[inline]
     fn quoted(&self) -> {runtime}::__private::Cow<'static, str> {{
         {runtime}::__private::sea_query::Iden::quoted(&{runtime}::__private::sea_query::IdenStatic::as_str(self))
     }}
 
+    #[inline]
     fn unquoted(&self) -> &str {{
         {runtime}::__private::sea_query::IdenStatic::as_str(self)
     }}

@@ -382,6 +382,13 @@ fn last_span(ty: &Type) -> Span {
 }
 
 /// `PostColumn`: a variant per column plus `Table`, implementing `Iden`.
+///
+/// The enum is the bulk of what a model costs to compile, so it is kept
+/// small (measured in BENCHMARKS.md, section 3): only `Clone` and `Copy` are
+/// derived; `Debug`, `PartialEq`, `Eq` and `Hash` are one-line impls on the
+/// discriminant, as the derives would be, without their extra items; and
+/// every method is `#[inline]`, so a crate compiles to machine code only the
+/// methods it calls.
 fn column_enum(input: &Input, runtime: &TokenStream, table: &str) -> TokenStream {
     let ident = &input.original.ident;
     let vis = &input.original.vis;
@@ -397,24 +404,15 @@ fn column_enum(input: &Input, runtime: &TokenStream, table: &str) -> TokenStream
     let docs = columns
         .iter()
         .map(|field| format!("The column `{}`.", field.sql_name));
-    let arms = columns.iter().map(|field| {
-        let variant = &field.variant;
-        let name = &field.sql_name;
-        quote!(#enum_ident::#variant => #name)
-    });
+    // By discriminant: `Table` first, then the columns in field order.
+    let names = columns.iter().map(|field| field.variant.to_string());
+    let sql_names = columns.iter().map(|field| &field.sql_name);
     let enum_doc = format!("Columns of [`{ident}`], as `sea_query` identifiers: filters that name a column are checked at compile time.");
     let table_doc = format!("The table `{table}`.");
     let sea_query = quote!(#runtime::__private::sea_query);
     quote! {
         #[doc = #enum_doc]
-        #[derive(
-            ::core::fmt::Debug,
-            ::core::clone::Clone,
-            ::core::marker::Copy,
-            ::core::cmp::PartialEq,
-            ::core::cmp::Eq,
-            ::core::hash::Hash,
-        )]
+        #[derive(::core::clone::Clone, ::core::marker::Copy)]
         #[allow(dead_code, unused_qualifications)]
         #vis enum #enum_ident {
             #[doc = #table_doc]
@@ -426,25 +424,53 @@ fn column_enum(input: &Input, runtime: &TokenStream, table: &str) -> TokenStream
         }
 
         #[automatically_derived]
-
         #[allow(unused_qualifications)]
-        impl #sea_query::IdenStatic for #enum_ident {
-            fn as_str(&self) -> &'static str {
-                match *self {
-                    #enum_ident::Table => #table,
-                    #(#arms,)*
-                }
+        impl ::core::fmt::Debug for #enum_ident {
+            #[inline]
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(["Table", #(#names),*][*self as usize])
             }
         }
 
         #[automatically_derived]
+        #[allow(unused_qualifications)]
+        impl ::core::cmp::PartialEq for #enum_ident {
+            #[inline]
+            fn eq(&self, other: &Self) -> bool {
+                *self as usize == *other as usize
+            }
+        }
 
+        #[automatically_derived]
+        impl ::core::cmp::Eq for #enum_ident {}
+
+        #[automatically_derived]
+        #[allow(unused_qualifications)]
+        impl ::core::hash::Hash for #enum_ident {
+            #[inline]
+            fn hash<H: ::core::hash::Hasher>(&self, state: &mut H) {
+                state.write_usize(*self as usize);
+            }
+        }
+
+        #[automatically_derived]
+        #[allow(unused_qualifications)]
+        impl #sea_query::IdenStatic for #enum_ident {
+            #[inline]
+            fn as_str(&self) -> &'static str {
+                [#table, #(#sql_names),*][*self as usize]
+            }
+        }
+
+        #[automatically_derived]
         #[allow(unused_qualifications)]
         impl #sea_query::Iden for #enum_ident {
+            #[inline]
             fn quoted(&self) -> #runtime::__private::Cow<'static, str> {
                 #sea_query::Iden::quoted(&#sea_query::IdenStatic::as_str(self))
             }
 
+            #[inline]
             fn unquoted(&self) -> &str {
                 #sea_query::IdenStatic::as_str(self)
             }
