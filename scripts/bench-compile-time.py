@@ -109,7 +109,10 @@ def expansion(name, table, fields):
     column_list = ", ".join(f'"{column}"' for column in columns)
     bound = f"{MARKER_TYPE}: {runtime}::__private::TimestampField"
     enum = f"{name}Column"
-    enum_columns = " ".join(f'{pascal(column)} = "{column}",' for column in columns)
+    variants = "".join(
+        f'    #[doc = "The column `{column}`."]\n    {pascal(column)},\n' for column in columns
+    )
+    variant_names = ", ".join(f'"{pascal(column)}"' for column in columns)
     return f"""#[automatically_derived]
 #[allow(unused_qualifications)]
 impl {runtime}::SoftDelete for {name}
@@ -151,8 +154,65 @@ where
     type Hooks = {runtime}::NoHooks;
 }}
 
-{runtime}::__private::column_enum! {{
-    pub enum {enum} for {name} in "{table}" {{ {enum_columns} }}
+#[doc = "Columns of [`{name}`], as `sea_query` identifiers: filters that name a column are checked at compile time."]
+#[derive(::core::clone::Clone, ::core::marker::Copy)]
+#[allow(dead_code, unused_qualifications)]
+pub enum {enum} {{
+    #[doc = "The table `{table}`."]
+    Table,
+{variants}}}
+
+#[automatically_derived]
+#[allow(unused_qualifications)]
+impl ::core::fmt::Debug for {enum} {{
+    #[inline]
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {{
+        f.write_str(["Table", {variant_names}][*self as usize])
+    }}
+}}
+
+#[automatically_derived]
+#[allow(unused_qualifications)]
+impl ::core::cmp::PartialEq for {enum} {{
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {{
+        *self as usize == *other as usize
+    }}
+}}
+
+#[automatically_derived]
+impl ::core::cmp::Eq for {enum} {{}}
+
+#[automatically_derived]
+#[allow(unused_qualifications)]
+impl ::core::hash::Hash for {enum} {{
+    #[inline]
+    fn hash<H: ::core::hash::Hasher>(&self, state: &mut H) {{
+        state.write_usize(*self as usize);
+    }}
+}}
+
+#[automatically_derived]
+#[allow(unused_qualifications)]
+impl {runtime}::__private::sea_query::IdenStatic for {enum} {{
+    #[inline]
+    fn as_str(&self) -> &'static str {{
+        ["{table}", {column_list}][*self as usize]
+    }}
+}}
+
+#[automatically_derived]
+#[allow(unused_qualifications)]
+impl {runtime}::__private::sea_query::Iden for {enum} {{
+    #[inline]
+    fn quoted(&self) -> {runtime}::__private::Cow<'static, str> {{
+        {runtime}::__private::sea_query::Iden::quoted(&{runtime}::__private::sea_query::IdenStatic::as_str(self))
+    }}
+
+    #[inline]
+    fn unquoted(&self) -> &str {{
+        {runtime}::__private::sea_query::IdenStatic::as_str(self)
+    }}
 }}
 """
 

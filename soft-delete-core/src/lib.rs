@@ -1193,7 +1193,6 @@ pub struct NoHooks;
 /// What generated code names; not public API, no semver guarantees.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::__column_enum as column_enum;
     pub use crate::cascade::{cascade_problem, cascade_tables, CascadeProblem};
     pub use crate::marker::{
         BoolField, CascadeIdField, DeletedByField, MarkerField, TimestampField, UnixField,
@@ -1219,85 +1218,4 @@ pub mod __private {
             match *self {}
         }
     }
-}
-
-/// A model's column enum, as `#[derive(SoftDelete)]` emits it: one
-/// invocation of this macro, which rustc expands without a round trip
-/// through the proc-macro bridge per token (BENCHMARKS.md, section 3).
-///
-/// Only `Clone` and `Copy` are derived; `Debug`, `PartialEq`, `Eq` and
-/// `Hash` are one-line impls on the discriminant, as the derives would be,
-/// without their extra items; every method is `#[inline]`, so a crate
-/// compiles to machine code only the methods it calls.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __column_enum {
-    ($vis:vis enum $name:ident for $model:ident in $table:literal {
-        $($variant:ident = $column:literal,)*
-    }) => {
-        #[doc = ::core::concat!("Columns of [`", ::core::stringify!($model), "`], as `sea_query` identifiers: filters that name a column are checked at compile time.")]
-        #[derive(::core::clone::Clone, ::core::marker::Copy)]
-        #[allow(dead_code, unused_qualifications)]
-        $vis enum $name {
-            #[doc = ::core::concat!("The table `", $table, "`.")]
-            Table,
-            $(
-                #[doc = ::core::concat!("The column `", $column, "`.")]
-                $variant,
-            )*
-        }
-
-        #[automatically_derived]
-        #[allow(unused_qualifications)]
-        impl ::core::fmt::Debug for $name {
-            #[inline]
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.write_str(["Table", $(::core::stringify!($variant)),*][*self as usize])
-            }
-        }
-
-        #[automatically_derived]
-        #[allow(unused_qualifications)]
-        impl ::core::cmp::PartialEq for $name {
-            #[inline]
-            fn eq(&self, other: &Self) -> bool {
-                *self as usize == *other as usize
-            }
-        }
-
-        #[automatically_derived]
-        impl ::core::cmp::Eq for $name {}
-
-        #[automatically_derived]
-        #[allow(unused_qualifications)]
-        impl ::core::hash::Hash for $name {
-            #[inline]
-            fn hash<H: ::core::hash::Hasher>(&self, state: &mut H) {
-                state.write_usize(*self as usize);
-            }
-        }
-
-        #[automatically_derived]
-        #[allow(unused_qualifications)]
-        impl $crate::__private::sea_query::IdenStatic for $name {
-            #[inline]
-            fn as_str(&self) -> &'static str {
-                [$table, $($column),*][*self as usize]
-            }
-        }
-
-        #[automatically_derived]
-        #[allow(unused_qualifications)]
-        impl $crate::__private::sea_query::Iden for $name {
-            #[inline]
-            fn quoted(&self) -> $crate::__private::Cow<'static, str> {
-                $crate::__private::sea_query::Iden::quoted(&$crate::__private::sea_query::IdenStatic::as_str(self))
-            }
-
-            #[inline]
-            fn unquoted(&self) -> &str {
-                $crate::__private::sea_query::IdenStatic::as_str(self)
-            }
-        }
-    };
 }

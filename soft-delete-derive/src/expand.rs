@@ -383,10 +383,12 @@ fn last_span(ty: &Type) -> Span {
 
 /// `PostColumn`: a variant per column plus `Table`, implementing `Iden`.
 ///
-/// The enum is written by core's `column_enum!`: the derive hands rustc one
-/// short invocation rather than the whole enum and its impls token by token
-/// through the proc-macro bridge, which cost more than compiling them
-/// (BENCHMARKS.md, section 3).
+/// The enum is the bulk of what a model costs to compile, so it is kept
+/// small (measured in BENCHMARKS.md, section 3): only `Clone` and `Copy` are
+/// derived; `Debug`, `PartialEq`, `Eq` and `Hash` are one-line impls on the
+/// discriminant, as the derives would be, without their extra items; and
+/// every method is `#[inline]`, so a crate compiles to machine code only the
+/// methods it calls.
 fn column_enum(input: &Input, runtime: &TokenStream, table: &str) -> TokenStream {
     let ident = &input.original.ident;
     let vis = &input.original.vis;
@@ -394,16 +396,84 @@ fn column_enum(input: &Input, runtime: &TokenStream, table: &str) -> TokenStream
     // A model with errors may repeat a variant or have a field `table`; that
     // error is reported, and the first of each name keeps the enum compiling.
     let mut seen = HashSet::new();
-    let columns = input
+    let columns: Vec<_> = input
         .columns()
         .filter(|field| field.variant != "Table" && seen.insert(field.variant.to_string()))
-        .map(|field| {
-            let (variant, name) = (&field.variant, &field.sql_name);
-            quote!(#variant = #name,)
-        });
+        .collect();
+    let variants = columns.iter().map(|field| &field.variant);
+    let docs = columns
+        .iter()
+        .map(|field| format!("The column `{}`.", field.sql_name));
+    // By discriminant: `Table` first, then the columns in field order.
+    let names = columns.iter().map(|field| field.variant.to_string());
+    let sql_names = columns.iter().map(|field| &field.sql_name);
+    let enum_doc = format!("Columns of [`{ident}`], as `sea_query` identifiers: filters that name a column are checked at compile time.");
+    let table_doc = format!("The table `{table}`.");
+    let sea_query = quote!(#runtime::__private::sea_query);
     quote! {
-        #runtime::__private::column_enum! {
-            #vis enum #enum_ident for #ident in #table { #(#columns)* }
+        #[doc = #enum_doc]
+        #[derive(::core::clone::Clone, ::core::marker::Copy)]
+        #[allow(dead_code, unused_qualifications)]
+        #vis enum #enum_ident {
+            #[doc = #table_doc]
+            Table,
+            #(
+                #[doc = #docs]
+                #variants,
+            )*
+        }
+
+        #[automatically_derived]
+        #[allow(unused_qualifications)]
+        impl ::core::fmt::Debug for #enum_ident {
+            #[inline]
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(["Table", #(#names),*][*self as usize])
+            }
+        }
+
+        #[automatically_derived]
+        #[allow(unused_qualifications)]
+        impl ::core::cmp::PartialEq for #enum_ident {
+            #[inline]
+            fn eq(&self, other: &Self) -> bool {
+                *self as usize == *other as usize
+            }
+        }
+
+        #[automatically_derived]
+        impl ::core::cmp::Eq for #enum_ident {}
+
+        #[automatically_derived]
+        #[allow(unused_qualifications)]
+        impl ::core::hash::Hash for #enum_ident {
+            #[inline]
+            fn hash<H: ::core::hash::Hasher>(&self, state: &mut H) {
+                state.write_usize(*self as usize);
+            }
+        }
+
+        #[automatically_derived]
+        #[allow(unused_qualifications)]
+        impl #sea_query::IdenStatic for #enum_ident {
+            #[inline]
+            fn as_str(&self) -> &'static str {
+                [#table, #(#sql_names),*][*self as usize]
+            }
+        }
+
+        #[automatically_derived]
+        #[allow(unused_qualifications)]
+        impl #sea_query::Iden for #enum_ident {
+            #[inline]
+            fn quoted(&self) -> #runtime::__private::Cow<'static, str> {
+                #sea_query::Iden::quoted(&#sea_query::IdenStatic::as_str(self))
+            }
+
+            #[inline]
+            fn unquoted(&self) -> &str {
+                #sea_query::IdenStatic::as_str(self)
+            }
         }
     }
 }
