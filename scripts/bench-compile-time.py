@@ -30,6 +30,12 @@ added to, or removed from, model 0) and `cargo build -p <crate>` again
 Targets: derive <= 1.20 x expanded, derive <= 3 x plain. Every ratio is a
 ratio of medians. Writes benches/results/compile-time.json.
 
+`--instructions` counts instead of timing: each crate's clean and
+one-model-edit build once under `valgrind --tool=cachegrind`, giving the
+instructions rustc executed, which do not depend on the machine's load
+(SeaORM crates left out: ~20 min each under valgrind). Writes
+benches/results/compile-instructions.json.
+
 `--check-expansion` only checks the pasted expansion instead: it has rustc
 print both crates expanded (`-Zunpretty=expanded`, through RUSTC_BOOTSTRAP=1
 on the stable toolchain, in a target directory of its own) and shows where
@@ -302,6 +308,82 @@ def cargo(*args):
     return elapsed
 
 
+WRAPPER = """#!/bin/sh
+# RUSTC_WRAPPER: rustc under cachegrind for the models crates, rustc alone
+# for everything else.
+rustc=$1; shift
+case " $* " in
+  *" --crate-name models_"*)
+    exec valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \\
+      --log-file="$SOFT_DELETE_VALGRIND_LOG" "$rustc" "$@";;
+  *) exec "$rustc" "$@";;
+esac
+"""
+
+
+def instructions(package):
+    """Instructions rustc executed building `package` (cachegrind's `I refs`):
+    the same count whatever else the machine is doing."""
+    wrapper = WORK / "rustc-cachegrind.sh"
+    wrapper.write_text(WRAPPER)
+    wrapper.chmod(0o755)
+    log = WORK / "cachegrind.log"
+    log.unlink(missing_ok=True)
+    env = dict(os.environ, CARGO_TARGET_DIR=str(TARGET_DIR), CARGO_TERM_COLOR="never",
+               RUSTC_WRAPPER=str(wrapper), SOFT_DELETE_VALGRIND_LOG=str(log))
+    env.pop("RUSTFLAGS", None)
+    done = subprocess.run(["cargo", "build", "-p", package], cwd=WORKSPACE, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(f"cargo build -p {package} failed:\n{done.stderr}")
+    counted = re.search(r"I\s+refs:\s+([\d,]+)", log.read_text())
+    if not counted:
+        sys.exit(f"{package} was not rebuilt")
+    return int(counted.group(1).replace(",", ""))
+
+
+def count_instructions(models, variants):
+    """Clean and one-model-edit builds of each crate under cachegrind: one
+    round, as the counts repeat (two runs agreed to 0.001% here)."""
+    if shutil.which("valgrind") is None:
+        sys.exit("--instructions needs valgrind")
+    print(f"workspace: {WORKSPACE.relative_to(ROOT)}; building dependencies (not counted)")
+    cargo("build", "--workspace")
+    counts = {}
+    for variant in variants:
+        package = f"models_{variant}"
+        crate = WORKSPACE / package
+        write(crate / "src" / "m000.rs", model_source(variant, 0, edited=False))
+        cargo("clean", "-p", package)
+        clean = instructions(package)
+        write(crate / "src" / "m000.rs", model_source(variant, 0, edited=True))
+        edit = instructions(package)
+        counts[variant] = {"clean": clean, "edit": edit}
+        print(f"{variant:<9} clean {clean / 1e9:6.3f} G instructions   one-model edit {edit / 1e9:6.3f} G")
+    ratios = {
+        kind: {
+            "derive_over_expanded": counts["derive"][kind] / counts["expanded"][kind],
+            "derive_over_plain": counts["derive"][kind] / counts["plain"][kind],
+            "expanded_over_plain": counts["expanded"][kind] / counts["plain"][kind],
+            "enum_def_over_plain": counts["enum_def"][kind] / counts["plain"][kind],
+            "derive_over_enum_def": counts["derive"][kind] / counts["enum_def"][kind],
+        }
+        for kind in ["clean", "edit"]
+    }
+    for kind, rs in ratios.items():
+        print(f"  {kind:<6} " + ", ".join(f"{name} {r:.2f}" for name, r in rs.items()))
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    result = {
+        "source": commit.stdout.strip() + " (git archive HEAD)",
+        "models": models,
+        "measure": "instructions rustc executed on the models crate (valgrind --tool=cachegrind, I refs), debug profile",
+        "instructions": counts,
+        "ratios": {k: {name: round(r, 3) for name, r in rs.items()} for k, rs in ratios.items()},
+    }
+    out = ROOT / "benches" / "results" / "compile-instructions.json"
+    out.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"\nwrote {out.relative_to(ROOT)}")
+
+
 def check_expansion():
     expanded = {}
     for variant in ["derive", "expanded"]:
@@ -322,12 +404,18 @@ def main():
     parser.add_argument("--models", type=int, default=100)
     parser.add_argument("--check-expansion", action="store_true")
     parser.add_argument("--no-seaorm", action="store_true")
+    parser.add_argument("--instructions", action="store_true")
     args = parser.parse_args()
-    variants = VARIANTS + ([] if args.no_seaorm else SEAORM_VARIANTS)
+    # Under valgrind a SeaORM crate takes ~20 min; --instructions leaves them out.
+    no_seaorm = args.no_seaorm or args.instructions
+    variants = VARIANTS + ([] if no_seaorm else SEAORM_VARIANTS)
 
     generate(args.models, variants)
     if args.check_expansion:
         check_expansion()
+        return
+    if args.instructions:
+        count_instructions(args.models, variants)
         return
     print(f"workspace: {WORKSPACE.relative_to(ROOT)}; building dependencies (not timed)")
     cargo("build", "--workspace")
@@ -372,7 +460,7 @@ def main():
             "expanded_over_plain": medians["expanded"][kind] / medians["plain"][kind],
             "enum_def_over_plain": medians["enum_def"][kind] / medians["plain"][kind],
         }
-        if not args.no_seaorm:
+        if not no_seaorm:
             ratios[kind]["seaorm_over_plain"] = medians["seaorm"][kind] / medians["plain"][kind]
             ratios[kind]["seaorm_soft_delete_over_plain"] = medians["seaorm_soft_delete"][kind] / medians["plain"][kind]
             ratios[kind]["seaorm_soft_delete_over_seaorm"] = medians["seaorm_soft_delete"][kind] / medians["seaorm"][kind]
@@ -384,7 +472,7 @@ def main():
             f" expanded / plain {ratios[kind]['expanded_over_plain']:.2f},"
             f" enum_def / plain {ratios[kind]['enum_def_over_plain']:.2f}"
         )
-        if not args.no_seaorm:
+        if not no_seaorm:
             print(
                 f"         SeaORM / plain {ratios[kind]['seaorm_over_plain']:.1f},"
                 f" SeaORM + SoftDelete / plain {ratios[kind]['seaorm_soft_delete_over_plain']:.1f},"
