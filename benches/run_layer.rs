@@ -8,6 +8,12 @@
 //! unset, it is skipped with one line. Writes
 //! `benches/results/run-layer.json`.
 //!
+//! Instructions rather than time: `-- --only hand|handle|run` runs one side
+//! alone on SQLite, `--rounds` batches and nothing else (no warm-up, no
+//! file written), and `--op find|list|write` keeps one operation (`write`:
+//! the deletes and the restores); run it under
+//! `valgrind --tool=callgrind`, and `--rounds 0` for the setup to subtract.
+//!
 //! The two sides run alternately: each round measures a batch of each
 //! operation on one side, then on the other (the order swapping every
 //! round), so a burst of other work on the machine falls on both. Ratio =
@@ -147,7 +153,8 @@ where
     Option<DateTime<Utc>>: sqlx::Type<DB> + for<'q> sqlx::Encode<'q, DB>,
 {
     let posts = Post::on(pool);
-    let ids = || (0..batch).map(|n| n % LIVE + 1);
+    let calls = |operation, calls| if runs(operation) { calls } else { 0 };
+    let ids = || (0..calls("find", batch)).map(|n| n % LIVE + 1);
     let mut times = Times::default();
     let start = Instant::now();
     for id in ids() {
@@ -164,7 +171,7 @@ where
     }
     times[0] = start.elapsed();
     let start = Instant::now();
-    for _ in 0..(batch + 9) / 10 {
+    for _ in 0..calls("list", (batch + 9) / 10) {
         let rows = match side {
             Side::Derived => posts.list(TrashMode::WithoutTrashed).await.expect("list"),
             Side::Hand => sqlx::query_as::<_, Post>(sql.list)
@@ -182,7 +189,7 @@ where
     times[1] = start.elapsed();
     // Delete then restore distinct live rows, so each one changes a row.
     let start = Instant::now();
-    for id in 1..=batch.min(LIVE) {
+    for id in 1..=calls("write", batch.min(LIVE)) {
         let row = match side {
             Side::Derived => posts.delete(id).await.expect("delete"),
             Side::Hand => sqlx::query_as::<_, Post>(sql.delete)
@@ -200,7 +207,7 @@ where
     }
     times[2] = start.elapsed();
     let start = Instant::now();
-    for id in 1..=batch.min(LIVE) {
+    for id in 1..=calls("write", batch.min(LIVE)) {
         let row = match side {
             Side::Derived => posts.restore(id).await.expect("restore"),
             Side::Hand => sqlx::query_as::<_, Post>(sql.restore)
@@ -338,6 +345,19 @@ fn arg(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
+/// Whether a batch runs `operation` (`find`, `list`, `write` for the
+/// deletes and the restores): every one, unless `--op` names one, for
+/// instructions per operation under callgrind (with `--only`).
+fn runs(operation: &str) -> bool {
+    static OP: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    let op = OP.get_or_init(|| {
+        let args: Vec<String> = std::env::args().collect();
+        let at = args.iter().position(|a| a == "--op")?;
+        args.get(at + 1).cloned()
+    });
+    op.as_deref().is_none_or(|op| op == operation)
+}
+
 /// The side `--only` names, if any.
 fn only() -> Option<Side> {
     let args: Vec<String> = std::env::args().collect();
@@ -387,8 +407,8 @@ fn main() {
         let sql = Sql::new(false);
         sql.check(&SqliteQueryBuilder);
         if let Some(side) = only() {
-            // `-- --only hand|handle|run`: one side alone, for
-            // `valgrind --tool=callgrind` (instructions per call).
+            // `-- --only hand|handle|run [--op find|list|write]`: one side
+            // alone, for `valgrind --tool=callgrind` (instructions per call).
             for _ in 0..rounds {
                 batch(&pool, &sql, side, size).await;
             }
