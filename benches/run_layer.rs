@@ -358,6 +358,99 @@ fn runs(operation: &str) -> bool {
     op.as_deref().is_none_or(|op| op == operation)
 }
 
+/// Instructions executed one operation on SQLite (valgrind's callgrind, the
+/// same on any machine to within the noise of thread interleaving), each
+/// side alone in a process of its own: this binary under callgrind with
+/// `--only side --op operation --rounds 10`, less the same with
+/// `--rounds 0` (connecting, creating the table); the median over
+/// `repeats` runs, the sides' order swapped every repeat. Writes
+/// `benches/results/run-layer-instructions.json`.
+fn instructions(repeats: usize) {
+    const ROUNDS: usize = 10;
+    const BATCH: usize = 50;
+    let this = std::env::current_exe().expect("the bench's path");
+    let count = |side: &str, op: &str, rounds: usize| -> f64 {
+        let out = std::process::Command::new("valgrind")
+            .args(["--tool=callgrind", "--callgrind-out-file=/dev/null"])
+            .arg(&this)
+            .args(["--bench", "--only", side, "--op", op, "--rounds"])
+            .arg(rounds.to_string())
+            .output()
+            .expect("valgrind (with callgrind) on the PATH");
+        let log = String::from_utf8_lossy(&out.stderr);
+        let collected = log
+            .lines()
+            .find_map(|line| line.split("Collected : ").nth(1))
+            .unwrap_or_else(|| panic!("no instruction count in valgrind's output:\n{log}"));
+        collected.trim().parse().expect("a count")
+    };
+    // Operations per run: finds, lists of 50 rows, deletes plus restores.
+    let calls = [
+        ("find", ROUNDS * BATCH),
+        ("list", ROUNDS * BATCH.div_ceil(10)),
+        ("write", ROUNDS * 2 * BATCH),
+    ];
+    let sides = ["hand", "handle", "run"];
+    let mut runs: Vec<Vec<[f64; 4]>> = vec![Vec::new(); sides.len()];
+    for repeat in 0..repeats {
+        let mut order: Vec<usize> = (0..sides.len()).collect();
+        if repeat % 2 == 1 {
+            order.reverse();
+        }
+        for side in order {
+            let mut counts = [count(sides[side], "setup", 0), 0.0, 0.0, 0.0];
+            for (at, (op, _)) in calls.iter().enumerate() {
+                counts[at + 1] = count(sides[side], op, ROUNDS);
+            }
+            runs[side].push(counts);
+        }
+    }
+    #[allow(clippy::cast_precision_loss)]
+    let per_call: Vec<Vec<f64>> = runs
+        .iter()
+        .map(|side| {
+            let setup = median(&mut side.iter().map(|run| run[0]).collect::<Vec<_>>());
+            calls
+                .iter()
+                .enumerate()
+                .map(|(at, (_, n))| {
+                    let mut totals: Vec<f64> = side.iter().map(|run| run[at + 1]).collect();
+                    (median(&mut totals) - setup) / *n as f64
+                })
+                .collect()
+        })
+        .collect();
+    let mut rows = Vec::new();
+    for (at, (op, n)) in calls.iter().enumerate() {
+        let [hand, handle, run] = [0, 1, 2].map(|side| per_call[side][at]);
+        let (ratio, run_ratio) = (handle / hand, run / hand);
+        println!(
+            "SQLite {op:6} instructions per call: hand {hand:9.0}  handle {handle:9.0} (ratio {ratio:.3})  Run {run:9.0} (ratio {run_ratio:.3})"
+        );
+        rows.push(json!({
+            "database": "SQLite",
+            "operation": op,
+            "calls_per_run": n,
+            "hand_written": hand.round(),
+            "derived": handle.round(),
+            "run_statement": run.round(),
+            "ratio": (ratio * 1000.0).round() / 1000.0,
+            "run_statement_ratio": (run_ratio * 1000.0).round() / 1000.0,
+        }));
+    }
+    let result = json!({
+        "source": std::env::var("SOFT_DELETE_BENCH_SOURCE").unwrap_or_else(|_| "working tree".to_owned()),
+        "target": TARGET,
+        "repeats": repeats,
+        "measure": "instructions per call (callgrind), each side alone in its own process, 10 rounds of batches of 50 less the setup; median over repeats, sides alternating; 'write' is a delete or a restore",
+        "rows": rows,
+    });
+    let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("benches/results/run-layer-instructions.json");
+    std::fs::write(&out, format!("{result:#}\n")).expect("write results");
+    println!("wrote {}", out.display());
+}
+
 /// The side `--only` names, if any.
 fn only() -> Option<Side> {
     let args: Vec<String> = std::env::args().collect();
@@ -374,6 +467,10 @@ fn main() {
     if !std::env::args().any(|a| a == "--bench") {
         // `cargo test --benches`: nothing to time.
         println!("run_layer: run with `cargo bench --bench run_layer`");
+        return;
+    }
+    if std::env::args().any(|a| a == "--instructions") {
+        instructions(arg("--repeats", 5));
         return;
     }
     let rounds = arg("--rounds", 31);
