@@ -8,6 +8,12 @@
 //! unset, it is skipped with one line. Writes
 //! `benches/results/run-layer.json`.
 //!
+//! Instructions rather than time: `-- --only hand|handle|run` runs one side
+//! alone on SQLite, `--rounds` batches and nothing else (no warm-up, no
+//! file written), and `--op find|list|write` keeps one operation (`write`:
+//! the deletes and the restores); run it under
+//! `valgrind --tool=callgrind`, and `--rounds 0` for the setup to subtract.
+//!
 //! The two sides run alternately: each round measures a batch of each
 //! operation on one side, then on the other (the order swapping every
 //! round), so a burst of other work on the machine falls on both. Ratio =
@@ -81,21 +87,24 @@ fn expand(sql: &str, numbered: bool) -> String {
     out
 }
 
-/// The hand-written SQL of one database, placeholders in its style.
+/// The hand-written SQL of one database, placeholders in its style:
+/// `&'static str`, as a constant in the source would be (sqlx keeps it
+/// without copying it).
 struct Sql {
-    find: String,
-    list: String,
-    delete: String,
-    restore: String,
+    find: &'static str,
+    list: &'static str,
+    delete: &'static str,
+    restore: &'static str,
 }
 
 impl Sql {
     fn new(numbered: bool) -> Self {
+        let constant = |sql| -> &'static str { Box::leak(expand(sql, numbered).into_boxed_str()) };
         Self {
-            find: expand(SQLITE.find, numbered),
-            list: expand(SQLITE.list, numbered),
-            delete: expand(SQLITE.delete, numbered),
-            restore: expand(SQLITE.restore, numbered),
+            find: constant(SQLITE.find),
+            list: constant(SQLITE.list),
+            delete: constant(SQLITE.delete),
+            restore: constant(SQLITE.restore),
         }
     }
 
@@ -144,13 +153,14 @@ where
     Option<DateTime<Utc>>: sqlx::Type<DB> + for<'q> sqlx::Encode<'q, DB>,
 {
     let posts = Post::on(pool);
-    let ids = || (0..batch).map(|n| n % LIVE + 1);
+    let calls = |operation, calls| if runs(operation) { calls } else { 0 };
+    let ids = || (0..calls("find", batch)).map(|n| n % LIVE + 1);
     let mut times = Times::default();
     let start = Instant::now();
     for id in ids() {
         let found = match side {
             Side::Derived => posts.find(id).await.expect("find"),
-            Side::Hand => sqlx::query_as::<_, Post>(AssertSqlSafe(sql.find.as_str()))
+            Side::Hand => sqlx::query_as::<_, Post>(sql.find)
                 .bind(id)
                 .fetch_optional(pool)
                 .await
@@ -161,10 +171,10 @@ where
     }
     times[0] = start.elapsed();
     let start = Instant::now();
-    for _ in 0..(batch + 9) / 10 {
+    for _ in 0..calls("list", (batch + 9) / 10) {
         let rows = match side {
             Side::Derived => posts.list(TrashMode::WithoutTrashed).await.expect("list"),
-            Side::Hand => sqlx::query_as::<_, Post>(AssertSqlSafe(sql.list.as_str()))
+            Side::Hand => sqlx::query_as::<_, Post>(sql.list)
                 .fetch_all(pool)
                 .await
                 .expect("list"),
@@ -179,10 +189,10 @@ where
     times[1] = start.elapsed();
     // Delete then restore distinct live rows, so each one changes a row.
     let start = Instant::now();
-    for id in 1..=batch.min(LIVE) {
+    for id in 1..=calls("write", batch.min(LIVE)) {
         let row = match side {
             Side::Derived => posts.delete(id).await.expect("delete"),
-            Side::Hand => sqlx::query_as::<_, Post>(AssertSqlSafe(sql.delete.as_str()))
+            Side::Hand => sqlx::query_as::<_, Post>(sql.delete)
                 .bind(Utc::now())
                 .bind(id)
                 .fetch_optional(pool)
@@ -197,10 +207,10 @@ where
     }
     times[2] = start.elapsed();
     let start = Instant::now();
-    for id in 1..=batch.min(LIVE) {
+    for id in 1..=calls("write", batch.min(LIVE)) {
         let row = match side {
             Side::Derived => posts.restore(id).await.expect("restore"),
-            Side::Hand => sqlx::query_as::<_, Post>(AssertSqlSafe(sql.restore.as_str()))
+            Side::Hand => sqlx::query_as::<_, Post>(sql.restore)
                 .bind(None::<DateTime<Utc>>)
                 .bind(id)
                 .fetch_optional(pool)
@@ -335,6 +345,112 @@ fn arg(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
+/// Whether a batch runs `operation` (`find`, `list`, `write` for the
+/// deletes and the restores): every one, unless `--op` names one, for
+/// instructions per operation under callgrind (with `--only`).
+fn runs(operation: &str) -> bool {
+    static OP: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    let op = OP.get_or_init(|| {
+        let args: Vec<String> = std::env::args().collect();
+        let at = args.iter().position(|a| a == "--op")?;
+        args.get(at + 1).cloned()
+    });
+    op.as_deref().is_none_or(|op| op == operation)
+}
+
+/// Instructions executed one operation on SQLite (valgrind's callgrind, the
+/// same on any machine to within the noise of thread interleaving), each
+/// side alone in a process of its own: this binary under callgrind with
+/// `--only side --op operation --rounds 10`, less the same with
+/// `--rounds 0` (connecting, creating the table); the median over
+/// `repeats` runs, the sides' order swapped every repeat. Writes
+/// `benches/results/run-layer-instructions.json`.
+fn instructions(repeats: usize) {
+    const ROUNDS: usize = 10;
+    const BATCH: usize = 50;
+    let this = std::env::current_exe().expect("the bench's path");
+    let count = |side: &str, op: &str, rounds: usize| -> f64 {
+        let out = std::process::Command::new("valgrind")
+            .args(["--tool=callgrind", "--callgrind-out-file=/dev/null"])
+            .arg(&this)
+            .args(["--bench", "--only", side, "--op", op, "--rounds"])
+            .arg(rounds.to_string())
+            .output()
+            .expect("valgrind (with callgrind) on the PATH");
+        let log = String::from_utf8_lossy(&out.stderr);
+        let collected = log
+            .lines()
+            .find_map(|line| line.split("Collected : ").nth(1))
+            .unwrap_or_else(|| panic!("no instruction count in valgrind's output:\n{log}"));
+        collected.trim().parse().expect("a count")
+    };
+    // Operations per run: finds, lists of 50 rows, deletes plus restores.
+    let calls = [
+        ("find", ROUNDS * BATCH),
+        ("list", ROUNDS * BATCH.div_ceil(10)),
+        ("write", ROUNDS * 2 * BATCH),
+    ];
+    let sides = ["hand", "handle", "run"];
+    let mut runs: Vec<Vec<[f64; 4]>> = vec![Vec::new(); sides.len()];
+    for repeat in 0..repeats {
+        let mut order: Vec<usize> = (0..sides.len()).collect();
+        if repeat % 2 == 1 {
+            order.reverse();
+        }
+        for side in order {
+            let mut counts = [count(sides[side], "setup", 0), 0.0, 0.0, 0.0];
+            for (at, (op, _)) in calls.iter().enumerate() {
+                counts[at + 1] = count(sides[side], op, ROUNDS);
+            }
+            runs[side].push(counts);
+        }
+    }
+    #[allow(clippy::cast_precision_loss)]
+    let per_call: Vec<Vec<f64>> = runs
+        .iter()
+        .map(|side| {
+            let setup = median(&mut side.iter().map(|run| run[0]).collect::<Vec<_>>());
+            calls
+                .iter()
+                .enumerate()
+                .map(|(at, (_, n))| {
+                    let mut totals: Vec<f64> = side.iter().map(|run| run[at + 1]).collect();
+                    (median(&mut totals) - setup) / *n as f64
+                })
+                .collect()
+        })
+        .collect();
+    let mut rows = Vec::new();
+    for (at, (op, n)) in calls.iter().enumerate() {
+        let [hand, handle, run] = [0, 1, 2].map(|side| per_call[side][at]);
+        let (ratio, run_ratio) = (handle / hand, run / hand);
+        println!(
+            "SQLite {op:6} instructions per call: hand {hand:9.0}  handle {handle:9.0} (ratio {ratio:.3})  Run {run:9.0} (ratio {run_ratio:.3})"
+        );
+        rows.push(json!({
+            "database": "SQLite",
+            "operation": op,
+            "calls_per_run": n,
+            "hand_written": hand.round(),
+            "derived": handle.round(),
+            "run_statement": run.round(),
+            "ratio": (ratio * 1000.0).round() / 1000.0,
+            "run_statement_ratio": (run_ratio * 1000.0).round() / 1000.0,
+        }));
+    }
+    let result = json!({
+        "source": std::env::var("SOFT_DELETE_BENCH_SOURCE").unwrap_or_else(|_| "working tree".to_owned()),
+        "target": TARGET,
+        "repeats": repeats,
+        "measure": "instructions per call (callgrind), each side alone in its own process, 10 rounds of batches of 50 less the setup; median over repeats, sides alternating; 'write' is a delete or a restore",
+        "rows": rows,
+    });
+    let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("benches/results/run-layer-instructions.json");
+    std::fs::write(&out, format!("{result:#}\n")).expect("write results");
+    println!("wrote {}", out.display());
+}
+
 /// The side `--only` names, if any.
 fn only() -> Option<Side> {
     let args: Vec<String> = std::env::args().collect();
@@ -351,6 +467,10 @@ fn main() {
     if !std::env::args().any(|a| a == "--bench") {
         // `cargo test --benches`: nothing to time.
         println!("run_layer: run with `cargo bench --bench run_layer`");
+        return;
+    }
+    if std::env::args().any(|a| a == "--instructions") {
+        instructions(arg("--repeats", 5));
         return;
     }
     let rounds = arg("--rounds", 31);
@@ -384,8 +504,8 @@ fn main() {
         let sql = Sql::new(false);
         sql.check(&SqliteQueryBuilder);
         if let Some(side) = only() {
-            // `-- --only hand|handle|run`: one side alone, for
-            // `valgrind --tool=callgrind` (instructions per call).
+            // `-- --only hand|handle|run [--op find|list|write]`: one side
+            // alone, for `valgrind --tool=callgrind` (instructions per call).
             for _ in 0..rounds {
                 batch(&pool, &sql, side, size).await;
             }

@@ -28,6 +28,7 @@
 #![deny(missing_docs)]
 #![warn(clippy::pedantic)]
 
+mod cache;
 mod cascade;
 mod join;
 mod marker;
@@ -179,6 +180,15 @@ pub trait SoftDelete: Sized {
     /// assert_eq!(first_column::<Post>(&[PostColumn::Title]), Some("title"));
     /// ```
     type Column: IdenStatic + Eq + Hash + Debug;
+
+    /// The model's cache of rendered SQL: the derive gives each model
+    /// without generic parameters one of its own; `None` (render every
+    /// time) otherwise. Not public API.
+    #[doc(hidden)]
+    #[must_use]
+    fn __sql_cache() -> Option<&'static __private::SqlCache> {
+        None
+    }
 
     /// This row's primary key.
     ///
@@ -1193,6 +1203,7 @@ pub struct NoHooks;
 /// What generated code names; not public API, no semver guarantees.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::cache::{rendered, Cached, Returning, SqlCache};
     pub use crate::cascade::{cascade_problem, cascade_tables, CascadeProblem};
     pub use crate::marker::{
         BoolField, CascadeIdField, DeletedByField, MarkerField, TimestampField, UnixField,

@@ -90,6 +90,16 @@ fn impl_soft_delete(model: &Model) -> TokenStream {
     };
     let has_hooks = has_hooks(model, &predicates);
     let (children, check_children) = children(model);
+    // A static in a generic impl would be one for every instantiation.
+    let sql_cache = input.generics.params.is_empty().then(|| {
+        quote! {
+            #[inline]
+            fn __sql_cache() -> ::core::option::Option<&'static #runtime::__private::SqlCache> {
+                static CACHE: #runtime::__private::SqlCache = #runtime::__private::SqlCache::new();
+                ::core::option::Option::Some(&CACHE)
+            }
+        }
+    });
     let self_foreign_key = model.self_foreign_key.map(|key| {
         let key = &key.value;
         quote!(const SELF_FOREIGN_KEY: ::core::option::Option<&'static str> = ::core::option::Option::Some(#key);)
@@ -119,6 +129,7 @@ fn impl_soft_delete(model: &Model) -> TokenStream {
             fn is_trashed(&self) -> bool {
                 <#marker_ty as #runtime::__private::MarkerField>::is_trashed(&self.#marker_ident)
             }
+            #sql_cache
         }
         #records_time
         #records_deleted_by

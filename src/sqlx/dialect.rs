@@ -5,6 +5,7 @@
 use ::sqlx::{Database, Executor, IntoArguments};
 use sea_query_sqlx::{SqlxBinder, SqlxValues};
 
+use crate::sea_query::Values;
 use crate::Backend;
 
 mod sealed {
@@ -43,6 +44,11 @@ pub trait Dialect: Database + sealed::Sealed {
     #[doc(hidden)]
     fn build(statement: &impl SqlxBinder) -> (String, Self::Values);
 
+    /// `values` as the arguments of a statement rendered for this database
+    /// (one whose SQL text is cached).
+    #[doc(hidden)]
+    fn bind(values: Values) -> Self::Values;
+
     /// Rows a statement affected.
     #[doc(hidden)]
     fn rows_affected(result: &Self::QueryResult) -> u64;
@@ -78,6 +84,10 @@ macro_rules! dialect {
 
             fn build(statement: &impl SqlxBinder) -> (String, SqlxValues) {
                 statement.build_sqlx($builder)
+            }
+
+            fn bind(values: Values) -> SqlxValues {
+                SqlxValues(values)
             }
 
             fn rows_affected(result: &Self::QueryResult) -> u64 {

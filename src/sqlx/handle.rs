@@ -6,9 +6,10 @@ use std::marker::PhantomData;
 use std::num::NonZeroU32;
 use std::pin::Pin;
 
+use crate::__private::{rendered, Cached, Returning};
 use crate::chrono::{DateTime, Utc};
-use crate::sea_query::{Asterisk, Expr, ExprTrait as _, Order, Query, UpdateStatement, Value};
-use ::sqlx::{Connection as _, FromRow, Transaction};
+use crate::sea_query::{Query, UpdateStatement, Value};
+use ::sqlx::{AssertSqlSafe, Connection as _, FromRow, Transaction};
 
 use super::source::{Connections, Leased};
 use super::{Dialect, Error, HookError, Hooks, Run, Source};
@@ -122,9 +123,10 @@ impl<'c, T: Model<DB>, DB: Dialect> Handle<'c, T, DB> {
     /// [`Error::Database`] when the database fails.
     pub async fn find_in(&self, id: T::Id, mode: TrashMode) -> Result<Option<T>, Error> {
         let mut connection = self.lease().await?;
-        Ok(T::find_in(id, mode)
-            .fetch_optional(DB::executor(&mut connection))
-            .await?)
+        Ok(
+            fetch_optional::<T, DB>(&mut connection, cached::<T, DB>(Cached::Find(id, mode)))
+                .await?,
+        )
     }
 
     /// The rows in `mode`'s view, by primary key.
@@ -133,10 +135,10 @@ impl<'c, T: Model<DB>, DB: Dialect> Handle<'c, T, DB> {
     ///
     /// [`Error::Database`] when the database fails.
     pub async fn list(&self, mode: TrashMode) -> Result<Vec<T>, Error> {
-        let mut select = T::query_in(mode);
-        select.order_by((T::TABLE, T::PRIMARY_KEY), Order::Asc);
+        let query = cached::<T, DB>(Cached::List(mode));
         let mut connection = self.lease().await?;
-        Ok(select.fetch_all(DB::executor(&mut connection)).await?)
+        let rows = query.fetch_all(DB::executor(&mut connection)).await?;
+        Ok(rows.iter().map(T::from_row).collect::<Result<_, _>>()?)
     }
 
     /// How many rows `mode`'s view holds.
@@ -145,14 +147,9 @@ impl<'c, T: Model<DB>, DB: Dialect> Handle<'c, T, DB> {
     ///
     /// [`Error::Database`] when the database fails.
     pub async fn count(&self, mode: TrashMode) -> Result<u64, Error> {
-        let mut select = Query::select();
-        select
-            .expr(Expr::col(Asterisk).count())
-            .from(T::TABLE)
-            .cond_where(T::scope(mode));
+        let query = cached::<T, DB>(Cached::Count(mode));
         let mut connection = self.lease().await?;
-        let query = super::run::query::<DB>(&select);
-        let row = ::sqlx::Executor::fetch_one(DB::executor(&mut connection), query).await?;
+        let row = query.fetch_one(DB::executor(&mut connection)).await?;
         // COUNT(*) is never negative.
         Ok(u64::try_from(DB::first_integer(&row)?).unwrap_or_default())
     }
@@ -165,8 +162,8 @@ impl<'c, T: Model<DB>, DB: Dialect> Handle<'c, T, DB> {
     /// [`Error::Database`] when the database fails; [`Error::Hook`] when a
     /// hook fails (nothing changes).
     pub async fn delete(&self, id: T::Id) -> Result<Option<T>, Error> {
-        let statement = T::delete_by_id(id.clone());
-        self.write(id, statement, Write::Delete).await
+        let query = cached::<T, DB>(Cached::Delete(id.clone(), returning::<DB>()));
+        self.write(id, query, Write::Delete).await
     }
 
     /// [`delete`](Self::delete) recording `actor` in the `deleted_by`
@@ -179,8 +176,12 @@ impl<'c, T: Model<DB>, DB: Dialect> Handle<'c, T, DB> {
     where
         T: RecordsDeletedBy,
     {
-        let statement = T::delete_by_id_as(id.clone(), actor);
-        self.write(id, statement, Write::Delete).await
+        let mut statement = T::delete_by_id_as(id.clone(), actor);
+        if DB::UPDATE_RETURNING {
+            statement.returning(Query::returning().columns(T::COLUMNS.iter().copied()));
+        }
+        let query = super::run::query::<DB>(&statement);
+        self.write(id, query, Write::Delete).await
     }
 
     /// Restore of the trashed row `id`: the row as live, `None` if absent
@@ -191,8 +192,8 @@ impl<'c, T: Model<DB>, DB: Dialect> Handle<'c, T, DB> {
     /// [`Error::Conflict`] when a live row now holds one of its unique keys
     /// (nothing changes); [`Error::Database`], [`Error::Hook`].
     pub async fn restore(&self, id: T::Id) -> Result<Option<T>, Error> {
-        let statement = T::restore_by_id(id.clone());
-        self.write(id, statement, Write::Restore).await
+        let query = cached::<T, DB>(Cached::Restore(id.clone(), returning::<DB>()));
+        self.write(id, query, Write::Restore).await
     }
 
     /// Hard delete of the row `id`, trashed or not: whether a row was
@@ -202,10 +203,10 @@ impl<'c, T: Model<DB>, DB: Dialect> Handle<'c, T, DB> {
     ///
     /// [`Error::Database`], [`Error::Hook`].
     pub async fn force_delete(&self, id: T::Id) -> Result<bool, Error> {
-        let statement = T::force_delete_by_id(id.clone());
+        let query = cached::<T, DB>(Cached::ForceDelete(id.clone()));
         let mut connection = self.lease().await?;
         if !<T::Hooks as Hooks<T, DB>>::ACTIVE {
-            return Ok(statement.execute(DB::executor(&mut connection)).await? > 0);
+            return Ok(execute::<DB>(&mut connection, query).await? > 0);
         }
         let mut tx = connection.begin().await?;
         let outcome = async {
@@ -215,7 +216,7 @@ impl<'c, T: Model<DB>, DB: Dialect> Handle<'c, T, DB> {
                 <T::Hooks as Hooks<T, DB>>::before_force_delete(&mut tx, &id),
             )
             .await?;
-            let removed = statement.execute(DB::executor(&mut tx)).await? > 0;
+            let removed = execute::<DB>(&mut tx, query).await? > 0;
             if removed {
                 hook(
                     T::TABLE,
@@ -365,13 +366,14 @@ impl<'c, T: Model<DB>, DB: Dialect> Handle<'c, T, DB> {
         self.connections.lease(T::TABLE).await
     }
 
-    /// A soft delete or restore of the row `id`, returning the row it
-    /// produced: one `UPDATE ... RETURNING` where that is atomic on its own,
-    /// else the update, the read and the hooks in one transaction.
+    /// A soft delete or restore of the row `id` (`query`, with `RETURNING`
+    /// where [`Dialect::UPDATE_RETURNING`]), returning the row it produced:
+    /// one `UPDATE ... RETURNING` where that is atomic on its own, else the
+    /// update, the read and the hooks in one transaction.
     async fn write(
         &self,
         id: T::Id,
-        statement: UpdateStatement,
+        query: Statement<DB>,
         write: Write,
     ) -> Result<Option<T>, Error> {
         let mut connection = self.lease().await?;
@@ -381,12 +383,12 @@ impl<'c, T: Model<DB>, DB: Dialect> Handle<'c, T, DB> {
             && !<T::Hooks as Hooks<T, DB>>::ACTIVE
             && !connection.is_in_transaction();
         if one_statement {
-            return write_and_read::<T, DB>(&mut connection, id, statement, write).await;
+            return write_and_read::<T, DB>(&mut connection, id, query, write).await;
         }
         let mut tx = connection.begin().await?;
         let outcome = async {
             self.before_hook(&mut tx, &id, write).await?;
-            let row = write_and_read::<T, DB>(&mut tx, id, statement, write).await?;
+            let row = write_and_read::<T, DB>(&mut tx, id, query, write).await?;
             if let Some(row) = &row {
                 self.after_hook(&mut tx, row, write).await?;
             }
@@ -402,9 +404,11 @@ impl<'c, T: Model<DB>, DB: Dialect> Handle<'c, T, DB> {
         if !<T::Hooks as Hooks<T, DB>>::ACTIVE {
             return Ok(());
         }
-        let row: Option<T> = T::find_in(id, TrashMode::WithTrashed)
-            .fetch_optional(DB::executor(tx))
-            .await?;
+        let row = fetch_optional::<T, DB>(
+            tx,
+            cached::<T, DB>(Cached::Find(id, TrashMode::WithTrashed)),
+        )
+        .await?;
         match row {
             Some(row) => self.after_hook(tx, &row, write).await,
             None => Ok(()),
@@ -465,34 +469,67 @@ impl<'c, T: Model<DB>, DB: Dialect> Handle<'c, T, DB> {
 }
 
 /// Runs a soft delete or restore of the row `id` on `connection` and reads
-/// the row it produced: `RETURNING` where the database has it, else the
-/// update and a read of the row it locked (`connection` is then inside a
-/// transaction).
+/// the row it produced: `RETURNING` where the database has it (`query`
+/// has it then), else the update and a read of the row it locked
+/// (`connection` is then inside a transaction).
 async fn write_and_read<T: Model<DB>, DB: Dialect>(
     connection: &mut DB::Connection,
     id: T::Id,
-    mut statement: UpdateStatement,
+    query: Statement<DB>,
     write: Write,
 ) -> Result<Option<T>, Error> {
     let failed = |error| Error::from_sqlx(T::TABLE, matches!(write, Write::Restore), error);
     if DB::UPDATE_RETURNING {
-        statement.returning(Query::returning().columns(T::COLUMNS.iter().copied()));
-        return statement
-            .fetch_optional(DB::executor(connection))
+        return fetch_optional::<T, DB>(connection, query)
             .await
             .map_err(failed);
     }
-    let changed = statement
-        .execute(DB::executor(&mut *connection))
+    let changed = execute::<DB>(&mut *connection, query)
         .await
         .map_err(failed)?;
     if changed == 0 {
         return Ok(None);
     }
     // The update locked the row: this reads what it wrote.
-    Ok(T::find_in(id, TrashMode::WithTrashed)
-        .fetch_optional(DB::executor(connection))
-        .await?)
+    let find = cached::<T, DB>(Cached::Find(id, TrashMode::WithTrashed));
+    Ok(fetch_optional::<T, DB>(connection, find).await?)
+}
+
+/// A statement rendered for `DB` with its values, ready to run.
+type Statement<DB> = ::sqlx::query::Query<'static, DB, <DB as Dialect>::Values>;
+
+/// `statement` of `T` for `DB`: its SQL text from `T`'s cache once rendered
+/// (see [`rendered`]), its values built for this call.
+fn cached<T: SoftDelete, DB: Dialect>(statement: Cached<T::Id>) -> Statement<DB> {
+    let (sql, values) = rendered::<T>(statement, DB::BACKEND);
+    ::sqlx::query_with(AssertSqlSafe(sql), DB::bind(values))
+}
+
+/// Whether a soft delete or restore returns its row in the same statement.
+fn returning<DB: Dialect>() -> Returning {
+    if DB::UPDATE_RETURNING {
+        Returning::Row
+    } else {
+        Returning::Nothing
+    }
+}
+
+/// Runs `query` on `connection`: the row it returns, if any, decoded.
+async fn fetch_optional<T: Model<DB>, DB: Dialect>(
+    connection: &mut DB::Connection,
+    query: Statement<DB>,
+) -> Result<Option<T>, ::sqlx::Error> {
+    let row = query.fetch_optional(DB::executor(connection)).await?;
+    row.as_ref().map(T::from_row).transpose()
+}
+
+/// Runs `query` on `connection`: the number of rows it affected.
+async fn execute<DB: Dialect>(
+    connection: &mut DB::Connection,
+    query: Statement<DB>,
+) -> Result<u64, ::sqlx::Error> {
+    let result = query.execute(DB::executor(connection)).await?;
+    Ok(DB::rows_affected(&result))
 }
 
 /// Runs a hook, naming it in its error.

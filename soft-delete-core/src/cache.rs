@@ -1,0 +1,222 @@
+//! The rendered SQL of a model's single-row statements, kept once per model
+//! and backend, so running one renders nothing and builds only its values.
+//!
+//! A statement's text depends only on the model's constants (`TABLE`,
+//! `PRIMARY_KEY`, `COLUMNS`, `MARKER`) and the backend; only its values
+//! change from call to call. The derive gives each model without generic
+//! parameters a [`SqlCache`] of its own (through the hidden
+//! `SoftDelete::__sql_cache`); the first run of a statement renders it with
+//! sea-query as ever and keeps the text, later runs take the text and build
+//! the values in the order it binds them. A model without a cache (a
+//! hand-written impl, a generic model) renders every time.
+
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
+use sea_query::{
+    Asterisk, Expr, ExprTrait as _, Order, Query, QueryBuilder, UpdateStatement, Value, Values,
+};
+use sea_query::{MysqlQueryBuilder, PostgresQueryBuilder, SqliteQueryBuilder};
+
+use crate::marker::When;
+use crate::{Backend, SoftDelete, TrashMode};
+
+/// One slot per statement kind ([`Cached`]) and backend.
+const SLOTS: usize = 14 * 3;
+
+/// The rendered SQL of one model's [`Cached`] statements, a slot per
+/// statement and backend, each filled by the first run. What the derive
+/// emits for a model; not public API.
+pub struct SqlCache {
+    slots: [OnceLock<Box<str>>; SLOTS],
+}
+
+impl SqlCache {
+    /// An empty cache, for a `static`.
+    #[must_use]
+    #[allow(clippy::new_without_default)] // A `static` needs the `const fn`.
+    pub const fn new() -> Self {
+        SqlCache {
+            slots: [const { OnceLock::new() }; SLOTS],
+        }
+    }
+
+    fn slot(&self, statement: Statement, backend: Backend) -> Option<&OnceLock<Box<str>>> {
+        let backend = match backend {
+            Backend::Postgres => 0,
+            Backend::MySql => 1,
+            Backend::Sqlite => 2,
+        };
+        self.slots.get(statement.index() * 3 + backend)
+    }
+}
+
+/// A single-row statement whose SQL a [`SqlCache`] keeps, with what it
+/// needs per call.
+#[derive(Debug, Clone, Copy)]
+pub enum Cached<Id> {
+    /// [`SoftDelete::find_in`].
+    Find(Id, TrashMode),
+    /// [`SoftDelete::query_in`] ordered by primary key, ascending.
+    List(TrashMode),
+    /// `SELECT COUNT(*)` of the table under [`SoftDelete::scope`].
+    Count(TrashMode),
+    /// [`SoftDelete::delete_by_id`], with `RETURNING` every column of
+    /// [`SoftDelete::COLUMNS`] when `returning`.
+    Delete(Id, Returning),
+    /// [`SoftDelete::restore_by_id`], with `RETURNING` as for `Delete`.
+    Restore(Id, Returning),
+    /// [`SoftDelete::force_delete_by_id`].
+    ForceDelete(Id),
+}
+
+/// Whether a write returns the row it changed (`UPDATE ... RETURNING`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Returning {
+    /// `RETURNING` every column.
+    Row,
+    /// No `RETURNING`.
+    Nothing,
+}
+
+/// A [`Cached`] without its values: the slot's key.
+#[derive(Clone, Copy)]
+enum Statement {
+    Find(TrashMode),
+    List(TrashMode),
+    Count(TrashMode),
+    Delete(Returning),
+    Restore(Returning),
+    ForceDelete,
+}
+
+impl Statement {
+    fn index(self) -> usize {
+        let mode = |mode| match mode {
+            TrashMode::WithoutTrashed => 0,
+            TrashMode::WithTrashed => 1,
+            TrashMode::OnlyTrashed => 2,
+        };
+        let returning = |returning| usize::from(returning == Returning::Row);
+        match self {
+            Statement::Find(m) => mode(m),
+            Statement::List(m) => 3 + mode(m),
+            Statement::Count(m) => 6 + mode(m),
+            Statement::Delete(r) => 9 + returning(r),
+            Statement::Restore(r) => 11 + returning(r),
+            Statement::ForceDelete => 13,
+        }
+    }
+}
+
+impl<Id> Cached<Id> {
+    fn statement(&self) -> Statement {
+        match *self {
+            Cached::Find(_, mode) => Statement::Find(mode),
+            Cached::List(mode) => Statement::List(mode),
+            Cached::Count(mode) => Statement::Count(mode),
+            Cached::Delete(_, returning) => Statement::Delete(returning),
+            Cached::Restore(_, returning) => Statement::Restore(returning),
+            Cached::ForceDelete(_) => Statement::ForceDelete,
+        }
+    }
+}
+
+/// `statement` of `T` rendered for `backend`, and its values: the text
+/// borrowed from `T`'s [`SqlCache`] once a run has rendered it, else
+/// rendered by sea-query (and kept, when `T` has a cache).
+///
+/// Either way the pair is the one sea-query renders for the statement:
+/// `tests/test_sql_cache.rs` holds it to that for every backend and marker
+/// configuration.
+#[must_use]
+pub fn rendered<T: SoftDelete>(
+    statement: Cached<T::Id>,
+    backend: Backend,
+) -> (Cow<'static, str>, Values) {
+    let slot = T::__sql_cache().and_then(|cache| cache.slot(statement.statement(), backend));
+    if let Some(sql) = slot.and_then(OnceLock::get) {
+        return (Cow::Borrowed(sql), values::<T>(statement));
+    }
+    let (sql, values) = match backend {
+        Backend::Postgres => render::<T>(statement, &PostgresQueryBuilder),
+        Backend::MySql => render::<T>(statement, &MysqlQueryBuilder),
+        Backend::Sqlite => render::<T>(statement, &SqliteQueryBuilder),
+    };
+    if let Some(slot) = slot {
+        // Another thread may have filled it meanwhile, with the same text.
+        let _ = slot.set(sql.as_str().into());
+    }
+    (Cow::Owned(sql), values)
+}
+
+/// `statement` built with sea-query and rendered by `builder`: what a run
+/// without the cache does.
+fn render<T: SoftDelete>(
+    statement: Cached<T::Id>,
+    builder: &impl QueryBuilder,
+) -> (String, Values) {
+    let returning = |mut update: UpdateStatement, returning| {
+        if returning == Returning::Row {
+            update.returning(Query::returning().columns(T::COLUMNS.iter().copied()));
+        }
+        update.build_any(builder)
+    };
+    match statement {
+        Cached::Find(id, mode) => T::find_in(id, mode).build_any(builder),
+        Cached::List(mode) => T::query_in(mode)
+            .order_by((T::TABLE, T::PRIMARY_KEY), Order::Asc)
+            .build_any(builder),
+        Cached::Count(mode) => Query::select()
+            .expr(Expr::col(Asterisk).count())
+            .from(T::TABLE)
+            .cond_where(T::scope(mode))
+            .build_any(builder),
+        Cached::Delete(id, r) => returning(T::delete_by_id(id), r),
+        Cached::Restore(id, r) => returning(T::restore_by_id(id), r),
+        Cached::ForceDelete(id) => T::force_delete_by_id(id).build_any(builder),
+    }
+}
+
+/// The values `statement` binds, in the order its SQL binds them, built
+/// without the statement: the value of each part of the statement that
+/// sea-query binds (`Expr::Value`), in the order the statement builders of
+/// `statement.rs` add them (`SET` columns, then the `WHERE` key). Scope
+/// conditions, `TRUE`/`FALSE`/`0` markers, `CURRENT_TIMESTAMP` and the
+/// `deleted_by` `NULL` are constants in the SQL text.
+fn values<T: SoftDelete>(statement: Cached<T::Id>) -> Values {
+    let marker = T::MARKER;
+    let bound = |expr: Expr| match expr {
+        Expr::Value(value) => Some(value),
+        _ => None,
+    };
+    let mut values = Vec::with_capacity(4);
+    match statement {
+        Cached::Find(id, _) | Cached::ForceDelete(id) => values.push(id.into()),
+        Cached::List(_) | Cached::Count(_) => {}
+        Cached::Delete(id, _) => {
+            // As `statement::soft_delete` (no actor) and `mark_deleted`.
+            let when = marker.resolve(When::Now);
+            values.extend(bound(marker.deleted_value(when)));
+            if let Some((_, value)) = marker.touched(when) {
+                values.extend(bound(value));
+            }
+            if marker.cascade_id.is_some() {
+                values.push(Value::BigInt(None));
+            }
+            values.push(id.into());
+        }
+        Cached::Restore(id, _) => {
+            // As `statement::restore` and `mark_live`.
+            values.extend(bound(marker.live_value()));
+            if let Some((_, value)) = marker.touched(When::Now) {
+                values.extend(bound(value));
+            }
+            if marker.cascade_id.is_some() {
+                values.push(Value::BigInt(None));
+            }
+            values.push(id.into());
+        }
+    }
+    Values(values)
+}
