@@ -141,6 +141,11 @@ where
     fn is_trashed(&self) -> bool {{
         <{MARKER_TYPE} as {runtime}::__private::MarkerField>::is_trashed(&self.deleted_at)
     }}
+    #[inline]
+    fn __sql_cache() -> ::core::option::Option<&'static {runtime}::__private::SqlCache> {{
+        static CACHE: {runtime}::__private::SqlCache = {runtime}::__private::SqlCache::new();
+        ::core::option::Option::Some(&CACHE)
+    }}
 }}
 
 #[automatically_derived]
