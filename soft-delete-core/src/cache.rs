@@ -27,8 +27,12 @@ const SLOTS: usize = 14 * 3;
 /// The rendered SQL of one model's [`Cached`] statements, a slot per
 /// statement and backend, each filled by the first run. What the derive
 /// emits for a model; not public API.
+///
+/// The slots live on the heap, made at the first use: a model's `static`
+/// is one `OnceLock`, which rustc const-evaluates and checks in a fraction
+/// of the time 42 of them took (BENCHMARKS.md, section 3).
 pub struct SqlCache {
-    slots: [OnceLock<Box<str>>; SLOTS],
+    slots: OnceLock<Box<[OnceLock<Box<str>>; SLOTS]>>,
 }
 
 impl SqlCache {
@@ -37,7 +41,7 @@ impl SqlCache {
     #[allow(clippy::new_without_default)] // A `static` needs the `const fn`.
     pub const fn new() -> Self {
         SqlCache {
-            slots: [const { OnceLock::new() }; SLOTS],
+            slots: OnceLock::new(),
         }
     }
 
@@ -47,7 +51,9 @@ impl SqlCache {
             Backend::MySql => 1,
             Backend::Sqlite => 2,
         };
-        self.slots.get(statement.index() * 3 + backend)
+        self.slots
+            .get_or_init(|| Box::new([const { OnceLock::new() }; SLOTS]))
+            .get(statement.index() * 3 + backend)
     }
 }
 
