@@ -142,9 +142,8 @@ where
         <{MARKER_TYPE} as {runtime}::__private::MarkerField>::is_trashed(&self.deleted_at)
     }}
     #[inline]
-    fn __sql_cache() -> ::core::option::Option<&'static {runtime}::__private::SqlCache> {{
-        static CACHE: {runtime}::__private::SqlCache = {runtime}::__private::SqlCache::new();
-        ::core::option::Option::Some(&CACHE)
+    fn __sql_cache_key() -> ::core::option::Option<::core::any::TypeId> {{
+        ::core::option::Option::Some(::core::any::TypeId::of::<Self>())
     }}
 }}
 

@@ -4,14 +4,17 @@
 //! A statement's text depends only on the model's constants (`TABLE`,
 //! `PRIMARY_KEY`, `COLUMNS`, `MARKER`) and the backend; only its values
 //! change from call to call. The derive gives each model without generic
-//! parameters a [`SqlCache`] of its own (through the hidden
-//! `SoftDelete::__sql_cache`); the first run of a statement renders it with
+//! parameters a key, its `TypeId` (through the hidden
+//! `SoftDelete::__sql_cache_key`); the first run of a statement renders it with
 //! sea-query as ever and keeps the text, later runs take the text and build
 //! the values in the order it binds them. A model without a cache (a
 //! hand-written impl, a generic model) renders every time.
 
+use std::any::TypeId;
 use std::borrow::Cow;
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, DefaultHasher};
+use std::sync::{PoisonError, RwLock};
 
 use sea_query::{
     Asterisk, Expr, ExprTrait as _, Order, Query, QueryBuilder, UpdateStatement, Value, Values,
@@ -24,40 +27,29 @@ use crate::{Backend, SoftDelete, TrashMode};
 /// One slot per statement kind ([`Cached`]) and backend.
 const SLOTS: usize = 14 * 3;
 
-/// The rendered SQL of one model's [`Cached`] statements, a slot per
-/// statement and backend, each filled by the first run. What the derive
-/// emits for a model; not public API.
+/// The rendered SQL of every cached model's [`Cached`] statements, by
+/// model (its `TypeId`) and slot ([`slot`]), each text rendered by the first
+/// run and leaked: at most [`SLOTS`] per model, for the life of the process.
 ///
-/// The slots live on the heap, made at the first use: a model's `static`
-/// is one `OnceLock`, which rustc const-evaluates and checks in a fraction
-/// of the time 42 of them took (BENCHMARKS.md, section 3).
-pub struct SqlCache {
-    slots: OnceLock<Box<[OnceLock<Box<str>>; SLOTS]>>,
+/// One map for all models rather than a `static` per model, which cost 4 M
+/// instructions a model to compile (BENCHMARKS.md, section 3); a read is a
+/// lock-free-when-uncontended `RwLock` read and a hash of a `TypeId`.
+static RENDERED: RwLock<HashMap<(TypeId, usize), &'static str, BuildHasherDefault<DefaultHasher>>> =
+    RwLock::new(HashMap::with_hasher(BuildHasherDefault::new()));
+
+/// The slot of `statement` on `backend`: one per statement kind and backend.
+fn slot(statement: Statement, backend: Backend) -> usize {
+    let backend = match backend {
+        Backend::Postgres => 0,
+        Backend::MySql => 1,
+        Backend::Sqlite => 2,
+    };
+    let slot = statement.index() * 3 + backend;
+    debug_assert!(slot < SLOTS);
+    slot
 }
 
-impl SqlCache {
-    /// An empty cache, for a `static`.
-    #[must_use]
-    #[allow(clippy::new_without_default)] // A `static` needs the `const fn`.
-    pub const fn new() -> Self {
-        SqlCache {
-            slots: OnceLock::new(),
-        }
-    }
-
-    fn slot(&self, statement: Statement, backend: Backend) -> Option<&OnceLock<Box<str>>> {
-        let backend = match backend {
-            Backend::Postgres => 0,
-            Backend::MySql => 1,
-            Backend::Sqlite => 2,
-        };
-        self.slots
-            .get_or_init(|| Box::new([const { OnceLock::new() }; SLOTS]))
-            .get(statement.index() * 3 + backend)
-    }
-}
-
-/// A single-row statement whose SQL a [`SqlCache`] keeps, with what it
+/// A single-row statement whose SQL the cache keeps, with what it
 /// needs per call.
 #[derive(Debug, Clone, Copy)]
 pub enum Cached<Id> {
@@ -129,8 +121,8 @@ impl<Id> Cached<Id> {
 }
 
 /// `statement` of `T` rendered for `backend`, and its values: the text
-/// borrowed from `T`'s [`SqlCache`] once a run has rendered it, else
-/// rendered by sea-query (and kept, when `T` has a cache).
+/// borrowed from the cache once a run has rendered it, else rendered by
+/// sea-query (and kept, when `T` has a cache key).
 ///
 /// Either way the pair is the one sea-query renders for the statement:
 /// `tests/test_sql_cache.rs` holds it to that for every backend and marker
@@ -140,18 +132,29 @@ pub fn rendered<T: SoftDelete>(
     statement: Cached<T::Id>,
     backend: Backend,
 ) -> (Cow<'static, str>, Values) {
-    let slot = T::__sql_cache().and_then(|cache| cache.slot(statement.statement(), backend));
-    if let Some(sql) = slot.and_then(OnceLock::get) {
-        return (Cow::Borrowed(sql), values::<T>(statement));
+    let key = T::__sql_cache_key().map(|model| (model, slot(statement.statement(), backend)));
+    if let Some(key) = key {
+        let kept = RENDERED
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&key)
+            .copied();
+        if let Some(sql) = kept {
+            return (Cow::Borrowed(sql), values::<T>(statement));
+        }
     }
     let (sql, values) = match backend {
         Backend::Postgres => render::<T>(statement, &PostgresQueryBuilder),
         Backend::MySql => render::<T>(statement, &MysqlQueryBuilder),
         Backend::Sqlite => render::<T>(statement, &SqliteQueryBuilder),
     };
-    if let Some(slot) = slot {
-        // Another thread may have filled it meanwhile, with the same text.
-        let _ = slot.set(sql.as_str().into());
+    if let Some(key) = key {
+        // Another thread may have kept it meanwhile, with the same text.
+        RENDERED
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .entry(key)
+            .or_insert_with(|| Box::leak(sql.clone().into_boxed_str()));
     }
     (Cow::Owned(sql), values)
 }

@@ -181,12 +181,12 @@ pub trait SoftDelete: Sized {
     /// ```
     type Column: IdenStatic + Eq + Hash + Debug;
 
-    /// The model's cache of rendered SQL: the derive gives each model
-    /// without generic parameters one of its own; `None` (render every
-    /// time) otherwise. Not public API.
+    /// The key of the model's rendered SQL in the run layer's cache: the
+    /// derive gives each model without generic parameters its `TypeId`;
+    /// `None` (render every time) otherwise. Not public API.
     #[doc(hidden)]
     #[must_use]
-    fn __sql_cache() -> Option<&'static __private::SqlCache> {
+    fn __sql_cache_key() -> Option<core::any::TypeId> {
         None
     }
 
@@ -1203,7 +1203,7 @@ pub struct NoHooks;
 /// What generated code names; not public API, no semver guarantees.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::cache::{rendered, Cached, Returning, SqlCache};
+    pub use crate::cache::{rendered, Cached, Returning};
     pub use crate::cascade::{cascade_problem, cascade_tables, CascadeProblem};
     pub use crate::marker::{
         BoolField, CascadeIdField, DeletedByField, MarkerField, TimestampField, UnixField,
