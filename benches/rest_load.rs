@@ -5,7 +5,7 @@
 //!
 //! ```text
 //! python3 scripts/bench-rest.py          # builds both servers, then runs this
-//! cargo bench --bench rest_load -- --rounds 7 --clients 8 --requests 20000 --seconds 1 --only sqlite,postgres,mysql
+//! cargo bench --bench rest_load -- --rounds 11 --clients 8 --requests 20000 --seconds 0.6 --instructions 200 --only sqlite,postgres,mysql
 //! ```
 //!
 //! Both servers run as child processes on free ports of 127.0.0.1, over
@@ -79,6 +79,8 @@ struct Args {
     requests: usize,
     seconds: f64,
     only: Vec<Backend>,
+    /// Requests (pairs) per route run under callgrind; 0: none.
+    instructions: usize,
     servers: PathBuf,
     out: PathBuf,
 }
@@ -86,11 +88,12 @@ struct Args {
 fn parse_args() -> Result<Args> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let mut args = Args {
-        rounds: 7,
+        rounds: 11,
         clients: 8,
         requests: 20_000,
-        seconds: 1.0,
+        seconds: 0.6,
         only: vec![Backend::Sqlite, Backend::Postgres, Backend::MySql],
+        instructions: 200,
         servers: std::env::var_os("CARGO_TARGET_DIR")
             .map_or_else(|| root.join("target"), PathBuf::from)
             .join("release/examples"),
@@ -110,6 +113,7 @@ fn parse_args() -> Result<Args> {
             "--clients" => args.clients = value.parse()?,
             "--requests" => args.requests = value.parse()?,
             "--seconds" => args.seconds = value.parse()?,
+            "--instructions" => args.instructions = value.parse()?,
             "--servers" => args.servers = value.into(),
             "--out" => args.out = value.into(),
             "--only" => {
@@ -415,10 +419,21 @@ struct Server {
 }
 
 impl Server {
-    /// Starts `binary` on a free port of 127.0.0.1 over `url`; returns when
-    /// it says where it serves.
-    fn start(binary: &Path, url: &str) -> Result<Self> {
-        let mut child = Command::new(binary)
+    /// Starts `binary` on a free port of 127.0.0.1 over `url`, under
+    /// callgrind (profiles in `callgrind`) if given; returns when it says
+    /// where it serves.
+    fn start(binary: &Path, url: &str, callgrind: Option<&Path>) -> Result<Self> {
+        let mut command = match callgrind {
+            Some(dir) => {
+                let mut valgrind = Command::new("valgrind");
+                valgrind.args(["-q", "--tool=callgrind", "--dump-instr=no"]);
+                valgrind.arg(format!("--callgrind-out-file={}/cg.%p.out", dir.display()));
+                valgrind.arg(binary);
+                valgrind
+            }
+            None => Command::new(binary),
+        };
+        let mut child = command
             .args(["--database-url", url, "--listen", "127.0.0.1:0"])
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -779,47 +794,40 @@ async fn client_loop(
             return Ok(latencies);
         }
         let start = Instant::now();
-        match route {
-            Route::List => {
-                let after = (n % 18) * PAGE;
-                let body = client
-                    .expect(
-                        Method::GET,
-                        &format!("/posts?after={after}&limit={PAGE}"),
-                        StatusCode::OK,
-                    )
-                    .await?;
-                if body.first() != Some(&b'[') {
-                    return Err("GET /posts: not a JSON array".into());
-                }
-            }
-            Route::Show => {
-                let id = live[n % live.len()];
-                client
-                    .expect(Method::GET, &format!("/posts/{id}"), StatusCode::OK)
-                    .await?;
-            }
-            Route::DeleteRestore => {
-                let id = own[mine % own.len()];
-                mine += 1;
-                client
-                    .expect(
-                        Method::DELETE,
-                        &format!("/posts/{id}"),
-                        StatusCode::NO_CONTENT,
-                    )
-                    .await?;
-                client
-                    .expect(
-                        Method::POST,
-                        &format!("/posts/{id}/restore"),
-                        StatusCode::OK,
-                    )
-                    .await?;
-            }
-        }
+        let pair = own[mine % own.len()];
+        mine += 1;
+        hit(&mut client, route, n, live[n % live.len()], pair).await?;
         latencies.push(start.elapsed());
     }
+}
+
+/// Request `n` of `route`: a page at one of 18 depths, the live post
+/// `show`, or a delete and restore of the live post `pair`; every status
+/// checked.
+async fn hit(client: &mut Client, route: Route, n: usize, show: i64, pair: i64) -> Result<()> {
+    match route {
+        Route::List => {
+            let after = (n % 18) * PAGE;
+            let path = format!("/posts?after={after}&limit={PAGE}");
+            let body = client.expect(Method::GET, &path, StatusCode::OK).await?;
+            if body.first() != Some(&b'[') {
+                return Err("GET /posts: not a JSON array".into());
+            }
+        }
+        Route::Show => {
+            let path = format!("/posts/{show}");
+            client.expect(Method::GET, &path, StatusCode::OK).await?;
+        }
+        Route::DeleteRestore => {
+            let path = format!("/posts/{pair}");
+            client
+                .expect(Method::DELETE, &path, StatusCode::NO_CONTENT)
+                .await?;
+            let path = format!("/posts/{pair}/restore");
+            client.expect(Method::POST, &path, StatusCode::OK).await?;
+        }
+    }
+    Ok(())
 }
 
 /// `route` on `server`: `clients` concurrent keep-alive clients, at most
@@ -882,9 +890,13 @@ async fn measure(server: &Server, route: Route, args: &Args, requests: usize) ->
 type Samples = BTreeMap<Route, BTreeMap<Side, Vec<Sample>>>;
 
 /// Starts both servers over `url`, seeds, checks, and measures.
-async fn run_database(backend: Backend, url: String, args: Args) -> Result<(Samples, usize)> {
-    let library = Server::start(&args.servers.join(Side::Library.binary()), &url)?;
-    let by_hand = Server::start(&args.servers.join(Side::ByHand.binary()), &url)?;
+async fn run_database(
+    backend: Backend,
+    url: String,
+    args: Args,
+) -> Result<(Samples, Counts, usize)> {
+    let library = Server::start(&args.servers.join(Side::Library.binary()), &url, None)?;
+    let by_hand = Server::start(&args.servers.join(Side::ByHand.binary()), &url, None)?;
     seed(&library).await?;
     let checked = check_same_answers(&library, &by_hand).await?;
     println!(
@@ -928,7 +940,83 @@ async fn run_database(backend: Backend, url: String, args: Args) -> Result<(Samp
         std::io::Write::flush(&mut std::io::stdout())?;
     }
     println!();
-    Ok((samples, checked))
+    let counts = if args.instructions == 0 {
+        Counts::new()
+    } else {
+        count_instructions(&url, &args).await?
+    };
+    Ok((samples, counts, checked))
+}
+
+/// Instructions per request (pair), `counts[route][side]`.
+type Counts = BTreeMap<Route, BTreeMap<Side, f64>>;
+
+/// Each server again, under callgrind, over `url`: per route, the
+/// instructions it executes for `args.instructions` requests (pairs) of one
+/// client after a warm-up, from `callgrind_control --zero` to `--dump`.
+/// Independent of the machine's load, unlike the timings.
+async fn count_instructions(url: &str, args: &Args) -> Result<Counts> {
+    let dir =
+        std::env::temp_dir().join(format!("soft-delete-rest-callgrind-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let counted = async {
+        let mut counts = Counts::new();
+        let live = live_ids();
+        for side in SIDES {
+            let server = Server::start(&args.servers.join(side.binary()), url, Some(&dir))?;
+            let pid = server.child.id().to_string();
+            let mut client = Client::connect(server.addr).await?;
+            for route in ROUTES {
+                let mut run = async |count: usize| -> Result<()> {
+                    for n in 0..count {
+                        let id = live[n % live.len()];
+                        hit(&mut client, route, n, id, id).await?;
+                    }
+                    Ok(())
+                };
+                run(10).await?;
+                callgrind_control(&["--zero", &pid])?;
+                run(args.instructions).await?;
+                callgrind_control(&["--dump", &pid])?;
+                #[allow(clippy::cast_precision_loss, reason = "counts far below 2^52")]
+                let per_request = last_dump_total(&dir, &pid)? as f64 / args.instructions as f64;
+                counts.entry(route).or_default().insert(side, per_request);
+            }
+        }
+        Ok::<_, Error>(counts)
+    }
+    .await;
+    let _ = std::fs::remove_dir_all(&dir);
+    counted
+}
+
+fn callgrind_control(args: &[&str]) -> Result<()> {
+    let output = Command::new("callgrind_control").args(args).output()?;
+    if !output.status.success() {
+        let error = String::from_utf8_lossy(&output.stderr);
+        return Err(format!("callgrind_control {args:?}: {error}").into());
+    }
+    Ok(())
+}
+
+/// The `summary:` (instructions) of the newest dump of `pid` in `dir`.
+fn last_dump_total(dir: &Path, pid: &str) -> Result<u64> {
+    let prefix = format!("cg.{pid}.out.");
+    let newest = std::fs::read_dir(dir)?
+        .flatten()
+        .filter_map(|entry| {
+            let name = entry.file_name().into_string().ok()?;
+            let number: u32 = name.strip_prefix(&prefix)?.parse().ok()?;
+            Some((number, entry.path()))
+        })
+        .max()
+        .ok_or("callgrind wrote no dump")?;
+    let text = std::fs::read_to_string(newest.1)?;
+    let summary = text
+        .lines()
+        .find_map(|line| line.strip_prefix("summary:"))
+        .ok_or("a callgrind dump without a summary")?;
+    Ok(summary.trim().parse()?)
 }
 
 fn median(mut values: Vec<f64>) -> f64 {
@@ -950,7 +1038,7 @@ fn round3(value: f64) -> f64 {
 }
 
 /// The rows of one database's report: medians per side, ratios per round.
-fn report(backend: Backend, samples: &Samples, table: &mut String) -> Vec<Value> {
+fn report(backend: Backend, samples: &Samples, counts: &Counts, table: &mut String) -> Vec<Value> {
     let mut rows = Vec::new();
     for (route, sides) in samples {
         let library = &sides[&Side::Library];
@@ -973,10 +1061,17 @@ fn report(backend: Backend, samples: &Samples, table: &mut String) -> Vec<Value>
         };
         let (l, h) = (side(library), side(by_hand));
         let verdict = if rps_ratio <= TARGET { "✅" } else { "❌" };
+        let instructions = counts
+            .get(route)
+            .and_then(|sides| Some((*sides.get(&Side::Library)?, *sides.get(&Side::ByHand)?)));
+        let instructions_cell = instructions.map_or_else(
+            || "–".to_owned(),
+            |(l, h)| format!("{:.1} / {:.1} k = **{:.3}**", l / 1e3, h / 1e3, l / h),
+        );
         let number = |side: &Value, key: &str| side[key].as_f64().unwrap_or(f64::NAN);
         let _ = writeln!(
             table,
-            "| {} | {} | {:.0} | {:.0} | {:.0} / {:.0} µs | {:.0} / {:.0} µs | **{rps_ratio:.3}** {verdict} | {p50_ratio:.3} | {p99_ratio:.3} | {cpu_ratio:.3} |",
+            "| {} | {} | {:.0} | {:.0} | {:.0} / {:.0} µs | {:.0} / {:.0} µs | **{rps_ratio:.3}** {verdict} | {p50_ratio:.3} | {p99_ratio:.3} | {cpu_ratio:.3} | {instructions_cell} |",
             backend.name(),
             route.label(),
             number(&l, "rps"),
@@ -997,6 +1092,8 @@ fn report(backend: Backend, samples: &Samples, table: &mut String) -> Vec<Value>
             "ratio_p50": round3(p50_ratio),
             "ratio_p99": round3(p99_ratio),
             "ratio_cpu": round3(cpu_ratio),
+            "instructions_per_request": instructions.map(|(l, h)| json!({ "library": l.round(), "by_hand": h.round() })),
+            "ratio_instructions": instructions.map(|(l, h)| round3(l / h)),
             "ratios_per_round": library.iter().zip(by_hand).map(|(l, h)| round3(h.rps / l.rps)).collect::<Vec<_>>(),
         }));
     }
@@ -1049,12 +1146,13 @@ async fn run(args: &Args) -> Result<Value> {
             .into());
         }
     }
+    let load_before = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     let statements = check_sql()?;
     println!(
         "the baseline's {statements} SQL statements are the library's, on the three databases"
     );
     let mut table = String::from(
-        "| database | route | library req/s | by hand req/s | library p50 / p99 | by hand p50 / p99 | by hand / library req/s (target ≤ 1.05) | p50 lib / hand | p99 lib / hand | server CPU lib / hand |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+        "| database | route | library req/s | by hand req/s | library p50 / p99 | by hand p50 / p99 | by hand / library req/s (target ≤ 1.05) | p50 lib / hand | p99 lib / hand | server CPU lib / hand | server instructions per request lib / hand |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     let mut rows = Vec::new();
     let mut checked = BTreeMap::new();
@@ -1064,13 +1162,16 @@ async fn run(args: &Args) -> Result<Value> {
         // database is dropped, also when the run failed or panicked.
         let outcome = tokio::spawn(run_database(backend, scratch.url.clone(), args.clone())).await;
         let dropped = scratch.drop_database().await;
-        let (samples, answers) =
+        let (samples, counts, answers) =
             outcome.map_err(|panic| format!("{}: {panic}", backend.name()))??;
         dropped?;
-        rows.extend(report(backend, &samples, &mut table));
+        rows.extend(report(backend, &samples, &counts, &mut table));
         checked.insert(backend.key(), answers);
     }
     println!("\n{table}");
+    let load_after = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    // Other work on the machine during the timings: /proc/loadavg.
+    let load_average = json!({ "before": load_before.trim(), "after": load_after.trim() });
     Ok(json!({
         "source": source(),
         "target": TARGET,
@@ -1079,6 +1180,8 @@ async fn run(args: &Args) -> Result<Value> {
         "clients": args.clients,
         "requests": args.requests,
         "seconds": args.seconds,
+        "instructions_requests": args.instructions,
+        "load_average": load_average,
         "rows_seeded": ROWS,
         "statements_compared": statements,
         "answers_compared": checked,
