@@ -27,7 +27,12 @@
 //! servers alternate, route by route, in the order A B B A A B...: ratio =
 //! median over rounds of by-hand / library requests per second (and of
 //! library / by-hand latencies and server CPU time per request), so that
-//! ≤ 1.05 is the target. Writes `benches/results/rest-load.json`.
+//! ≤ 1.05 is the target. Then each server runs again under callgrind, and
+//! the instructions it executes per request (pair) of each route are
+//! counted (`--instructions 0` leaves this out): a figure the machine's
+//! other work does not move, which says what the library's code costs
+//! where the timings are too noisy to. Writes
+//! `benches/results/rest-load.json`.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -415,7 +420,7 @@ struct Server {
     child: Child,
     addr: SocketAddr,
     /// Kept open: the server may still write to it.
-    _stdout: BufReader<ChildStdout>,
+    stdout: BufReader<ChildStdout>,
 }
 
 impl Server {
@@ -447,10 +452,10 @@ impl Server {
         let mut server = Server {
             child,
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-            _stdout: BufReader::new(stdout),
+            stdout: BufReader::new(stdout),
         };
         let mut line = String::new();
-        server._stdout.read_line(&mut line)?;
+        server.stdout.read_line(&mut line)?;
         // "serving posts [by hand] on http://127.0.0.1:PORT (backend)"
         let addr = line
             .split("http://")

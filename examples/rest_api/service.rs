@@ -51,6 +51,10 @@ pub struct Post {
 }
 
 /// `deleted_at` as RFC 3339 in UTC with microseconds, or `null`.
+#[allow(
+    clippy::ref_option,
+    reason = "serde's `serialize_with` lends the field as it is"
+)]
 fn rfc3339<S: Serializer>(at: &Option<DateTime<Utc>>, serializer: S) -> Result<S::Ok, S::Error> {
     match at {
         Some(at) => serializer.serialize_str(&at.to_rfc3339_opts(SecondsFormat::Micros, true)),
@@ -112,14 +116,14 @@ pub struct Posts<DB: sqlx::Database> {
     /// An in-memory SQLite database lives while one of its connections is
     /// open; the pool closes its connections when it likes (a client that
     /// hangs up during a ping is enough), so this one stays open, unused.
-    _keep_alive: Option<Arc<dyn Any + Send + Sync>>,
+    keep_alive: Option<Arc<dyn Any + Send + Sync>>,
 }
 
 impl<DB: sqlx::Database> Clone for Posts<DB> {
     fn clone(&self) -> Self {
         Posts {
             pool: self.pool.clone(),
-            _keep_alive: self._keep_alive.clone(),
+            keep_alive: self.keep_alive.clone(),
         }
     }
 }
@@ -365,7 +369,7 @@ where
         };
         Ok(Posts {
             pool: pool.connect_lazy_with(options),
-            _keep_alive: keep_alive,
+            keep_alive,
         })
     }
 
@@ -376,7 +380,7 @@ where
         create_table::<DB>(&mut *pool.acquire().await?).await?;
         Ok(Posts {
             pool,
-            _keep_alive: None,
+            keep_alive: None,
         })
     }
 }
@@ -768,9 +772,9 @@ async fn list_posts<S: Store>(
     let limit = params.limit()?;
     // One more than the page, to know whether another page follows.
     let mut page = posts.page(mode, after, u64::from(limit) + 1).await?;
-    let more = page.len() > limit as usize;
+    let another_page = page.len() > limit as usize;
     page.truncate(limit as usize);
-    let next = page.last().filter(|_| more).map(|last| {
+    let next = page.last().filter(|_| another_page).map(|last| {
         let trashed = params
             .trashed
             .as_ref()
