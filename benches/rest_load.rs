@@ -5,7 +5,7 @@
 //!
 //! ```text
 //! python3 scripts/bench-rest.py          # builds both servers, then runs this
-//! cargo bench --bench rest_load -- --rounds 11 --clients 8 --requests 20000 --seconds 0.6 --instructions 200 --only sqlite,postgres,mysql
+//! cargo bench --bench rest_load -- --rounds 9 --clients 8 --requests 20000 --seconds 0.5 --instructions 100 --only sqlite,postgres,mysql
 //! ```
 //!
 //! Both servers run as child processes on free ports of 127.0.0.1, over
@@ -29,7 +29,8 @@
 //! library / by-hand latencies and server CPU time per request), so that
 //! ≤ 1.05 is the target. Then each server runs again under callgrind, and
 //! the instructions it executes per request (pair) of each route are
-//! counted (`--instructions 0` leaves this out): a figure the machine's
+//! counted (`--instructions 0` leaves this out, `--profiles <dir>` keeps
+//! the profiles for `callgrind_annotate`): a figure the machine's
 //! other work does not move, which says what the library's code costs
 //! where the timings are too noisy to. Writes
 //! `benches/results/rest-load.json`.
@@ -86,6 +87,9 @@ struct Args {
     only: Vec<Backend>,
     /// Requests (pairs) per route run under callgrind; 0: none.
     instructions: usize,
+    /// Where to keep the callgrind profiles (else a temporary directory,
+    /// removed).
+    profiles: Option<PathBuf>,
     servers: PathBuf,
     out: PathBuf,
 }
@@ -93,12 +97,13 @@ struct Args {
 fn parse_args() -> Result<Args> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let mut args = Args {
-        rounds: 11,
+        rounds: 9,
         clients: 8,
         requests: 20_000,
-        seconds: 0.6,
+        seconds: 0.5,
         only: vec![Backend::Sqlite, Backend::Postgres, Backend::MySql],
-        instructions: 200,
+        instructions: 100,
+        profiles: None,
         servers: std::env::var_os("CARGO_TARGET_DIR")
             .map_or_else(|| root.join("target"), PathBuf::from)
             .join("release/examples"),
@@ -119,6 +124,7 @@ fn parse_args() -> Result<Args> {
             "--requests" => args.requests = value.parse()?,
             "--seconds" => args.seconds = value.parse()?,
             "--instructions" => args.instructions = value.parse()?,
+            "--profiles" => args.profiles = Some(value.into()),
             "--servers" => args.servers = value.into(),
             "--out" => args.out = value.into(),
             "--only" => {
@@ -961,8 +967,9 @@ type Counts = BTreeMap<Route, BTreeMap<Side, f64>>;
 /// client after a warm-up, from `callgrind_control --zero` to `--dump`.
 /// Independent of the machine's load, unlike the timings.
 async fn count_instructions(url: &str, args: &Args) -> Result<Counts> {
-    let dir =
+    let temporary =
         std::env::temp_dir().join(format!("soft-delete-rest-callgrind-{}", std::process::id()));
+    let dir = args.profiles.clone().unwrap_or_else(|| temporary.clone());
     std::fs::create_dir_all(&dir)?;
     let counted = async {
         let mut counts = Counts::new();
@@ -991,7 +998,9 @@ async fn count_instructions(url: &str, args: &Args) -> Result<Counts> {
         Ok::<_, Error>(counts)
     }
     .await;
-    let _ = std::fs::remove_dir_all(&dir);
+    if args.profiles.is_none() {
+        let _ = std::fs::remove_dir_all(&temporary);
+    }
     counted
 }
 
