@@ -5,7 +5,7 @@
 //!
 //! ```text
 //! python3 scripts/bench-rest.py          # builds both servers, then runs this
-//! cargo bench --bench rest_load -- --rounds 9 --clients 8 --requests 20000 --seconds 0.5 --instructions 100 --only sqlite,postgres,mysql
+//! cargo bench --bench rest_load -- --rounds 9 --clients 8 --requests 20000 --seconds 0.5 --instructions 300 --only sqlite,postgres,mysql
 //! ```
 //!
 //! Both servers run as child processes on free ports of 127.0.0.1, over
@@ -102,7 +102,7 @@ fn parse_args() -> Result<Args> {
         requests: 20_000,
         seconds: 0.5,
         only: vec![Backend::Sqlite, Backend::Postgres, Backend::MySql],
-        instructions: 100,
+        instructions: 300,
         profiles: None,
         servers: std::env::var_os("CARGO_TARGET_DIR")
             .map_or_else(|| root.join("target"), PathBuf::from)
