@@ -4,9 +4,10 @@
     python3 scripts/bench-chart.py
 
 Reads benches/results/instructions.json, runtime.json, run-layer.json,
-compile-time.json and database.json (as written by
+compile-time.json, database.json and rest-load.json (as written by
 scripts/bench-instructions.py, scripts/bench-runtime.py, `cargo bench --bench
-run_layer`, scripts/bench-compile-time.py and `cargo bench --bench database`) and writes the SVG by hand: no plotting
+run_layer`, scripts/bench-compile-time.py, `cargo bench --bench database` and
+scripts/bench-rest.py) and writes the SVG by hand: no plotting
 library. A missing results file leaves its panel out.
 """
 
@@ -103,6 +104,10 @@ def panels():
                 rows,
             )
         )
+    rest = load("rest-load.json")
+    if rest:
+        rows = [(f"{row['database']}: {row['label']}", row["ratio"]) for row in rest["rows"]]
+        found.append(("REST service: by hand / library requests per second", rest["target"], rows))
     return found
 
 

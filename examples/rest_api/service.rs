@@ -2,11 +2,16 @@
 //! database it runs on through `soft_delete::sqlx` (SQLite, PostgreSQL,
 //! MySQL/MariaDB), the input limits, and the axum router.
 //!
-//! `tests/test_rest_api.rs` and `tests/test_rest_load.rs` include this file
-//! as a module, so everything here is used by the example and the tests.
+//! The routes ask the database for what they need through [`Store`]; every
+//! `soft_delete::sqlx` call of the service is in its implementation for
+//! [`Posts`]. `tests/test_rest_api.rs` and `tests/test_rest_served.rs`
+//! include this file as a module, and so does `examples/rest_api_by_hand`,
+//! the REST load benchmark's baseline: the same routes over a [`Store`]
+//! written by hand with sqlx.
 
 use std::any::Any;
 use std::fmt;
+use std::future::Future;
 use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -19,7 +24,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{DateTime, SecondsFormat, Utc};
-use sea_query::{ColumnDef, Expr, ExprTrait, Order, Query, SelectStatement, Table};
+use sea_query::{ColumnDef, Expr, ExprTrait, Order, Query, Table};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize, Serializer};
 use soft_delete::sqlx::{Dialect, Model, Run, SoftDeleteExt};
@@ -46,6 +51,10 @@ pub struct Post {
 }
 
 /// `deleted_at` as RFC 3339 in UTC with microseconds, or `null`.
+#[allow(
+    clippy::ref_option,
+    reason = "serde's `serialize_with` lends the field as it is"
+)]
 fn rfc3339<S: Serializer>(at: &Option<DateTime<Utc>>, serializer: S) -> Result<S::Ok, S::Error> {
     match at {
         Some(at) => serializer.serialize_str(&at.to_rfc3339_opts(SecondsFormat::Micros, true)),
@@ -107,15 +116,24 @@ pub struct Posts<DB: sqlx::Database> {
     /// An in-memory SQLite database lives while one of its connections is
     /// open; the pool closes its connections when it likes (a client that
     /// hangs up during a ping is enough), so this one stays open, unused.
-    _keep_alive: Option<Arc<dyn Any + Send + Sync>>,
+    keep_alive: Option<Arc<dyn Any + Send + Sync>>,
 }
 
 impl<DB: sqlx::Database> Clone for Posts<DB> {
     fn clone(&self) -> Self {
         Posts {
             pool: self.pool.clone(),
-            _keep_alive: self._keep_alive.clone(),
+            keep_alive: self.keep_alive.clone(),
         }
+    }
+}
+
+impl<DB: sqlx::Database> Posts<DB> {
+    /// The pool, for tests that look at the table behind the service (and
+    /// for `rest_api_by_hand`, which runs its own SQL on it).
+    #[allow(dead_code, reason = "the example itself does not look")]
+    pub fn pool(&self) -> &Pool<DB> {
+        &self.pool
     }
 }
 
@@ -240,6 +258,7 @@ impl Database {
     }
 
     /// The router over this database.
+    #[allow(dead_code, reason = "rest_api_by_hand serves a store of its own")]
     pub fn app(self) -> Router {
         match self {
             Database::Sqlite(posts) => app(posts),
@@ -350,7 +369,7 @@ where
         };
         Ok(Posts {
             pool: pool.connect_lazy_with(options),
-            _keep_alive: keep_alive,
+            keep_alive,
         })
     }
 
@@ -361,20 +380,82 @@ where
         create_table::<DB>(&mut *pool.acquire().await?).await?;
         Ok(Posts {
             pool,
-            _keep_alive: None,
+            keep_alive: None,
         })
     }
+}
 
-    /// The pool, for tests that look at the table behind the service.
-    #[allow(dead_code, reason = "the example itself does not look")]
-    pub fn pool(&self) -> &Pool<DB> {
-        &self.pool
-    }
+// ---------------------------------------------------------------------------
+// What the routes ask of the database
+// ---------------------------------------------------------------------------
 
-    /// Every row `select` returns.
-    async fn fetch_all(&self, select: &SelectStatement) -> Result<Vec<Post>, ApiError> {
+/// The database operations behind the routes. [`Posts`] implements them
+/// with `soft_delete::sqlx`.
+pub trait Store: Clone + Send + Sync + 'static {
+    /// Up to `limit` posts of `mode`'s view with an id above `after`, by id.
+    fn page(
+        &self,
+        mode: TrashMode,
+        after: Option<i64>,
+        limit: u64,
+    ) -> impl Future<Output = Result<Vec<Post>, ApiError>> + Send;
+
+    /// The post `id` if `mode` lets it be seen.
+    fn find(
+        &self,
+        id: i64,
+        mode: TrashMode,
+    ) -> impl Future<Output = Result<Option<Post>, ApiError>> + Send;
+
+    /// Inserts a live post; the row the insert produced.
+    fn insert(&self, post: NewPost) -> impl Future<Output = Result<Post, ApiError>> + Send;
+
+    /// Applies `patch` (at least one field) to the live post `id`; the row
+    /// the update produced, `None` if the post is trashed or absent (then
+    /// nothing changed).
+    fn update(
+        &self,
+        id: i64,
+        patch: PostPatch,
+    ) -> impl Future<Output = Result<Option<Post>, ApiError>> + Send;
+
+    /// Soft delete of the live post `id`: the trashed row, `None` if
+    /// trashed already or absent.
+    fn delete(&self, id: i64) -> impl Future<Output = Result<Option<Post>, ApiError>> + Send;
+
+    /// Hard delete of the post `id`, trashed or not: whether it existed.
+    fn force_delete(&self, id: i64) -> impl Future<Output = Result<bool, ApiError>> + Send;
+
+    /// Restore of the trashed post `id`: the live row, `None` if live or
+    /// absent.
+    fn restore(&self, id: i64) -> impl Future<Output = Result<Option<Post>, ApiError>> + Send;
+}
+
+impl<DB: Dialect> Store for Posts<DB>
+where
+    Post: Model<DB>,
+{
+    /// `Post::query_in(mode)`, keyset-paginated on the primary key (a page
+    /// costs the same at any depth).
+    async fn page(
+        &self,
+        mode: TrashMode,
+        after: Option<i64>,
+        limit: u64,
+    ) -> Result<Vec<Post>, ApiError> {
+        let mut select = Post::query_in(mode);
+        if let Some(after) = after {
+            select.and_where(Expr::col((PostColumn::Table, PostColumn::Id)).gt(after));
+        }
+        select
+            .order_by((PostColumn::Table, PostColumn::Id), Order::Asc)
+            .limit(limit);
         let mut connection = self.pool.acquire().await?;
         Ok(select.fetch_all(DB::executor(&mut connection)).await?)
+    }
+
+    async fn find(&self, id: i64, mode: TrashMode) -> Result<Option<Post>, ApiError> {
+        Ok(Post::on(&self.pool).find_in(id, mode).await?)
     }
 
     /// Inserts a live post and returns the row the insert produced:
@@ -432,6 +513,18 @@ where
         };
         tx.commit().await?;
         Ok(row)
+    }
+
+    async fn delete(&self, id: i64) -> Result<Option<Post>, ApiError> {
+        Ok(Post::on(&self.pool).delete(id).await?)
+    }
+
+    async fn force_delete(&self, id: i64) -> Result<bool, ApiError> {
+        Ok(Post::on(&self.pool).force_delete(id).await?)
+    }
+
+    async fn restore(&self, id: i64) -> Result<Option<Post>, ApiError> {
+        Ok(Post::on(&self.pool).restore(id).await?)
     }
 }
 
@@ -650,52 +743,38 @@ pub struct ForceParam {
 // Routes
 // ---------------------------------------------------------------------------
 
-/// The router over `posts`: every route of the resource, with JSON errors
-/// for unknown paths and methods too.
-pub fn app<DB: Dialect>(posts: Posts<DB>) -> Router
-where
-    Post: Model<DB>,
-{
+/// The router over `posts` (a [`Posts`] database): every route of the
+/// resource, with JSON errors for unknown paths and methods too.
+pub fn app<S: Store>(posts: S) -> Router {
     Router::new()
-        .route("/posts", get(list_posts::<DB>).post(create_post::<DB>))
+        .route("/posts", get(list_posts::<S>).post(create_post::<S>))
         .route(
             "/posts/{id}",
-            get(show_post::<DB>)
-                .patch(update_post::<DB>)
-                .delete(delete_post::<DB>),
+            get(show_post::<S>)
+                .patch(update_post::<S>)
+                .delete(delete_post::<S>),
         )
-        .route("/posts/{id}/restore", post(restore_post::<DB>))
+        .route("/posts/{id}/restore", post(restore_post::<S>))
         .fallback(no_route)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(posts)
 }
 
 /// `GET /posts[?trashed=with|only][&after=<id>][&limit=<n>]`: one page of
-/// the posts the mode lets through, by id, keyset-paginated on the primary
-/// key (a page costs the same at any depth). When more follow, a
-/// `Link: <…>; rel="next"` header gives the next page.
-async fn list_posts<DB: Dialect>(
-    State(posts): State<Posts<DB>>,
+/// the posts the mode lets through, by id ([`Store::page`]). When more
+/// follow, a `Link: <…>; rel="next"` header gives the next page.
+async fn list_posts<S: Store>(
+    State(posts): State<S>,
     ApiQuery(params): ApiQuery<ListParams>,
-) -> Result<Response, ApiError>
-where
-    Post: Model<DB>,
-{
+) -> Result<Response, ApiError> {
     let mode = trash_mode(params.trashed.as_deref())?;
     let after = params.after()?;
     let limit = params.limit()?;
-    let mut select = Post::query_in(mode);
-    if let Some(after) = after {
-        select.and_where(Expr::col((PostColumn::Table, PostColumn::Id)).gt(after));
-    }
     // One more than the page, to know whether another page follows.
-    select
-        .order_by((PostColumn::Table, PostColumn::Id), Order::Asc)
-        .limit(u64::from(limit) + 1);
-    let mut page = posts.fetch_all(&select).await?;
-    let more = page.len() > limit as usize;
+    let mut page = posts.page(mode, after, u64::from(limit) + 1).await?;
+    let another_page = page.len() > limit as usize;
     page.truncate(limit as usize);
-    let next = page.last().filter(|_| more).map(|last| {
+    let next = page.last().filter(|_| another_page).map(|last| {
         let trashed = params
             .trashed
             .as_ref()
@@ -715,16 +794,13 @@ where
 
 /// `GET /posts/{id}[?trashed=with|only]`: a trashed post is 404 unless the
 /// mode lets it through.
-async fn show_post<DB: Dialect>(
-    State(posts): State<Posts<DB>>,
+async fn show_post<S: Store>(
+    State(posts): State<S>,
     ApiPath(id): ApiPath<i64>,
     ApiQuery(params): ApiQuery<ShowParams>,
-) -> Result<Json<Post>, ApiError>
-where
-    Post: Model<DB>,
-{
+) -> Result<Json<Post>, ApiError> {
     let mode = trash_mode(params.trashed.as_deref())?;
-    match Post::on(&posts.pool).find_in(id, mode).await? {
+    match posts.find(id, mode).await? {
         Some(post) => Ok(Json(post)),
         None => Err(ApiError::not_found(match mode {
             TrashMode::WithoutTrashed => format!("no live post with id {id}"),
@@ -735,28 +811,22 @@ where
 }
 
 /// `POST /posts`: 201 with the new post.
-async fn create_post<DB: Dialect>(
-    State(posts): State<Posts<DB>>,
+async fn create_post<S: Store>(
+    State(posts): State<S>,
     ApiJson(new): ApiJson<NewPost>,
-) -> Result<(StatusCode, Json<Post>), ApiError>
-where
-    Post: Model<DB>,
-{
+) -> Result<(StatusCode, Json<Post>), ApiError> {
     storable("title", &new.title, TITLE_MAX_CHARS)?;
     storable("body", &new.body, BODY_MAX_CHARS)?;
     Ok((StatusCode::CREATED, Json(posts.insert(new).await?)))
 }
 
-/// `PATCH /posts/{id}`: `Post::update()` only sees live posts, so a trashed
-/// post is 404 and stays unchanged.
-async fn update_post<DB: Dialect>(
-    State(posts): State<Posts<DB>>,
+/// `PATCH /posts/{id}`: only a live post changes; a trashed post is 404 and
+/// stays unchanged.
+async fn update_post<S: Store>(
+    State(posts): State<S>,
     ApiPath(id): ApiPath<i64>,
     ApiJson(patch): ApiJson<PostPatch>,
-) -> Result<Json<Post>, ApiError>
-where
-    Post: Model<DB>,
-{
+) -> Result<Json<Post>, ApiError> {
     if let Some(title) = &patch.title {
         storable("title", title, TITLE_MAX_CHARS)?;
     }
@@ -764,7 +834,7 @@ where
         storable("body", body, BODY_MAX_CHARS)?;
     }
     let post = if patch.title.is_none() && patch.body.is_none() {
-        Post::on(&posts.pool).find(id).await?
+        posts.find(id, TrashMode::WithoutTrashed).await?
     } else {
         posts.update(id, patch).await?
     };
@@ -774,22 +844,18 @@ where
 
 /// `DELETE /posts/{id}[?force=true]`: soft delete (404 if trashed or
 /// absent), or hard delete (404 if absent).
-async fn delete_post<DB: Dialect>(
-    State(posts): State<Posts<DB>>,
+async fn delete_post<S: Store>(
+    State(posts): State<S>,
     ApiPath(id): ApiPath<i64>,
     ApiQuery(param): ApiQuery<ForceParam>,
-) -> Result<StatusCode, ApiError>
-where
-    Post: Model<DB>,
-{
-    let handle = Post::on(&posts.pool);
+) -> Result<StatusCode, ApiError> {
     if param.force {
-        if handle.force_delete(id).await? {
+        if posts.force_delete(id).await? {
             return Ok(StatusCode::NO_CONTENT);
         }
         return Err(ApiError::not_found(format!("no post with id {id}")));
     }
-    match handle.delete(id).await? {
+    match posts.delete(id).await? {
         Some(_) => Ok(StatusCode::NO_CONTENT),
         None => Err(ApiError::not_found(format!("no live post with id {id}"))),
     }
@@ -797,14 +863,11 @@ where
 
 /// `POST /posts/{id}/restore`: 200 with the restored post; 404 if the post
 /// is live or absent.
-async fn restore_post<DB: Dialect>(
-    State(posts): State<Posts<DB>>,
+async fn restore_post<S: Store>(
+    State(posts): State<S>,
     ApiPath(id): ApiPath<i64>,
-) -> Result<Json<Post>, ApiError>
-where
-    Post: Model<DB>,
-{
-    match Post::on(&posts.pool).restore(id).await? {
+) -> Result<Json<Post>, ApiError> {
+    match posts.restore(id).await? {
         Some(post) => Ok(Json(post)),
         None => Err(ApiError::not_found(format!("no trashed post with id {id}"))),
     }
