@@ -141,10 +141,8 @@ where
     fn is_trashed(&self) -> bool {{
         <{MARKER_TYPE} as {runtime}::__private::MarkerField>::is_trashed(&self.deleted_at)
     }}
-    #[inline]
-    fn __sql_cache_key() -> ::core::option::Option<::core::any::TypeId> {{
-        ::core::option::Option::Some(::core::any::TypeId::of::<Self>())
-    }}
+    const __SQL_CACHE_KEY: ::core::option::Option<::core::any::TypeId> =
+        ::core::option::Option::Some(::core::any::TypeId::of::<Self>());
 }}
 
 #[automatically_derived]

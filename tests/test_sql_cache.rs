@@ -319,7 +319,7 @@ fn placeholders(sql: &str, backend: Backend) -> usize {
 /// the first run renders (and keeps the text when `cached`), the second
 /// takes it from the cache; both are what sea-query renders.
 fn check<T: SoftDelete<Id: Clone + std::fmt::Debug>>(id: &T::Id, cached: bool) {
-    assert_eq!(T::__sql_cache_key().is_some(), cached, "{}", T::TABLE);
+    assert_eq!(T::__SQL_CACHE_KEY.is_some(), cached, "{}", T::TABLE);
     for backend in BACKENDS {
         for statement in statements(id) {
             for run in ["first", "second"] {

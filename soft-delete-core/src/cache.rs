@@ -5,7 +5,7 @@
 //! `PRIMARY_KEY`, `COLUMNS`, `MARKER`) and the backend; only its values
 //! change from call to call. The derive gives each model without generic
 //! parameters a key, its `TypeId` (through the hidden
-//! `SoftDelete::__sql_cache_key`); the first run of a statement renders it with
+//! `SoftDelete::__SQL_CACHE_KEY`); the first run of a statement renders it with
 //! sea-query as ever and keeps the text, later runs take the text and build
 //! the values in the order it binds them. A model without a cache (a
 //! hand-written impl, a generic model) renders every time.
@@ -132,7 +132,7 @@ pub fn rendered<T: SoftDelete>(
     statement: Cached<T::Id>,
     backend: Backend,
 ) -> (Cow<'static, str>, Values) {
-    let key = T::__sql_cache_key().map(|model| (model, slot(statement.statement(), backend)));
+    let key = T::__SQL_CACHE_KEY.map(|model| (model, slot(statement.statement(), backend)));
     if let Some(key) = key {
         let kept = RENDERED
             .read()

@@ -185,10 +185,7 @@ pub trait SoftDelete: Sized {
     /// derive gives each model without generic parameters its `TypeId`;
     /// `None` (render every time) otherwise. Not public API.
     #[doc(hidden)]
-    #[must_use]
-    fn __sql_cache_key() -> Option<core::any::TypeId> {
-        None
-    }
+    const __SQL_CACHE_KEY: Option<core::any::TypeId> = None;
 
     /// This row's primary key.
     ///

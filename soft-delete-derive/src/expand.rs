@@ -92,13 +92,12 @@ fn impl_soft_delete(model: &Model) -> TokenStream {
     let (children, check_children) = children(model);
     // A model without generic parameters is `'static`, so it has a
     // `TypeId`: the key of its rendered SQL. (A `static` per model, the
-    // first design, cost 4 M instructions a model to compile.)
+    // first design, cost 4 M instructions a model to compile; a function
+    // returning the key, 0.8 M.)
     let sql_cache = input.generics.params.is_empty().then(|| {
         quote! {
-            #[inline]
-            fn __sql_cache_key() -> ::core::option::Option<::core::any::TypeId> {
-                ::core::option::Option::Some(::core::any::TypeId::of::<Self>())
-            }
+            const __SQL_CACHE_KEY: ::core::option::Option<::core::any::TypeId> =
+                ::core::option::Option::Some(::core::any::TypeId::of::<Self>());
         }
     });
     let self_foreign_key = model.self_foreign_key.map(|key| {
