@@ -25,86 +25,12 @@
 //! 16,000 characters or a NUL character in either, 404/405 for unknown
 //! routes, 500 for a database error.
 
+mod cli;
 mod service;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "\
-usage: rest_api [--database-url <url>] [--listen <addr>]
-
-  --database-url <url>  sqlite:..., postgres://... or mysql://... (default: sqlite::memory:)
-  --listen <addr>       address to serve on (default: 127.0.0.1:3000)";
-
-/// The command line.
-struct Args {
-    database_url: String,
-    listen: String,
-}
-
-/// Parses `--database-url <url>` and `--listen <addr>` (also as
-/// `--flag=value`); `Ok(None)` for `--help`.
-fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
-    let mut parsed = Args {
-        database_url: "sqlite::memory:".to_owned(),
-        listen: "127.0.0.1:3000".to_owned(),
-    };
-    while let Some(arg) = args.next() {
-        let (flag, inline) = match arg.split_once('=') {
-            Some((flag, value)) if flag.starts_with("--") => {
-                (flag.to_owned(), Some(value.to_owned()))
-            }
-            _ => (arg, None),
-        };
-        let slot = match flag.as_str() {
-            "-h" | "--help" => return Ok(None),
-            "--database-url" => &mut parsed.database_url,
-            "--listen" => &mut parsed.listen,
-            other => return Err(format!("unknown argument `{other}`")),
-        };
-        *slot = match inline.or_else(|| args.next()) {
-            Some(value) => value,
-            None => return Err(format!("`{flag}` needs a value")),
-        };
-    }
-    Ok(Some(parsed))
-}
-
 #[tokio::main]
 async fn main() -> ExitCode {
-    let args = match parse_args(std::env::args().skip(1)) {
-        Ok(Some(args)) => args,
-        Ok(None) => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        Err(error) => {
-            eprintln!("error: {error}\n\n{USAGE}");
-            return ExitCode::from(2);
-        }
-    };
-    let database = match service::Database::open(&args.database_url).await {
-        Ok(database) => database,
-        Err(error) => {
-            // The error names the server's address, never the URL (it may
-            // hold a password).
-            eprintln!("error: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let listener = match tokio::net::TcpListener::bind(&args.listen).await {
-        Ok(listener) => listener,
-        Err(error) => {
-            eprintln!("error: cannot listen on {}: {error}", args.listen);
-            return ExitCode::FAILURE;
-        }
-    };
-    match listener.local_addr() {
-        Ok(addr) => println!("serving posts on http://{addr} ({})", database.backend()),
-        Err(_) => println!("serving posts on {} ({})", args.listen, database.backend()),
-    }
-    if let Err(error) = axum::serve(listener, database.app()).await {
-        eprintln!("error: {error}");
-        return ExitCode::FAILURE;
-    }
-    ExitCode::SUCCESS
+    cli::run("rest_api", "posts", service::Database::app).await
 }
