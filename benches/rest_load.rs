@@ -233,65 +233,70 @@ impl Scratch {
                     admin: dir.display().to_string(),
                 })
             }
-            Backend::Postgres => {
-                let admin = std::env::var("SOFT_DELETE_POSTGRES_URL")
-                    .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned());
-                let mut connection = sqlx::PgConnection::connect(&admin).await?;
-                sqlx::raw_sql("DROP DATABASE IF EXISTS bench_rest WITH (FORCE)")
-                    .execute(&mut connection)
-                    .await?;
-                sqlx::raw_sql("CREATE DATABASE bench_rest")
-                    .execute(&mut connection)
-                    .await?;
-                connection.close().await?;
-                let url = with_database(&admin, DATABASE)?;
-                Ok(Scratch {
+            Backend::Postgres | Backend::MySql => {
+                let admin = if backend == Backend::Postgres {
+                    std::env::var("SOFT_DELETE_POSTGRES_URL")
+                        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
+                } else {
+                    std::env::var("SOFT_DELETE_MYSQL_URL")
+                        .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".to_owned())
+                };
+                let scratch = Scratch {
                     backend,
-                    url,
+                    url: with_database(&admin, DATABASE)?,
                     admin,
-                })
+                };
+                let (drop, create) = scratch.drop_and_create();
+                scratch.admin_sql(&[drop, create]).await?;
+                Ok(scratch)
             }
-            Backend::MySql => {
-                let admin = std::env::var("SOFT_DELETE_MYSQL_URL")
-                    .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".to_owned());
-                let mut connection = sqlx::MySqlConnection::connect(&admin).await?;
-                sqlx::raw_sql("DROP DATABASE IF EXISTS bench_rest")
-                    .execute(&mut connection)
-                    .await?;
-                sqlx::raw_sql("CREATE DATABASE bench_rest CHARACTER SET utf8mb4")
-                    .execute(&mut connection)
-                    .await?;
-                connection.close().await?;
-                let url = with_database(&admin, DATABASE)?;
-                Ok(Scratch {
-                    backend,
-                    url,
-                    admin,
-                })
+        }
+    }
+
+    /// The statements that drop and create the scratch database on a server.
+    fn drop_and_create(&self) -> (&'static str, &'static str) {
+        if self.backend == Backend::Postgres {
+            (
+                "DROP DATABASE IF EXISTS bench_rest WITH (FORCE)",
+                "CREATE DATABASE bench_rest",
+            )
+        } else {
+            (
+                "DROP DATABASE IF EXISTS bench_rest",
+                "CREATE DATABASE bench_rest CHARACTER SET utf8mb4",
+            )
+        }
+    }
+
+    /// Runs `statements` on the server, connected to its own database.
+    async fn admin_sql(&self, statements: &[&'static str]) -> Result<()> {
+        async fn run<C>(url: &str, statements: &[&'static str]) -> Result<()>
+        where
+            C: Connection,
+            for<'c> &'c mut C: sqlx::Executor<'c, Database = C::Database>,
+        {
+            let mut connection = C::connect(url).await?;
+            for &statement in statements {
+                sqlx::raw_sql(statement).execute(&mut connection).await?;
             }
+            connection.close().await?;
+            Ok(())
+        }
+        if self.backend == Backend::Postgres {
+            run::<sqlx::PgConnection>(&self.admin, statements).await
+        } else {
+            run::<sqlx::MySqlConnection>(&self.admin, statements).await
         }
     }
 
     /// Drops the database (after the servers have stopped).
     async fn drop_database(self) -> Result<()> {
-        match self.backend {
-            Backend::Sqlite => std::fs::remove_dir_all(&self.admin)?,
-            Backend::Postgres => {
-                let mut connection = sqlx::PgConnection::connect(&self.admin).await?;
-                sqlx::raw_sql("DROP DATABASE IF EXISTS bench_rest WITH (FORCE)")
-                    .execute(&mut connection)
-                    .await?;
-                connection.close().await?;
-            }
-            Backend::MySql => {
-                let mut connection = sqlx::MySqlConnection::connect(&self.admin).await?;
-                sqlx::raw_sql("DROP DATABASE IF EXISTS bench_rest")
-                    .execute(&mut connection)
-                    .await?;
-                connection.close().await?;
-            }
+        if self.backend == Backend::Sqlite {
+            std::fs::remove_dir_all(&self.admin)?;
+            return Ok(());
         }
-        Ok(())
+        let (drop, _) = self.drop_and_create();
+        self.admin_sql(&[drop]).await
     }
 }
 

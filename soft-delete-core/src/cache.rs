@@ -17,7 +17,8 @@ use std::hash::{BuildHasherDefault, DefaultHasher};
 use std::sync::{PoisonError, RwLock};
 
 use sea_query::{
-    Asterisk, Expr, ExprTrait as _, Order, Query, QueryBuilder, UpdateStatement, Value, Values,
+    Asterisk, Expr, ExprTrait as _, Order, Query, QueryBuilder, ReturningClause, UpdateStatement,
+    Value, Values,
 };
 use sea_query::{MysqlQueryBuilder, PostgresQueryBuilder, SqliteQueryBuilder};
 
@@ -159,6 +160,13 @@ pub fn rendered<T: SoftDelete>(
     (Cow::Owned(sql), values)
 }
 
+/// `RETURNING` every column of `T`, as a soft delete or restore that reads
+/// back its row adds it.
+#[must_use]
+pub fn returning_row<T: SoftDelete>() -> ReturningClause {
+    Query::returning().columns(T::COLUMNS.iter().copied())
+}
+
 /// `statement` built with sea-query and rendered by `builder`: what a run
 /// without the cache does.
 fn render<T: SoftDelete>(
@@ -167,7 +175,7 @@ fn render<T: SoftDelete>(
 ) -> (String, Values) {
     let returning = |mut update: UpdateStatement, returning| {
         if returning == Returning::Row {
-            update.returning(Query::returning().columns(T::COLUMNS.iter().copied()));
+            update.returning(returning_row::<T>());
         }
         update.build_any(builder)
     };

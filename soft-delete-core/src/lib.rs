@@ -1200,7 +1200,7 @@ pub struct NoHooks;
 /// What generated code names; not public API, no semver guarantees.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::cache::{rendered, Cached, Returning};
+    pub use crate::cache::{rendered, returning_row, Cached, Returning};
     pub use crate::cascade::{cascade_problem, cascade_tables, CascadeProblem};
     pub use crate::marker::{
         BoolField, CascadeIdField, DeletedByField, MarkerField, TimestampField, UnixField,

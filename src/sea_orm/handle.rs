@@ -13,8 +13,9 @@ use ::sea_orm::{
 
 use super::entity::scoped;
 use super::{Error, SoftDeleteEntity};
+use crate::__private::returning_row;
 use crate::chrono::{DateTime, Utc};
-use crate::sea_query::{Expr, ExprTrait as _, Order, Query, UpdateStatement, Value};
+use crate::sea_query::{Expr, ExprTrait as _, Order, UpdateStatement, Value};
 use crate::TrashMode;
 use crate::{
     Backend, Cascade, HasHooks, NoHooks, RecordsDeletedBy, RecordsDeletionTime, SoftDelete,
@@ -339,7 +340,7 @@ where
     let table = E::Model::TABLE;
     let failed = |error| Error::from_db(table, write == Write::Restore, error);
     if backend != Backend::MySql {
-        statement.returning(Query::returning().columns(E::Model::COLUMNS.iter().copied()));
+        statement.returning(returning_row::<E::Model>());
         let Some(row) = db.query_one(&statement).await.map_err(failed)? else {
             return Ok(None);
         };

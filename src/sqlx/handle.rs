@@ -6,9 +6,9 @@ use std::marker::PhantomData;
 use std::num::NonZeroU32;
 use std::pin::Pin;
 
-use crate::__private::{rendered, Cached, Returning};
+use crate::__private::{rendered, returning_row, Cached, Returning};
 use crate::chrono::{DateTime, Utc};
-use crate::sea_query::{Query, UpdateStatement, Value};
+use crate::sea_query::{UpdateStatement, Value};
 use ::sqlx::{AssertSqlSafe, Connection as _, FromRow, Transaction};
 
 use super::source::{Connections, Leased};
@@ -178,7 +178,7 @@ impl<'c, T: Model<DB>, DB: Dialect> Handle<'c, T, DB> {
     {
         let mut statement = T::delete_by_id_as(id.clone(), actor);
         if DB::UPDATE_RETURNING {
-            statement.returning(Query::returning().columns(T::COLUMNS.iter().copied()));
+            statement.returning(returning_row::<T>());
         }
         let query = super::run::query::<DB>(&statement);
         self.write(id, query, Write::Delete).await
