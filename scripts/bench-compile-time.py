@@ -248,6 +248,24 @@ def write(path, text):
         path.write_text(text)
 
 
+def derive_ratios(figures, kind):
+    """The derive's ratios for one kind of build (`clean` or `edit`), from
+    `figures[variant][kind]` (seconds or instructions)."""
+    return {
+        "derive_over_expanded": figures["derive"][kind] / figures["expanded"][kind],
+        "derive_over_plain": figures["derive"][kind] / figures["plain"][kind],
+        "expanded_over_plain": figures["expanded"][kind] / figures["plain"][kind],
+        "enum_def_over_plain": figures["enum_def"][kind] / figures["plain"][kind],
+        "derive_over_enum_def": figures["derive"][kind] / figures["enum_def"][kind],
+    }
+
+
+def snapshot_source():
+    """What a results file measured: the commit `generate` archived."""
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    return commit.stdout.strip() + " (git archive HEAD)"
+
+
 def generate(models, variants):
     if SNAPSHOT.exists():
         shutil.rmtree(SNAPSHOT)
@@ -361,21 +379,11 @@ def count_instructions(models, variants):
         edit = instructions(package)
         counts[variant] = {"clean": clean, "edit": edit}
         print(f"{variant:<9} clean {clean / 1e9:6.3f} G instructions   one-model edit {edit / 1e9:6.3f} G")
-    ratios = {
-        kind: {
-            "derive_over_expanded": counts["derive"][kind] / counts["expanded"][kind],
-            "derive_over_plain": counts["derive"][kind] / counts["plain"][kind],
-            "expanded_over_plain": counts["expanded"][kind] / counts["plain"][kind],
-            "enum_def_over_plain": counts["enum_def"][kind] / counts["plain"][kind],
-            "derive_over_enum_def": counts["derive"][kind] / counts["enum_def"][kind],
-        }
-        for kind in ["clean", "edit"]
-    }
+    ratios = {kind: derive_ratios(counts, kind) for kind in ["clean", "edit"]}
     for kind, rs in ratios.items():
         print(f"  {kind:<6} " + ", ".join(f"{name} {r:.2f}" for name, r in rs.items()))
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
     result = {
-        "source": commit.stdout.strip() + " (git archive HEAD)",
+        "source": snapshot_source(),
         "models": models,
         "measure": "instructions rustc executed on the models crate (valgrind --tool=cachegrind, I refs), debug profile",
         "instructions": counts,
@@ -456,12 +464,7 @@ def main():
         print(f"  {variant:<39} {medians[variant]['clean']:6.2f} s {medians[variant]['edit']:6.2f} s")
     ratios = {}
     for kind in ["clean", "edit"]:
-        ratios[kind] = {
-            "derive_over_expanded": medians["derive"][kind] / medians["expanded"][kind],
-            "derive_over_plain": medians["derive"][kind] / medians["plain"][kind],
-            "expanded_over_plain": medians["expanded"][kind] / medians["plain"][kind],
-            "enum_def_over_plain": medians["enum_def"][kind] / medians["plain"][kind],
-        }
+        ratios[kind] = derive_ratios(medians, kind)
         if not no_seaorm:
             ratios[kind]["seaorm_over_plain"] = medians["seaorm"][kind] / medians["plain"][kind]
             ratios[kind]["seaorm_soft_delete_over_plain"] = medians["seaorm_soft_delete"][kind] / medians["plain"][kind]
@@ -481,9 +484,8 @@ def main():
                 f" SeaORM + SoftDelete / SeaORM {ratios[kind]['seaorm_soft_delete_over_seaorm']:.3f}"
             )
 
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
     result = {
-        "source": commit.stdout.strip() + " (git archive HEAD)",
+        "source": snapshot_source(),
         "models": args.models,
         "runs": args.runs,
         "target": TARGET,
