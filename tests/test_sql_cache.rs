@@ -324,9 +324,9 @@ fn check<T: SoftDelete<Id: Clone + std::fmt::Debug>>(id: &T::Id, cached: bool) {
         for statement in statements(id) {
             for run in ["first", "second"] {
                 let from = Utc::now();
-                let (sql, values) = rendered::<T>(clone(&statement), backend);
+                let (sql, values) = rendered::<T>(statement.clone(), backend);
                 let (expected_sql, expected_values) =
-                    uncached::<T>(clone(&statement)).render(backend);
+                    uncached::<T>(statement.clone()).render(backend);
                 let to = Utc::now();
                 let what = format!("{} {statement:?} on {backend:?}, {run} run", T::TABLE);
                 let hit = matches!(sql, Cow::Borrowed(_));
@@ -339,17 +339,6 @@ fn check<T: SoftDelete<Id: Clone + std::fmt::Debug>>(id: &T::Id, cached: bool) {
                 }
             }
         }
-    }
-}
-
-fn clone<Id: Clone>(statement: &Cached<Id>) -> Cached<Id> {
-    match statement {
-        Cached::Find(id, mode) => Cached::Find(id.clone(), *mode),
-        Cached::List(mode) => Cached::List(*mode),
-        Cached::Count(mode) => Cached::Count(*mode),
-        Cached::Delete(id, r) => Cached::Delete(id.clone(), *r),
-        Cached::Restore(id, r) => Cached::Restore(id.clone(), *r),
-        Cached::ForceDelete(id) => Cached::ForceDelete(id.clone()),
     }
 }
 
