@@ -45,6 +45,14 @@ pub use soft_delete_core::*;
 #[cfg(any(
     feature = "sqlx-sqlite",
     feature = "sqlx-postgres",
+    feature = "sqlx-mysql",
+    feature = "sea-orm"
+))]
+pub mod hooks;
+
+#[cfg(any(
+    feature = "sqlx-sqlite",
+    feature = "sqlx-postgres",
     feature = "sqlx-mysql"
 ))]
 pub mod sqlx;

@@ -30,9 +30,13 @@
 
 mod cache;
 mod cascade;
+#[doc(hidden)]
+pub mod execute;
 mod join;
 mod marker;
 mod mode;
+#[doc(hidden)]
+pub mod plan;
 mod schema;
 mod statement;
 mod view;
@@ -40,9 +44,11 @@ mod view;
 pub use cascade::{Cascade, Child};
 /// The `chrono` this crate was built with, for matching versions.
 pub use chrono;
+pub use execute::HookError;
 pub use join::ScopedJoin;
 pub use marker::{Clock, Marker, MarkerStyle, UpdatedAt};
 pub use mode::{ParseTrashModeError, TrashMode};
+pub use plan::PurgeProgress;
 pub use schema::{Backend, SchemaError, UnknownBackendError};
 /// The `sea-query` this crate was built with, for matching versions.
 pub use sea_query;
@@ -1196,6 +1202,16 @@ pub trait HasHooks: SoftDelete {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct NoHooks;
+
+/// What the run layers (`soft_delete::sqlx`, `soft_delete::sea_orm`) share:
+/// operation plans and the code that executes them; not public API, no
+/// semver guarantees.
+#[doc(hidden)]
+pub mod __layer {
+    pub use crate::execute::{retryable_code, Failure, Fault, Hook, Session};
+    pub use crate::plan::{PurgeConfig, Sql, DEFAULT_BATCH};
+    pub use crate::{execute, plan};
+}
 
 /// What generated code names; not public API, no semver guarantees.
 #[doc(hidden)]

@@ -29,6 +29,44 @@ pub enum Backend {
 }
 
 impl Backend {
+    /// `statement` rendered for this database, with the values it binds.
+    ///
+    /// ```
+    /// use soft_delete_core::Backend;
+    /// use sea_query::{Expr, ExprTrait, Query};
+    ///
+    /// let select = Query::select().column("id").from("posts").and_where(Expr::col("id").eq(7)).to_owned();
+    /// let (sql, values) = Backend::Postgres.build(&select);
+    /// assert_eq!(sql, r#"SELECT "id" FROM "posts" WHERE "id" = $1"#);
+    /// assert_eq!(values.0.len(), 1);
+    /// ```
+    #[must_use]
+    pub fn build(
+        self,
+        statement: &impl sea_query::QueryStatementWriter,
+    ) -> (String, sea_query::Values) {
+        match self {
+            Backend::Postgres => statement.build_any(&PostgresQueryBuilder),
+            Backend::MySql => statement.build_any(&MysqlQueryBuilder),
+            Backend::Sqlite => statement.build_any(&SqliteQueryBuilder),
+        }
+    }
+
+    /// Whether `UPDATE ... RETURNING` exists here: PostgreSQL and SQLite
+    /// (3.35+) have it; MySQL has no `RETURNING` and MariaDB has it for
+    /// `DELETE` and `INSERT` only.
+    ///
+    /// ```
+    /// use soft_delete_core::Backend;
+    ///
+    /// assert!(Backend::Postgres.update_returning());
+    /// assert!(!Backend::MySql.update_returning());
+    /// ```
+    #[must_use]
+    pub const fn update_returning(self) -> bool {
+        !matches!(self, Backend::MySql)
+    }
+
     /// Renders a schema statement for this backend.
     ///
     /// ```

@@ -2,7 +2,9 @@
 
 use std::fmt;
 
-use ::sea_orm::{DbBackend, DbErr, SqlErr};
+use ::sea_orm::{DbBackend, DbErr};
+
+use crate::__layer::Failure;
 
 /// The error of an operation of
 /// [`SoftDeleteEntity::on`](super::SoftDeleteEntity::on)'s handle.
@@ -30,9 +32,34 @@ pub enum Error {
     Conflict {
         /// The table of the row that could not be restored.
         table: &'static str,
+        /// The unique constraint or index, where the database names it.
+        constraint: Option<String>,
         /// The database's unique-violation error; its
         /// [`sql_err`](DbErr::sql_err) carries the database's message.
         source: DbErr,
+    },
+    /// A hard delete (`force_delete`, a purge batch) failed because a row
+    /// of a table the model declares no `cascade(...)` into still
+    /// references the row: declare that child (or delete its rows first).
+    /// That statement changed nothing; earlier purge batches stay
+    /// committed.
+    Referenced {
+        /// The table of the row that could not be removed.
+        table: &'static str,
+        /// The foreign key, where the database names it.
+        constraint: Option<String>,
+        /// The database's foreign-key error.
+        source: DbErr,
+    },
+    /// A [`Hooks`](crate::hooks::Hooks) method failed; the operation was
+    /// rolled back.
+    Hook {
+        /// The table of the model whose hook failed.
+        table: &'static str,
+        /// The hook, such as `before_delete`.
+        hook: &'static str,
+        /// What the hook returned.
+        source: crate::HookError,
     },
     /// The connection's backend is one this library has no SQL for (a
     /// backend added to SeaORM after this release).
@@ -64,23 +91,92 @@ impl Error {
     #[must_use]
     pub fn as_db_err(&self) -> Option<&DbErr> {
         match self {
-            Error::Database(source) | Error::Conflict { source, .. } => Some(source),
-            Error::UnsupportedBackend { .. } => None,
+            Error::Database(source)
+            | Error::Conflict { source, .. }
+            | Error::Referenced { source, .. } => Some(source),
+            Error::Hook { .. } | Error::UnsupportedBackend { .. } => None,
         }
     }
 
-    /// `error` from an operation on `table`: a unique violation is a
-    /// [`Conflict`](Error::Conflict) when `conflicts` (a restore), anything
-    /// else [`Database`](Error::Database).
-    pub(crate) fn from_db(table: &'static str, conflicts: bool, error: DbErr) -> Self {
-        let unique = matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)));
-        if conflicts && unique {
-            Error::Conflict {
-                table,
-                source: error,
+    /// Whether running the operation again may succeed: a deadlock
+    /// (MySQL/MariaDB 1213, PostgreSQL `40P01`), a serialization failure
+    /// (`40001`), a lock wait timeout (MySQL/MariaDB 1205), SQLite's
+    /// `SQLITE_BUSY`, or a connection lost or not acquired before the
+    /// operation committed. The operation changed nothing then: run it
+    /// again, with a short backoff.
+    ///
+    /// ```
+    /// # use soft_delete::sea_orm::Error;
+    /// assert!(!Error::Database(sea_orm::DbErr::RecordNotUpdated).is_retryable());
+    /// ```
+    #[must_use]
+    pub fn is_retryable(&self) -> bool {
+        self.as_db_err().is_some_and(retryable)
+    }
+}
+
+/// The constraint a SeaORM violation message names: PostgreSQL's
+/// `constraint "name"`, MySQL's `for key 'name'` (SQLite names none).
+pub(crate) fn constraint(message: &str) -> Option<String> {
+    let quoted = |start: &str, quote: char| {
+        let rest = &message[message.find(start)? + start.len()..];
+        let name = &rest[..rest.find(quote)?];
+        Some(name.to_owned())
+    };
+    quoted("constraint \"", '"').or_else(|| quoted("for key '", '\''))
+}
+
+/// Whether `error` is one a retry may cure (see [`Error::is_retryable`]).
+fn retryable(error: &DbErr) -> bool {
+    use ::sea_orm::RuntimeErr;
+    match error {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Exec(RuntimeErr::SqlxError(error)) | DbErr::Query(RuntimeErr::SqlxError(error)) => {
+            match &**error {
+                ::sea_orm::sqlx::Error::Io(_)
+                | ::sea_orm::sqlx::Error::PoolTimedOut
+                | ::sea_orm::sqlx::Error::WorkerCrashed => true,
+                ::sea_orm::sqlx::Error::Database(database) => {
+                    crate::__layer::retryable_code(database.code().as_deref(), database.message())
+                }
+                _ => false,
             }
-        } else {
-            Error::Database(error)
+        }
+        _ => false,
+    }
+}
+
+impl From<Failure<DbErr>> for Error {
+    fn from(failure: Failure<DbErr>) -> Self {
+        match failure {
+            Failure::Database(source) => Error::Database(source),
+            Failure::Conflict {
+                table,
+                constraint,
+                source,
+            } => Error::Conflict {
+                table,
+                constraint,
+                source,
+            },
+            Failure::Referenced {
+                table,
+                constraint,
+                source,
+            } => Error::Referenced {
+                table,
+                constraint,
+                source,
+            },
+            Failure::Hook {
+                table,
+                hook,
+                source,
+            } => Error::Hook {
+                table,
+                hook,
+                source,
+            },
         }
     }
 }
@@ -89,9 +185,36 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Database(source) => write!(f, "database error: {source}"),
+            Error::Conflict {
+                table,
+                constraint: Some(constraint),
+                ..
+            } => write!(
+                f,
+                "cannot restore the row of `{table}`: a live row holds its unique key (`{constraint}`)"
+            ),
             Error::Conflict { table, .. } => write!(
                 f,
                 "cannot restore the row of `{table}`: a live row holds one of its unique keys"
+            ),
+            Error::Referenced {
+                table,
+                constraint,
+                ..
+            } => {
+                write!(f, "cannot remove the row of `{table}`: a row of a table it declares no cascade into still references it")?;
+                if let Some(constraint) = constraint {
+                    write!(f, " (`{constraint}`)")?;
+                }
+                write!(f, "; declare that child with `cascade(Child = \"foreign_key\")`, or delete its rows first")
+            }
+            Error::Hook {
+                table,
+                hook,
+                source,
+            } => write!(
+                f,
+                "the `{hook}` hook of `{table}` failed, so nothing was changed: {source}"
             ),
             Error::UnsupportedBackend { backend } => write!(
                 f,
@@ -104,7 +227,10 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Database(source) | Error::Conflict { source, .. } => Some(source),
+            Error::Database(source)
+            | Error::Conflict { source, .. }
+            | Error::Referenced { source, .. } => Some(source),
+            Error::Hook { source, .. } => Some(source.as_ref()),
             Error::UnsupportedBackend { .. } => None,
         }
     }

@@ -18,8 +18,11 @@
 //!
 //! The feature adds `sea-orm` with its default features off: choose its
 //! backends (`sqlx-sqlite`, `sqlx-postgres`, `sqlx-mysql`) and runtime in
-//! your own `sea-orm` dependency, as usual. Models with
-//! `#[soft_delete(hooks = "...")]` run on `soft_delete::sqlx` only.
+//! your own `sea-orm` dependency, as usual. A model's
+//! `#[soft_delete(hooks = "...")]` run here when that type implements
+//! [`Hooks<Model, SeaOrm>`](Hooks); SeaORM's own `ActiveModelBehavior` does
+//! not run for these operations (they write with statements, not through
+//! an `ActiveModel`).
 //!
 //! ```
 //! use sea_orm::{ActiveModelTrait as _, EntityTrait as _, Set};
@@ -63,9 +66,54 @@ mod entity;
 mod error;
 mod handle;
 mod join;
+mod session;
 
+pub use crate::hooks::{HookError, Hooks};
 pub use crate::Cascade;
+pub use crate::PurgeProgress;
 pub use entity::SoftDeleteEntity;
 pub use error::Error;
-pub use handle::{Handle, Id, Purge, PurgeProgress, SoftDeleteModel};
+pub use handle::{Handle, Id, Purge, SoftDeleteModel};
 pub use join::SelectExt;
+
+/// The [`Layer`](crate::hooks::Layer) of SeaORM: implement
+/// [`Hooks<Model, SeaOrm>`](Hooks) for a model's hooks to run in its
+/// operations here, on the operation's `DatabaseTransaction`.
+///
+/// ```
+/// use sea_orm::{ConnectionTrait as _, DatabaseTransaction};
+/// use soft_delete::sea_orm::{HookError, Hooks, SeaOrm};
+///
+/// mod post {
+///     use sea_orm::entity::prelude::*;
+///
+///     #[derive(Clone, Debug, PartialEq, DeriveEntityModel, soft_delete::SoftDelete)]
+///     #[sea_orm(table_name = "posts")]
+///     #[soft_delete(hooks = "crate::Audit")]
+///     pub struct Model {
+///         #[sea_orm(primary_key)]
+///         pub id: i32,
+///         pub deleted_at: Option<DateTimeUtc>,
+///     }
+///
+///     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+///     pub enum Relation {}
+///
+///     impl ActiveModelBehavior for ActiveModel {}
+/// }
+///
+/// pub struct Audit;
+///
+/// impl Hooks<post::Model, SeaOrm> for Audit {
+///     async fn after_delete(tx: &mut DatabaseTransaction, post: &post::Model) -> Result<(), HookError> {
+///         tx.execute_unprepared(&format!("INSERT INTO audit (post_id) VALUES ({})", post.id)).await?;
+///         Ok(())
+///     }
+/// }
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct SeaOrm;
+
+impl crate::hooks::Layer for SeaOrm {
+    type Connection = ::sea_orm::DatabaseTransaction;
+}

@@ -2,6 +2,10 @@
 
 use std::fmt;
 
+use ::sqlx::error::ErrorKind;
+
+use crate::__layer::{Failure, Fault};
+
 /// The error of an operation of [`SoftDeleteExt::on`](super::SoftDeleteExt::on)'s
 /// handle.
 ///
@@ -44,6 +48,19 @@ pub enum Error {
         /// What the hook returned.
         source: super::HookError,
     },
+    /// A hard delete (`force_delete`, a purge batch) failed because a row
+    /// of a table the model declares no `cascade(...)` into still
+    /// references the row: declare that child (or delete its rows first).
+    /// That statement changed nothing; earlier purge batches stay
+    /// committed.
+    Referenced {
+        /// The table of the row that could not be removed.
+        table: &'static str,
+        /// The foreign key, where the database names it.
+        constraint: Option<String>,
+        /// The database's foreign-key error.
+        source: ::sqlx::Error,
+    },
     /// The handle's connection is in use by another of its operations:
     /// a handle over one connection or transaction runs one operation at a
     /// time (await each before starting the next).
@@ -75,26 +92,110 @@ impl Error {
     #[must_use]
     pub fn as_sqlx(&self) -> Option<&::sqlx::Error> {
         match self {
-            Error::Database(source) | Error::Conflict { source, .. } => Some(source),
+            Error::Database(source)
+            | Error::Conflict { source, .. }
+            | Error::Referenced { source, .. } => Some(source),
             Error::Hook { .. } | Error::Busy { .. } => None,
         }
     }
 
-    /// `error` from an operation on `table`: a unique violation is a
-    /// [`Conflict`](Error::Conflict) when `conflicts` (a restore), anything
-    /// else [`Database`](Error::Database).
-    pub(crate) fn from_sqlx(table: &'static str, conflicts: bool, error: ::sqlx::Error) -> Self {
-        let unique = error
-            .as_database_error()
-            .filter(|database| database.is_unique_violation())
-            .map(|database| database.constraint().map(str::to_owned));
-        match unique {
-            Some(constraint) if conflicts => Error::Conflict {
+    /// Whether running the operation again may succeed: a deadlock
+    /// (MySQL/MariaDB 1213, PostgreSQL `40P01`), a serialization failure
+    /// (`40001`), a lock wait timeout (MySQL/MariaDB 1205), SQLite's
+    /// `SQLITE_BUSY`, or a connection lost before the operation committed.
+    /// The operation changed nothing then: run it again, with a short
+    /// backoff.
+    ///
+    /// ```
+    /// # use soft_delete::sqlx::Error;
+    /// assert!(Error::Database(sqlx::Error::PoolTimedOut).is_retryable());
+    /// assert!(!Error::Database(sqlx::Error::RowNotFound).is_retryable());
+    /// ```
+    ///
+    /// A retry loop around a cascade:
+    ///
+    /// ```no_run
+    /// # use soft_delete::sqlx::{Error, SoftDeleteExt};
+    /// # use soft_delete::{Cascade, SoftDelete};
+    /// # #[derive(Debug, SoftDelete, sqlx::FromRow)] #[soft_delete(table = "comments")] struct Comment { id: i64, post_id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
+    /// # #[derive(Debug, SoftDelete, sqlx::FromRow)] #[soft_delete(table = "posts", cascade(Comment = "post_id"))] struct Post { id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
+    /// async fn delete_post(pool: &sqlx::MySqlPool, id: i64) -> Result<Option<Cascade>, Error> {
+    ///     let mut attempt = 0;
+    ///     loop {
+    ///         match Post::on(pool).cascade_delete(id).await {
+    ///             Err(error) if error.is_retryable() && attempt < 5 => {
+    ///                 attempt += 1;
+    ///                 tokio::time::sleep(std::time::Duration::from_millis(10 << attempt)).await;
+    ///             }
+    ///             outcome => return outcome,
+    ///         }
+    ///     }
+    /// }
+    /// ```
+    #[must_use]
+    pub fn is_retryable(&self) -> bool {
+        self.as_sqlx().is_some_and(retryable)
+    }
+}
+
+/// What `error` means to an operation.
+pub(crate) fn fault(error: &::sqlx::Error) -> Fault {
+    let Some(database) = error.as_database_error() else {
+        return Fault::Other;
+    };
+    let constraint = || database.constraint().map(str::to_owned);
+    match database.kind() {
+        ErrorKind::UniqueViolation => Fault::Unique(constraint()),
+        ErrorKind::ForeignKeyViolation => Fault::ForeignKey(constraint()),
+        _ => Fault::Other,
+    }
+}
+
+/// Whether `error` is one a retry may cure (see [`Error::is_retryable`]).
+fn retryable(error: &::sqlx::Error) -> bool {
+    match error {
+        ::sqlx::Error::Io(_)
+        | ::sqlx::Error::PoolTimedOut
+        | ::sqlx::Error::PoolClosed
+        | ::sqlx::Error::WorkerCrashed => true,
+        ::sqlx::Error::Database(database) => {
+            crate::__layer::retryable_code(database.code().as_deref(), database.message())
+        }
+        _ => false,
+    }
+}
+
+impl From<Failure<::sqlx::Error>> for Error {
+    fn from(failure: Failure<::sqlx::Error>) -> Self {
+        match failure {
+            Failure::Database(source) => Error::Database(source),
+            Failure::Conflict {
                 table,
                 constraint,
-                source: error,
+                source,
+            } => Error::Conflict {
+                table,
+                constraint,
+                source,
             },
-            _ => Error::Database(error),
+            Failure::Referenced {
+                table,
+                constraint,
+                source,
+            } => Error::Referenced {
+                table,
+                constraint,
+                source,
+            },
+            Failure::Hook {
+                table,
+                hook,
+                source,
+            } => Error::Hook {
+                table,
+                hook,
+                source,
+            },
         }
     }
 }
@@ -123,6 +224,17 @@ impl fmt::Display for Error {
                 f,
                 "the `{hook}` hook of `{table}` failed, so nothing was changed: {source}"
             ),
+            Error::Referenced {
+                table,
+                constraint,
+                ..
+            } => {
+                write!(f, "cannot remove the row of `{table}`: a row of a table it declares no cascade into still references it")?;
+                if let Some(constraint) = constraint {
+                    write!(f, " (`{constraint}`)")?;
+                }
+                write!(f, "; declare that child with `cascade(Child = \"foreign_key\")`, or delete its rows first")
+            }
             Error::Busy { table } => write!(
                 f,
                 "the `{table}` handle's connection is already running an operation; await it first"
@@ -134,7 +246,9 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Database(source) | Error::Conflict { source, .. } => Some(source),
+            Error::Database(source)
+            | Error::Conflict { source, .. }
+            | Error::Referenced { source, .. } => Some(source),
             Error::Hook { source, .. } => Some(source.as_ref()),
             Error::Busy { .. } => None,
         }

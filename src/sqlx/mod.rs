@@ -37,14 +37,15 @@
 mod dialect;
 mod error;
 mod handle;
-mod hooks;
 mod run;
+mod session;
 mod source;
 
+pub use crate::hooks::{HookError, Hooks};
 pub use crate::Cascade;
+pub use crate::PurgeProgress;
 pub use dialect::Dialect;
 pub use error::Error;
-pub use handle::{Handle, Model, Purge, PurgeProgress, SoftDeleteExt};
-pub use hooks::{HookError, Hooks};
+pub use handle::{Handle, Model, Purge, SoftDeleteExt};
 pub use run::Run;
 pub use source::Source;

@@ -1,18 +1,24 @@
 //! [`Hooks`]: a model's own code around its soft deletes, restores, force
-//! deletes and purge batches, in the same transaction.
+//! deletes and purge batches, in the same transaction, on either run layer.
 
 use std::future::Future;
 
+use crate::__layer::Hook;
 use crate::chrono::{DateTime, Utc};
+use crate::{NoHooks, PurgeProgress, SoftDelete};
 
-use super::Dialect;
-use crate::{NoHooks, SoftDelete};
+pub use crate::HookError;
 
-/// The error a hook returns; any error converts into it with `?`.
-pub type HookError = Box<dyn std::error::Error + Send + Sync>;
+/// A run layer whose operations call [`Hooks`], and the connection a hook
+/// is handed there: each sqlx database (its `Connection`), and
+/// `soft_delete::sea_orm::SeaOrm` (a `sea_orm::DatabaseTransaction`).
+pub trait Layer {
+    /// The connection a hook runs on, inside the operation's transaction.
+    type Connection: ?Sized + Send;
+}
 
 /// Code that runs before and after each write of the model `T` made through
-/// [`T::on(db)`](super::SoftDeleteExt::on), on the same connection and inside
+/// `T::on(db)` (`soft_delete::sqlx`) or `Entity::on(&db)` (`soft_delete::sea_orm`), on the same connection and inside
 /// the operation's transaction (a savepoint inside the caller's): what
 /// Laravel's `deleting`/`deleted`/`restoring`/`restored` events give, but
 /// atomic. A row an `after_*` hook writes commits with the operation or not
@@ -20,11 +26,14 @@ pub type HookError = Box<dyn std::error::Error + Send + Sync>;
 ///
 /// An error from a `before_*` hook aborts the operation, an error from an
 /// `after_*` hook undoes it; either way it is rolled back and returned as
-/// [`Error::Hook`](super::Error::Hook).
+/// the layer's `Error::Hook`.
 ///
 /// A model opts in with `#[soft_delete(hooks = "TypeName")]` and implements
-/// `Hooks<Model, DB>` for that type, for each database it runs on (or for
-/// every [`Dialect`] at once). Every method has an empty default. Hooks run
+/// `Hooks<Model, L>` for that type, for each [`Layer`] it runs on: a sqlx
+/// database (`sqlx::Sqlite`, `sqlx::Postgres`, `sqlx::MySql`, or every
+/// `soft_delete::sqlx::Dialect` at once), whose hooks get the operation's
+/// `&mut DB::Connection`, or `soft_delete::sea_orm::SeaOrm`, whose hooks
+/// get the operation's `&mut sea_orm::DatabaseTransaction`. Every method has an empty default. Hooks run
 /// for the handle's operations: statements run by hand do not call them.
 ///
 /// | operation | hooks |
@@ -71,7 +80,7 @@ pub type HookError = Box<dyn std::error::Error + Send + Sync>;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// # }).unwrap();
 /// ```
-pub trait Hooks<T: SoftDelete, DB: Dialect> {
+pub trait Hooks<T: SoftDelete, L: Layer> {
     /// Whether the model has hooks at all; `false` only for [`NoHooks`], so
     /// a model without hooks runs each write as one statement where the
     /// database allows.
@@ -81,7 +90,7 @@ pub trait Hooks<T: SoftDelete, DB: Dialect> {
     /// Before a soft delete of the row `id` (which may be absent or
     /// trashed already).
     fn before_delete(
-        connection: &mut DB::Connection,
+        connection: &mut L::Connection,
         id: &T::Id,
     ) -> impl Future<Output = Result<(), HookError>> + Send {
         let _ = (connection, id);
@@ -90,7 +99,7 @@ pub trait Hooks<T: SoftDelete, DB: Dialect> {
 
     /// After a soft delete, with the row as it was trashed.
     fn after_delete(
-        connection: &mut DB::Connection,
+        connection: &mut L::Connection,
         row: &T,
     ) -> impl Future<Output = Result<(), HookError>> + Send {
         let _ = (connection, row);
@@ -99,7 +108,7 @@ pub trait Hooks<T: SoftDelete, DB: Dialect> {
 
     /// Before a restore of the row `id`.
     fn before_restore(
-        connection: &mut DB::Connection,
+        connection: &mut L::Connection,
         id: &T::Id,
     ) -> impl Future<Output = Result<(), HookError>> + Send {
         let _ = (connection, id);
@@ -108,7 +117,7 @@ pub trait Hooks<T: SoftDelete, DB: Dialect> {
 
     /// After a restore, with the row as it is live again.
     fn after_restore(
-        connection: &mut DB::Connection,
+        connection: &mut L::Connection,
         row: &T,
     ) -> impl Future<Output = Result<(), HookError>> + Send {
         let _ = (connection, row);
@@ -117,7 +126,7 @@ pub trait Hooks<T: SoftDelete, DB: Dialect> {
 
     /// Before a force delete of the row `id`.
     fn before_force_delete(
-        connection: &mut DB::Connection,
+        connection: &mut L::Connection,
         id: &T::Id,
     ) -> impl Future<Output = Result<(), HookError>> + Send {
         let _ = (connection, id);
@@ -126,7 +135,7 @@ pub trait Hooks<T: SoftDelete, DB: Dialect> {
 
     /// After a force delete removed the row `id`.
     fn after_force_delete(
-        connection: &mut DB::Connection,
+        connection: &mut L::Connection,
         id: &T::Id,
     ) -> impl Future<Output = Result<(), HookError>> + Send {
         let _ = (connection, id);
@@ -135,7 +144,7 @@ pub trait Hooks<T: SoftDelete, DB: Dialect> {
 
     /// Before each batch of a purge of the rows trashed before `cutoff`.
     fn before_purge_batch(
-        connection: &mut DB::Connection,
+        connection: &mut L::Connection,
         cutoff: DateTime<Utc>,
     ) -> impl Future<Output = Result<(), HookError>> + Send {
         let _ = (connection, cutoff);
@@ -144,14 +153,39 @@ pub trait Hooks<T: SoftDelete, DB: Dialect> {
 
     /// After each batch of a purge, in the batch's transaction.
     fn after_purge_batch(
-        connection: &mut DB::Connection,
-        progress: &super::PurgeProgress,
+        connection: &mut L::Connection,
+        progress: &PurgeProgress,
     ) -> impl Future<Output = Result<(), HookError>> + Send {
         let _ = (connection, progress);
         async { Ok(()) }
     }
 }
 
-impl<T: SoftDelete, DB: Dialect> Hooks<T, DB> for NoHooks {
+impl<T: SoftDelete, L: Layer> Hooks<T, L> for NoHooks {
     const ACTIVE: bool = false;
+}
+
+/// Calls `H`'s method for `hook` on `connection`.
+pub(crate) fn dispatch<'a, T, L, H>(
+    connection: &'a mut L::Connection,
+    hook: Hook<'a, T>,
+) -> impl Future<Output = Result<(), HookError>> + Send + 'a
+where
+    T: SoftDelete<Id: Sync> + Sync,
+    L: Layer,
+    H: Hooks<T, L>,
+{
+    async move {
+        match hook {
+            Hook::BeforeDelete(id) => H::before_delete(connection, id).await,
+            Hook::AfterDelete(row) => H::after_delete(connection, row).await,
+            Hook::BeforeRestore(id) => H::before_restore(connection, id).await,
+            Hook::AfterRestore(row) => H::after_restore(connection, row).await,
+            Hook::BeforeForceDelete(id) => H::before_force_delete(connection, id).await,
+            Hook::AfterForceDelete(id) => H::after_force_delete(connection, id).await,
+            Hook::BeforePurgeBatch(cutoff) => H::before_purge_batch(connection, cutoff).await,
+            Hook::AfterPurgeBatch(progress) => H::after_purge_batch(connection, progress).await,
+            _ => Ok(()),
+        }
+    }
 }

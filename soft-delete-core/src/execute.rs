@@ -1,0 +1,501 @@
+//! Runs an operation's [plan](crate::plan) through a run layer's
+//! [`Session`]: the transaction rule, the hooks, the classification of
+//! database errors and the result, written once for every run layer.
+
+use std::future::Future;
+
+use chrono::{DateTime, Utc};
+
+use crate::plan::{
+    read_back, CascadePlan, ForceDelete, PurgeConfig, PurgeProgress, Sql, Write, WriteKind,
+};
+use crate::{Backend, Cascade, SoftDelete};
+
+/// The error a hook returns; any error converts into it with `?`.
+pub type HookError = Box<dyn std::error::Error + Send + Sync>;
+
+/// A point in an operation where the model's hooks run, with what they see.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Hook<'a, T: SoftDelete> {
+    /// Before a soft delete (also a cascade's), with the row's key.
+    BeforeDelete(&'a T::Id),
+    /// After a soft delete, with the row as trashed.
+    AfterDelete(&'a T),
+    /// Before a restore (also a cascade's), with the row's key.
+    BeforeRestore(&'a T::Id),
+    /// After a restore, with the row as live.
+    AfterRestore(&'a T),
+    /// Before a hard delete, with the row's key.
+    BeforeForceDelete(&'a T::Id),
+    /// After a hard delete that removed the row, with its key.
+    AfterForceDelete(&'a T::Id),
+    /// Before each purge batch, with the cutoff.
+    BeforePurgeBatch(DateTime<Utc>),
+    /// After each purge batch, with its progress.
+    AfterPurgeBatch(&'a PurgeProgress),
+}
+
+impl<T: SoftDelete> Hook<'_, T> {
+    /// The hook's method name, as errors report it.
+    #[must_use]
+    pub fn name(&self) -> &'static str {
+        match self {
+            Hook::BeforeDelete(_) => "before_delete",
+            Hook::AfterDelete(_) => "after_delete",
+            Hook::BeforeRestore(_) => "before_restore",
+            Hook::AfterRestore(_) => "after_restore",
+            Hook::BeforeForceDelete(_) => "before_force_delete",
+            Hook::AfterForceDelete(_) => "after_force_delete",
+            Hook::BeforePurgeBatch(_) => "before_purge_batch",
+            Hook::AfterPurgeBatch(_) => "after_purge_batch",
+        }
+    }
+}
+
+/// What a database error means to an operation, as a run layer reads it
+/// from its driver's error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fault {
+    /// A unique constraint was violated (the constraint, where the database
+    /// names it).
+    Unique(Option<String>),
+    /// A foreign key was violated: a row still references the one removed
+    /// (the constraint, where the database names it).
+    ForeignKey(Option<String>),
+    /// Anything else.
+    Other,
+}
+
+/// How an operation failed, before a run layer turns it into its own
+/// error type; `E` is the driver's error.
+#[derive(Debug)]
+pub enum Failure<E> {
+    /// The database, the driver or the connection failed.
+    Database(E),
+    /// A restore would give a live row a unique key another live row holds.
+    Conflict {
+        /// The table of the row that could not be restored.
+        table: &'static str,
+        /// The violated constraint, where the database names it.
+        constraint: Option<String>,
+        /// The driver's error.
+        source: E,
+    },
+    /// A hard delete failed because a row of a table the model declares no
+    /// cascade into still references it.
+    Referenced {
+        /// The table of the row that could not be removed.
+        table: &'static str,
+        /// The violated constraint, where the database names it.
+        constraint: Option<String>,
+        /// The driver's error.
+        source: E,
+    },
+    /// A hook failed; the operation was rolled back.
+    Hook {
+        /// The model's table.
+        table: &'static str,
+        /// The hook's name.
+        hook: &'static str,
+        /// The hook's error.
+        source: HookError,
+    },
+}
+
+impl<E> From<E> for Failure<E> {
+    fn from(error: E) -> Self {
+        Failure::Database(error)
+    }
+}
+
+/// A run layer's connection for one operation of the model `T`: the few
+/// primitives every plan is executed with. Each layer implements it once
+/// (sqlx over a connection, SeaORM over a `ConnectionTrait`), and holds no
+/// operation logic of its own.
+pub trait Session<T: SoftDelete>: Send {
+    /// The driver's error.
+    type Error: Send;
+
+    /// The database this session speaks.
+    fn backend(&self) -> Backend;
+
+    /// Whether the session is inside a transaction of the caller's, where a
+    /// failed statement must not spoil it (a savepoint keeps it usable).
+    fn in_transaction(&self) -> bool;
+
+    /// Runs `sql`: the number of rows it changed.
+    fn execute(&mut self, sql: Sql) -> impl Future<Output = Result<u64, Self::Error>> + Send;
+
+    /// Runs `sql`: the row it returns, decoded, if any.
+    fn fetch_optional(
+        &mut self,
+        sql: Sql,
+    ) -> impl Future<Output = Result<Option<T>, Self::Error>> + Send;
+
+    /// Runs `sql`: every row it returns, decoded.
+    fn fetch_all(&mut self, sql: Sql) -> impl Future<Output = Result<Vec<T>, Self::Error>> + Send;
+
+    /// Runs `sql`, a `SELECT COUNT(*)`: the count.
+    fn fetch_count(&mut self, sql: Sql) -> impl Future<Output = Result<u64, Self::Error>> + Send;
+
+    /// Begins a transaction, or a savepoint inside the caller's. `write`
+    /// asks for the database's write lock up front where it has one for a
+    /// whole transaction (SQLite's `BEGIN IMMEDIATE`), so that two writers
+    /// never deadlock upgrading a read.
+    fn begin(&mut self, write: bool) -> impl Future<Output = Result<(), Self::Error>> + Send;
+
+    /// Commits what [`begin`](Self::begin) began.
+    fn commit(&mut self) -> impl Future<Output = Result<(), Self::Error>> + Send;
+
+    /// Rolls back what [`begin`](Self::begin) began.
+    fn rollback(&mut self) -> impl Future<Output = Result<(), Self::Error>> + Send;
+
+    /// Whether the model has hooks on this layer (else none is called and
+    /// no transaction is opened for them).
+    fn has_hooks(&self) -> bool;
+
+    /// Runs the model's hook for `hook`, on this session's connection,
+    /// inside the operation's transaction.
+    fn hook<'a>(
+        &'a mut self,
+        hook: Hook<'a, T>,
+    ) -> impl Future<Output = Result<(), HookError>> + Send + 'a;
+
+    /// What `error` means to an operation.
+    fn fault(error: &Self::Error) -> Fault;
+}
+
+/// `error` from a statement on `table`: a unique violation is a conflict
+/// in a restore, a foreign-key violation a reference in a hard delete,
+/// anything else a database error.
+fn classify<T: SoftDelete, S: Session<T>>(
+    table: &'static str,
+    kind: Classify,
+    error: S::Error,
+) -> Failure<S::Error> {
+    match (S::fault(&error), kind) {
+        (Fault::Unique(constraint), Classify::Restore) => Failure::Conflict {
+            table,
+            constraint,
+            source: error,
+        },
+        (Fault::ForeignKey(constraint), Classify::HardDelete) => Failure::Referenced {
+            table,
+            constraint,
+            source: error,
+        },
+        _ => Failure::Database(error),
+    }
+}
+
+/// Which errors an operation reads as its own.
+#[derive(Clone, Copy)]
+enum Classify {
+    SoftDelete,
+    Restore,
+    HardDelete,
+}
+
+impl From<WriteKind> for Classify {
+    fn from(kind: WriteKind) -> Self {
+        match kind {
+            WriteKind::Delete => Classify::SoftDelete,
+            WriteKind::Restore => Classify::Restore,
+        }
+    }
+}
+
+async fn hook<T: SoftDelete, S: Session<T>>(
+    session: &mut S,
+    hook: Hook<'_, T>,
+) -> Result<(), Failure<S::Error>> {
+    let name = hook.name();
+    session.hook(hook).await.map_err(|source| Failure::Hook {
+        table: T::TABLE,
+        hook: name,
+        source,
+    })
+}
+
+/// Commits when `outcome` succeeded and `keep` says it changed something,
+/// else rolls back; the outcome either way.
+async fn finish<T: SoftDelete, S: Session<T>, R>(
+    session: &mut S,
+    outcome: Result<R, Failure<S::Error>>,
+    keep: impl FnOnce(&R) -> bool,
+) -> Result<R, Failure<S::Error>> {
+    match outcome {
+        Ok(value) if keep(&value) => {
+            session.commit().await?;
+            Ok(value)
+        }
+        Ok(value) => {
+            session.rollback().await?;
+            Ok(value)
+        }
+        Err(error) => {
+            // The operation's error is the one to report; a connection that
+            // cannot roll back is broken, and its driver closes it.
+            let _ = session.rollback().await;
+            Err(error)
+        }
+    }
+}
+
+/// The row `sql` finds.
+///
+/// # Errors
+///
+/// The database's.
+pub async fn fetch_optional<T: SoftDelete, S: Session<T>>(
+    session: &mut S,
+    sql: Sql,
+) -> Result<Option<T>, Failure<S::Error>> {
+    Ok(session.fetch_optional(sql).await?)
+}
+
+/// Runs a soft delete or restore: one `UPDATE ... RETURNING` where that is
+/// atomic on its own (outside a caller's transaction, without hooks), else
+/// the hooks, the update and the read of the row it locked in one
+/// transaction (a savepoint inside the caller's).
+///
+/// # Errors
+///
+/// [`Failure::Conflict`] for a restore whose key a live row holds,
+/// [`Failure::Hook`], [`Failure::Database`]; nothing is changed.
+pub async fn write<T, S>(session: &mut S, write: Write<T>) -> Result<Option<T>, Failure<S::Error>>
+where
+    T: SoftDelete<Id: Clone + Send + Sync> + Send + Sync,
+    S: Session<T>,
+{
+    let hooks = session.has_hooks();
+    if write.returning && !hooks && !session.in_transaction() {
+        return write_and_read(session, write).await;
+    }
+    session.begin(false).await?;
+    let outcome = async {
+        let (kind, id) = (write.kind, write.id.clone());
+        if hooks {
+            let before = match kind {
+                WriteKind::Delete => Hook::BeforeDelete(&id),
+                WriteKind::Restore => Hook::BeforeRestore(&id),
+            };
+            self::hook(session, before).await?;
+        }
+        let row = write_and_read(session, write).await?;
+        if let (true, Some(row)) = (hooks, &row) {
+            after(session, kind, row).await?;
+        }
+        Ok(row)
+    }
+    .await;
+    finish(session, outcome, Option::is_some).await
+}
+
+async fn after<T: SoftDelete, S: Session<T>>(
+    session: &mut S,
+    kind: WriteKind,
+    row: &T,
+) -> Result<(), Failure<S::Error>> {
+    let after = match kind {
+        WriteKind::Delete => Hook::AfterDelete(row),
+        WriteKind::Restore => Hook::AfterRestore(row),
+    };
+    hook(session, after).await
+}
+
+/// The write's statement and the row it produced: `RETURNING`, or a read of
+/// the row the update locked (the session is then in a transaction).
+async fn write_and_read<T, S>(
+    session: &mut S,
+    write: Write<T>,
+) -> Result<Option<T>, Failure<S::Error>>
+where
+    T: SoftDelete<Id: Send>,
+    S: Session<T>,
+{
+    let classify = |error| self::classify::<T, S>(T::TABLE, write.kind.into(), error);
+    if write.returning {
+        return session
+            .fetch_optional(write.statement)
+            .await
+            .map_err(classify);
+    }
+    let changed = session.execute(write.statement).await.map_err(classify)?;
+    if changed == 0 {
+        return Ok(None);
+    }
+    let backend = session.backend();
+    Ok(session
+        .fetch_optional(read_back::<T>(write.id, backend))
+        .await?)
+}
+
+/// Runs a hard delete, with its hooks in one transaction when the model has
+/// them: whether a row was removed.
+///
+/// # Errors
+///
+/// [`Failure::Referenced`] when a row of an undeclared table references it,
+/// [`Failure::Hook`], [`Failure::Database`]; nothing is changed.
+pub async fn force_delete<T, S>(
+    session: &mut S,
+    plan: ForceDelete<T>,
+) -> Result<bool, Failure<S::Error>>
+where
+    T: SoftDelete<Id: Send + Sync> + Send + Sync,
+    S: Session<T>,
+{
+    let classify = |error| self::classify::<T, S>(T::TABLE, Classify::HardDelete, error);
+    if !session.has_hooks() {
+        return Ok(session.execute(plan.statement).await.map_err(classify)? > 0);
+    }
+    session.begin(false).await?;
+    let outcome = async {
+        hook(session, Hook::BeforeForceDelete(&plan.id)).await?;
+        let removed = session.execute(plan.statement).await.map_err(classify)? > 0;
+        if removed {
+            hook(session, Hook::AfterForceDelete(&plan.id)).await?;
+        }
+        Ok(removed)
+    }
+    .await;
+    finish(session, outcome, |removed| *removed).await
+}
+
+/// Runs a cascade in one transaction (a savepoint inside the caller's): the
+/// root locked first, then the hooks and each statement; rolled back and
+/// `None` when the root's statement changed nothing.
+///
+/// # Errors
+///
+/// [`Failure::Conflict`] (a restore), [`Failure::Hook`],
+/// [`Failure::Database`]; nothing is changed.
+pub async fn cascade<T, S>(
+    session: &mut S,
+    plan: CascadePlan<T>,
+) -> Result<Option<Cascade>, Failure<S::Error>>
+where
+    T: SoftDelete<Id: Clone + Send + Sync> + Send + Sync,
+    S: Session<T>,
+{
+    let hooks = session.has_hooks();
+    session.begin(true).await?;
+    let outcome = async {
+        let CascadePlan {
+            kind,
+            id,
+            lock,
+            steps,
+            root,
+        } = plan;
+        if let Some(lock) = lock {
+            session.execute(lock).await?;
+        }
+        if hooks {
+            let before = match kind {
+                WriteKind::Delete => Hook::BeforeDelete(&id),
+                WriteKind::Restore => Hook::BeforeRestore(&id),
+            };
+            hook(session, before).await?;
+        }
+        let mut tables = Vec::with_capacity(steps.len());
+        let mut changed = Vec::with_capacity(steps.len());
+        for (index, (sql, table)) in steps.into_iter().enumerate() {
+            let rows = session
+                .execute(sql)
+                .await
+                .map_err(|error| classify::<T, S>(table, kind.into(), error))?;
+            if index == root && rows == 0 {
+                return Ok(None);
+            }
+            tables.push(table);
+            changed.push(rows);
+        }
+        if hooks {
+            let backend = session.backend();
+            if let Some(row) = session.fetch_optional(read_back::<T>(id, backend)).await? {
+                after(session, kind, &row).await?;
+            }
+        }
+        Ok(Some(Cascade::counted::<T>(&tables, &changed)))
+    }
+    .await;
+    finish(session, outcome, Option::is_some).await
+}
+
+/// Runs a purge batch by batch until a batch removes fewer rows than its
+/// size: each batch one `DELETE`, or with the model's hooks its own
+/// transaction; `config.on_batch` sees each committed batch. The rows
+/// removed.
+///
+/// # Errors
+///
+/// [`Failure::Referenced`], [`Failure::Hook`], [`Failure::Database`]: the
+/// failing batch changed nothing, the ones before it stay committed.
+pub async fn purge<T, S>(
+    session: &mut S,
+    sql: Sql,
+    mut config: PurgeConfig<'_>,
+) -> Result<u64, Failure<S::Error>>
+where
+    T: SoftDelete + Send + Sync,
+    S: Session<T>,
+{
+    let hooks = session.has_hooks();
+    let size = u64::from(config.batch_size.get());
+    let classify = |error| self::classify::<T, S>(T::TABLE, Classify::HardDelete, error);
+    let mut total = 0;
+    for batch in 1.. {
+        let progress = if hooks {
+            session.begin(true).await?;
+            let outcome = async {
+                hook(session, Hook::BeforePurgeBatch(config.cutoff)).await?;
+                let deleted = session.execute(sql.clone()).await.map_err(classify)?;
+                let progress = PurgeProgress {
+                    batch,
+                    deleted,
+                    total: total + deleted,
+                };
+                hook(session, Hook::AfterPurgeBatch(&progress)).await?;
+                Ok(progress)
+            }
+            .await;
+            finish(session, outcome, |_| true).await?
+        } else {
+            // One DELETE: its own transaction already.
+            let deleted = session.execute(sql.clone()).await.map_err(classify)?;
+            PurgeProgress {
+                batch,
+                deleted,
+                total: total + deleted,
+            }
+        };
+        total = progress.total;
+        if let Some(on_batch) = config.on_batch.as_mut() {
+            on_batch(progress);
+        }
+        if progress.deleted < size {
+            break;
+        }
+    }
+    Ok(total)
+}
+
+/// Whether a database error with SQLSTATE (or SQLite result code) `code`
+/// and `message` is one a retry may cure: a deadlock (`40P01`; MySQL's 1213
+/// reports `40001`), a serialization failure (`40001`), a lost or refused
+/// connection (class `08`, `57P01`–`57P03`), SQLite's busy and locked codes
+/// (5, 6 and their extended forms), and MySQL's lock wait timeout (1205,
+/// reported under the catch-all `HY000`, so known by its message).
+#[must_use]
+pub fn retryable_code(code: Option<&str>, message: &str) -> bool {
+    match code {
+        Some("40001" | "40P01" | "57P01" | "57P02" | "57P03") => true,
+        Some(code) if code.starts_with("08") => true,
+        // SQLITE_BUSY, SQLITE_LOCKED, BUSY_RECOVERY, BUSY_SNAPSHOT, BUSY_TIMEOUT, LOCKED_SHAREDCACHE.
+        Some("5" | "6" | "261" | "517" | "773" | "262") => true,
+        _ => message.starts_with("Lock wait timeout exceeded"),
+    }
+}

@@ -1,0 +1,305 @@
+//! Operation plans: what each run-layer operation executes, in which order,
+//! on which table, under which transaction rule, how its database errors
+//! read, and what it returns — written once, executed by
+//! `soft_delete::sqlx` and `soft_delete::sea_orm` alike through
+//! [`execute`](crate::execute).
+//!
+//! A plan holds SQL already rendered for one [`Backend`] with its values,
+//! so a run layer only binds and sends.
+
+use std::borrow::Cow;
+use std::num::NonZeroU32;
+
+use chrono::{DateTime, Utc};
+use sea_query::{
+    Expr, ExprTrait as _, LockType, Query, QueryStatementWriter, UpdateStatement, Value, Values,
+};
+
+use crate::cache::{rendered, returning_row, Cached, Returning};
+use crate::{Backend, RecordsDeletedBy, RecordsDeletionTime, SoftDelete, TrashMode};
+
+/// One statement of a plan, rendered for its backend, with its values.
+#[derive(Debug, Clone)]
+pub struct Sql {
+    /// The SQL text.
+    pub text: Cow<'static, str>,
+    /// The values it binds, in order.
+    pub values: Values,
+}
+
+impl Sql {
+    /// `statement` rendered for `backend`.
+    #[must_use]
+    pub fn render(statement: &impl QueryStatementWriter, backend: Backend) -> Self {
+        let (text, values) = backend.build(statement);
+        Sql {
+            text: Cow::Owned(text),
+            values,
+        }
+    }
+
+    fn cached<T: SoftDelete>(statement: Cached<T::Id>, backend: Backend) -> Self {
+        let (text, values) = rendered::<T>(statement, backend);
+        Sql { text, values }
+    }
+}
+
+/// Which kind of write a plan is: it names the hooks that run around it and
+/// how a unique violation reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteKind {
+    /// A soft delete: `before_delete` / `after_delete`.
+    Delete,
+    /// A restore: `before_restore` / `after_restore`; a unique violation is
+    /// a conflict (a live row holds the restored row's key).
+    Restore,
+}
+
+/// A soft delete or restore of one row, returning the row it produced.
+#[derive(Debug)]
+pub struct Write<T: SoftDelete> {
+    /// Which write.
+    pub kind: WriteKind,
+    /// The row's key.
+    pub id: T::Id,
+    /// The `UPDATE`, with `RETURNING` every column when `returning`.
+    pub statement: Sql,
+    /// Whether `statement` returns the row; else the layer reads it back,
+    /// in the write's transaction (the row is locked by the write).
+    pub returning: bool,
+}
+
+/// The read of the row `id` whatever its marker: a write's read-back, and
+/// the row an `after_*` hook sees.
+#[must_use]
+pub fn read_back<T: SoftDelete>(id: T::Id, backend: Backend) -> Sql {
+    Sql::cached::<T>(Cached::Find(id, TrashMode::WithTrashed), backend)
+}
+
+/// The live row `id`, or the row in `mode`'s view.
+#[must_use]
+pub fn find<T: SoftDelete>(id: T::Id, mode: TrashMode, backend: Backend) -> Sql {
+    Sql::cached::<T>(Cached::Find(id, mode), backend)
+}
+
+/// The rows in `mode`'s view, by primary key.
+#[must_use]
+pub fn list<T: SoftDelete>(mode: TrashMode, backend: Backend) -> Sql {
+    Sql::cached::<T>(Cached::List(mode), backend)
+}
+
+/// `SELECT COUNT(*)` of `mode`'s view.
+#[must_use]
+pub fn count<T: SoftDelete>(mode: TrashMode, backend: Backend) -> Sql {
+    Sql::cached::<T>(Cached::Count(mode), backend)
+}
+
+fn returning(backend: Backend) -> Returning {
+    if backend.update_returning() {
+        Returning::Row
+    } else {
+        Returning::Nothing
+    }
+}
+
+/// Soft delete of the live row `id`.
+#[must_use]
+pub fn delete<T: SoftDelete<Id: Clone>>(id: T::Id, backend: Backend) -> Write<T> {
+    Write {
+        kind: WriteKind::Delete,
+        statement: Sql::cached::<T>(Cached::Delete(id.clone(), returning(backend)), backend),
+        id,
+        returning: backend.update_returning(),
+    }
+}
+
+/// Soft delete of the live row `id` recording `actor` in `deleted_by`.
+#[must_use]
+pub fn delete_as<T: RecordsDeletedBy<Id: Clone>>(
+    id: T::Id,
+    actor: Value,
+    backend: Backend,
+) -> Write<T> {
+    let mut statement = T::delete_by_id_as(id.clone(), actor);
+    if backend.update_returning() {
+        statement.returning(returning_row::<T>());
+    }
+    Write {
+        kind: WriteKind::Delete,
+        statement: Sql::render(&statement, backend),
+        id,
+        returning: backend.update_returning(),
+    }
+}
+
+/// Restore of the trashed row `id`.
+#[must_use]
+pub fn restore<T: SoftDelete<Id: Clone>>(id: T::Id, backend: Backend) -> Write<T> {
+    Write {
+        kind: WriteKind::Restore,
+        statement: Sql::cached::<T>(Cached::Restore(id.clone(), returning(backend)), backend),
+        id,
+        returning: backend.update_returning(),
+    }
+}
+
+/// Hard delete of the row `id`, trashed or not.
+#[derive(Debug)]
+pub struct ForceDelete<T: SoftDelete> {
+    /// The row's key, for the hooks.
+    pub id: T::Id,
+    /// The `DELETE`.
+    pub statement: Sql,
+}
+
+/// Hard delete of the row `id`.
+#[must_use]
+pub fn force_delete<T: SoftDelete<Id: Clone>>(id: T::Id, backend: Backend) -> ForceDelete<T> {
+    ForceDelete {
+        statement: Sql::cached::<T>(Cached::ForceDelete(id.clone()), backend),
+        id,
+    }
+}
+
+/// A cascade soft delete or restore of a row and the rows below it, in one
+/// transaction.
+#[derive(Debug)]
+pub struct CascadePlan<T: SoftDelete> {
+    /// Which write (its hooks, and how a unique violation reads).
+    pub kind: WriteKind,
+    /// The root's key.
+    pub id: T::Id,
+    /// Locks the root before anything else runs, so two cascades over one
+    /// tree serialise on it and each statement after it sees the other's
+    /// committed rows (`SELECT ... FOR UPDATE`; `None` on SQLite, whose
+    /// transaction takes the write lock at `BEGIN IMMEDIATE`).
+    pub lock: Option<Sql>,
+    /// Each statement with the table it changes, in order.
+    pub steps: Vec<(Sql, &'static str)>,
+    /// The index of the root's own statement: when it changes nothing the
+    /// root was not live (delete) or not trashed (restore), and the whole
+    /// cascade is rolled back.
+    pub root: usize,
+}
+
+fn lock_root<T: SoftDelete>(id: &Value, backend: Backend) -> Option<Sql> {
+    if backend == Backend::Sqlite {
+        return None;
+    }
+    let select = Query::select()
+        .column((T::TABLE, T::PRIMARY_KEY))
+        .from(T::TABLE)
+        .and_where(Expr::col((T::TABLE, T::PRIMARY_KEY)).eq(id.clone()))
+        .lock(LockType::Update)
+        .to_owned();
+    Some(Sql::render(&select, backend))
+}
+
+fn cascade<T: SoftDelete>(
+    kind: WriteKind,
+    id: T::Id,
+    statements: &[UpdateStatement],
+    backend: Backend,
+) -> CascadePlan<T>
+where
+    T::Id: Clone,
+{
+    let restore = kind == WriteKind::Restore;
+    let tables = crate::cascade::cascade_tables::<T>(restore);
+    debug_assert_eq!(tables.len(), statements.len());
+    let steps = statements
+        .iter()
+        .zip(tables)
+        .map(|(statement, table)| (Sql::render(statement, backend), table))
+        .collect::<Vec<_>>();
+    CascadePlan {
+        kind,
+        lock: lock_root::<T>(&id.clone().into(), backend),
+        id,
+        // The root's statement runs first in a delete, last in a restore.
+        root: if restore { steps.len() - 1 } else { 0 },
+        steps,
+    }
+}
+
+/// Cascade soft delete of the live row `id` and its live subtree.
+#[must_use]
+pub fn cascade_delete<T: RecordsDeletionTime<Id: Clone>>(
+    id: T::Id,
+    backend: Backend,
+) -> CascadePlan<T> {
+    let statements = T::cascade_delete_by_id(id.clone(), backend);
+    cascade(WriteKind::Delete, id, &statements, backend)
+}
+
+/// Cascade restore of the trashed row `id` and exactly the rows its cascade
+/// trashed.
+#[must_use]
+pub fn cascade_restore<T: RecordsDeletionTime<Id: Clone>>(
+    id: T::Id,
+    backend: Backend,
+) -> CascadePlan<T> {
+    let statements = T::cascade_restore_by_id(id.clone());
+    cascade(WriteKind::Restore, id, &statements, backend)
+}
+
+/// How many rows a purge batch removes unless set otherwise.
+pub const DEFAULT_BATCH: NonZeroU32 = match NonZeroU32::new(1_000) {
+    Some(size) => size,
+    None => unreachable!(),
+};
+
+/// One batch of a purge, as a purge's `on_batch` callback and the
+/// `after_purge_batch` hook see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PurgeProgress {
+    /// The batch's number, from 1.
+    pub batch: u32,
+    /// Rows this batch removed.
+    pub deleted: u64,
+    /// Rows removed so far, this batch included.
+    pub total: u64,
+}
+
+/// What a purge is set up with, before it runs: the run layers' `Purge`
+/// builders hold one.
+pub struct PurgeConfig<'a> {
+    /// Rows trashed before this instant go.
+    pub cutoff: DateTime<Utc>,
+    /// Rows per batch.
+    pub batch_size: NonZeroU32,
+    /// Called after each committed batch.
+    pub on_batch: Option<Box<dyn FnMut(PurgeProgress) + Send + 'a>>,
+}
+
+impl PurgeConfig<'_> {
+    /// A purge of the rows trashed before `cutoff`, in batches of
+    /// [`DEFAULT_BATCH`].
+    #[must_use]
+    pub fn new(cutoff: DateTime<Utc>) -> Self {
+        PurgeConfig {
+            cutoff,
+            batch_size: DEFAULT_BATCH,
+            on_batch: None,
+        }
+    }
+}
+
+impl std::fmt::Debug for PurgeConfig<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PurgeConfig")
+            .field("cutoff", &self.cutoff)
+            .field("batch_size", &self.batch_size)
+            .field("on_batch", &self.on_batch.is_some())
+            .finish()
+    }
+}
+
+/// A purge's batch statement: each run removes up to `batch_size` of the
+/// oldest rows trashed before the cutoff.
+#[must_use]
+pub fn purge_batch<T: RecordsDeletionTime>(config: &PurgeConfig<'_>, backend: Backend) -> Sql {
+    let statement = T::purge_trashed_before_batch(config.cutoff, config.batch_size, backend);
+    Sql::render(&statement, backend)
+}

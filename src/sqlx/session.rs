@@ -1,0 +1,132 @@
+//! The sqlx adapter: a connection as a plan-running [`Session`].
+
+use std::future::Future;
+
+use ::sqlx::{AssertSqlSafe, Connection as _, Database, SqlSafeStr as _};
+use sqlx_core::transaction::TransactionManager;
+
+use super::{Dialect, Model};
+use crate::__layer::{Fault, Hook, Session, Sql};
+use crate::hooks::{dispatch, Hooks};
+use crate::{Backend, HasHooks, HookError};
+
+/// One operation's connection. A transaction it began and did not end
+/// (the operation's future was dropped midway) is rolled back on drop, as
+/// sqlx's own `Transaction` does.
+pub(crate) struct SqlxSession<'a, DB: Dialect> {
+    connection: &'a mut DB::Connection,
+    /// Transactions or savepoints this session began and has not ended.
+    open: usize,
+}
+
+impl<'a, DB: Dialect> SqlxSession<'a, DB> {
+    pub(crate) fn new(connection: &'a mut DB::Connection) -> Self {
+        SqlxSession {
+            connection,
+            open: 0,
+        }
+    }
+}
+
+impl<DB: Dialect> Drop for SqlxSession<'_, DB> {
+    fn drop(&mut self) {
+        for _ in 0..self.open {
+            <DB as Database>::TransactionManager::start_rollback(self.connection);
+        }
+    }
+}
+
+type Query<DB> = ::sqlx::query::Query<'static, DB, <DB as Dialect>::Values>;
+
+fn query<DB: Dialect>(sql: Sql) -> Query<DB> {
+    ::sqlx::query_with(AssertSqlSafe(sql.text), DB::bind(sql.values))
+}
+
+impl<T: Model<DB>, DB: Dialect> Session<T> for SqlxSession<'_, DB> {
+    type Error = ::sqlx::Error;
+
+    fn backend(&self) -> Backend {
+        DB::BACKEND
+    }
+
+    fn in_transaction(&self) -> bool {
+        self.connection.is_in_transaction()
+    }
+
+    fn execute(&mut self, sql: Sql) -> impl Future<Output = Result<u64, ::sqlx::Error>> + Send {
+        let running = query::<DB>(sql).execute(DB::executor(self.connection));
+        async move { Ok(DB::rows_affected(&running.await?)) }
+    }
+
+    fn fetch_optional(
+        &mut self,
+        sql: Sql,
+    ) -> impl Future<Output = Result<Option<T>, ::sqlx::Error>> + Send {
+        let running = query::<DB>(sql).fetch_optional(DB::executor(self.connection));
+        async move { running.await?.as_ref().map(T::from_row).transpose() }
+    }
+
+    fn fetch_all(
+        &mut self,
+        sql: Sql,
+    ) -> impl Future<Output = Result<Vec<T>, ::sqlx::Error>> + Send {
+        let running = query::<DB>(sql).fetch_all(DB::executor(self.connection));
+        async move { running.await?.iter().map(T::from_row).collect() }
+    }
+
+    fn fetch_count(&mut self, sql: Sql) -> impl Future<Output = Result<u64, ::sqlx::Error>> + Send {
+        let running = query::<DB>(sql).fetch_one(DB::executor(self.connection));
+        // COUNT(*) is never negative.
+        async move { Ok(u64::try_from(DB::first_integer(&running.await?)?).unwrap_or_default()) }
+    }
+
+    fn begin(&mut self, write: bool) -> impl Future<Output = Result<(), ::sqlx::Error>> + Send {
+        // SQLite's deferred BEGIN takes the write lock at the first write; a
+        // transaction that reads first could then fail to upgrade.
+        let statement =
+            (write && DB::BACKEND == Backend::Sqlite && !self.connection.is_in_transaction())
+                .then(|| AssertSqlSafe("BEGIN IMMEDIATE").into_sql_str());
+        async move {
+            <DB as Database>::TransactionManager::begin(self.connection, statement).await?;
+            self.open += 1;
+            Ok(())
+        }
+    }
+
+    fn commit(&mut self) -> impl Future<Output = Result<(), ::sqlx::Error>> + Send {
+        // As sqlx's `Transaction`: a transaction that failed to commit stays
+        // open, and is rolled back on drop.
+        async move {
+            <DB as Database>::TransactionManager::commit(self.connection).await?;
+            self.open -= 1;
+            Ok(())
+        }
+    }
+
+    fn rollback(&mut self) -> impl Future<Output = Result<(), ::sqlx::Error>> + Send {
+        async move {
+            <DB as Database>::TransactionManager::rollback(self.connection).await?;
+            self.open -= 1;
+            Ok(())
+        }
+    }
+
+    fn has_hooks(&self) -> bool {
+        <T::Hooks as Hooks<T, DB>>::ACTIVE
+    }
+
+    fn hook<'a>(
+        &'a mut self,
+        hook: Hook<'a, T>,
+    ) -> impl Future<Output = Result<(), HookError>> + Send + 'a {
+        dispatch::<T, DB, <T as HasHooks>::Hooks>(self.connection, hook)
+    }
+
+    fn fault(error: &::sqlx::Error) -> Fault {
+        super::error::fault(error)
+    }
+}
+
+impl<DB: Dialect> crate::hooks::Layer for DB {
+    type Connection = DB::Connection;
+}
