@@ -245,7 +245,7 @@ pub(crate) fn delete<T: SoftDelete>(
     when: When,
     actor: Option<&Value>,
     backend: Backend,
-) -> Vec<UpdateStatement> {
+) -> Vec<Step> {
     let when = T::MARKER.resolve(when);
     if T::MARKER.cascade_id.is_some() {
         delete_grouped::<T>(id, when, actor)
@@ -257,25 +257,25 @@ pub(crate) fn delete<T: SoftDelete>(
 /// The statements of a cascade restore, in the order to run them in one
 /// transaction: the tables it reaches first (they find their rows through
 /// the parent), the parent last.
-pub(crate) fn restore<T: SoftDelete>(id: &Value) -> Vec<UpdateStatement> {
+pub(crate) fn restore<T: SoftDelete>(id: &Value) -> Vec<Step> {
     // One instant for every table the cascade touches.
     let now = T::MARKER.resolve(When::Now);
     let primary_key_is = Expr::col((T::TABLE, T::PRIMARY_KEY)).eq(id.clone());
     let Some(cascade_id) = T::MARKER.cascade_id else {
-        let mut statements: Vec<UpdateStatement> = T::CHILDREN
+        let mut statements: Vec<Step> = T::CHILDREN
             .iter()
             .map(|child| {
                 let deleted_with_parent = Expr::col((child.table, child.foreign_key))
                     .eq(id.clone())
                     .and(Expr::col((child.table, child.marker.column)).eq(parent_marker::<T>(id)));
-                statement::mark_live(child.table, child.marker, deleted_with_parent, now)
+                let statement =
+                    statement::mark_live(child.table, child.marker, deleted_with_parent, now);
+                (statement, child.table)
             })
             .collect();
-        statements.push(statement::mark_live(
+        statements.push((
+            statement::mark_live(T::TABLE, T::MARKER, primary_key_is, now),
             T::TABLE,
-            T::MARKER,
-            primary_key_is,
-            now,
         ));
         return statements;
     };
@@ -297,12 +297,16 @@ pub(crate) fn restore<T: SoftDelete>(id: &Value) -> Vec<UpdateStatement> {
         let column = Expr::col((table, column));
         column.clone().eq(parent_id.mul(-1)).and(column.lt(0))
     };
-    let mut statements: Vec<UpdateStatement> = plan::<T>()
+    let mut statements: Vec<Step> = plan::<T>()
         .iter()
         .skip(1)
         .map(|node| {
             let column = node.marker.cascade_id.unwrap_or(cascade_id);
-            statement::mark_live(node.table, node.marker, members(column, node.table), now)
+            let members = members(column, node.table);
+            (
+                statement::mark_live(node.table, node.marker, members, now),
+                node.table,
+            )
         })
         .collect();
     let parent = if T::SELF_FOREIGN_KEY.is_some() {
@@ -313,41 +317,15 @@ pub(crate) fn restore<T: SoftDelete>(id: &Value) -> Vec<UpdateStatement> {
     } else {
         Condition::all().add(primary_key_is)
     };
-    statements.push(statement::mark_live(T::TABLE, T::MARKER, parent, now));
+    statements.push((
+        statement::mark_live(T::TABLE, T::MARKER, parent, now),
+        T::TABLE,
+    ));
     statements
 }
 
-/// The table of each statement of a cascade of `T`, in their order: the
-/// soft-delete and restore runners count the rows changed per table with it.
-#[doc(hidden)]
-#[must_use]
-pub fn cascade_tables<T: SoftDelete>(restore: bool) -> Vec<&'static str> {
-    let plan = plan::<T>();
-    if T::MARKER.cascade_id.is_none() {
-        let children = T::CHILDREN.iter().map(|child| child.table);
-        return if restore {
-            children.chain([T::TABLE]).collect()
-        } else {
-            [T::TABLE].into_iter().chain(children).collect()
-        };
-    }
-    if restore {
-        return plan
-            .iter()
-            .skip(1)
-            .map(|node| node.table)
-            .chain([T::TABLE])
-            .collect();
-    }
-    let mut tables = Vec::new();
-    for node in &plan {
-        tables.extend(std::iter::repeat_n(node.table, node.parents.len().max(1)));
-        if node.self_foreign_key.is_some() {
-            tables.push(node.table);
-        }
-    }
-    tables
-}
+/// One statement of a cascade, with the table it changes.
+pub(crate) type Step = (UpdateStatement, &'static str);
 
 /// What a cascade changed, as the run layers (`soft_delete::sqlx`,
 /// `soft_delete::sea_orm`) report it: how many rows of each table, the
@@ -387,7 +365,7 @@ impl Cascade {
     }
 
     /// The rows a cascade of `T` changed per table, `T`'s first, from the
-    /// table of each statement ([`cascade_tables`]) and the rows it changed.
+    /// table of each statement and the rows it changed.
     #[doc(hidden)]
     #[must_use]
     pub fn counted<T: SoftDelete>(tables: &[&'static str], changed: &[u64]) -> Self {
@@ -475,11 +453,7 @@ fn new_cascade_key() -> i64 {
 /// With `cascade_id`: the parent gets a fresh deletion id; every live row
 /// under a row holding it, table by table and down self-references, gets
 /// the parent's stored marker and the same id.
-fn delete_grouped<T: SoftDelete>(
-    id: &Value,
-    when: When,
-    actor: Option<&Value>,
-) -> Vec<UpdateStatement> {
+fn delete_grouped<T: SoftDelete>(id: &Value, when: When, actor: Option<&Value>) -> Vec<Step> {
     // The parent holds the id, the rows below its negation: a cascade
     // restore from the parent brings back exactly those, and one from a row
     // below (a member of another row's cascade) restores that row alone.
@@ -489,13 +463,16 @@ fn delete_grouped<T: SoftDelete>(
     let in_group = |column: Expr| column.is_in([key.clone(), member.clone()]);
     let marker = T::MARKER;
     let primary_key_is = Expr::col((T::TABLE, T::PRIMARY_KEY)).eq(id.clone());
-    let mut statements = vec![statement::mark_deleted(
+    let mut statements = vec![(
+        statement::mark_deleted(
+            T::TABLE,
+            marker,
+            primary_key_is,
+            (marker.deleted_value(when), when),
+            actor.cloned(),
+            Some(&key),
+        ),
         T::TABLE,
-        marker,
-        primary_key_is,
-        (marker.deleted_value(when), when),
-        actor.cloned(),
-        Some(&key),
     )];
     let stamp = || (parent_marker::<T>(id), when);
     let plan = plan::<T>();
@@ -518,25 +495,27 @@ fn delete_grouped<T: SoftDelete>(
                 .from(parent)
                 .and_where(in_group(Expr::col((parent, parent_column))))
                 .to_owned();
-            statements.push(statement::mark_deleted(
+            let statement = statement::mark_deleted(
                 node.table,
                 node.marker,
                 Expr::col((node.table, foreign_key)).in_subquery(under),
                 stamp(),
                 actor.cloned(),
                 Some(&member),
-            ));
+            );
+            statements.push((statement, node.table));
         }
         if let Some(self_key) = node.self_foreign_key {
             let below = descendants(node, self_key, in_group(Expr::col((node.table, column))));
-            statements.push(statement::mark_deleted(
+            let statement = statement::mark_deleted(
                 node.table,
                 node.marker,
                 below,
                 stamp(),
                 actor.cloned(),
                 Some(&member),
-            ));
+            );
+            statements.push((statement, node.table));
         }
     }
     statements
@@ -586,7 +565,7 @@ fn delete_shared_stamp<T: SoftDelete>(
     when: When,
     actor: Option<&Value>,
     backend: Backend,
-) -> Vec<UpdateStatement> {
+) -> Vec<Step> {
     let marker = T::MARKER;
     let at = match when {
         When::At(at) => at,
@@ -618,13 +597,16 @@ fn delete_shared_stamp<T: SoftDelete>(
     };
 
     let primary_key_is = Expr::col((T::TABLE, T::PRIMARY_KEY)).eq(id.clone());
-    let mut statements = vec![statement::mark_deleted(
+    let mut statements = vec![(
+        statement::mark_deleted(
+            T::TABLE,
+            marker,
+            primary_key_is,
+            (stamp, when),
+            actor.cloned(),
+            None,
+        ),
         T::TABLE,
-        marker,
-        primary_key_is,
-        (stamp, when),
-        actor.cloned(),
-        None,
     )];
     for child in T::CHILDREN {
         // Under a trashed parent: whatever clock stamped it, and however late
@@ -634,14 +616,15 @@ fn delete_shared_stamp<T: SoftDelete>(
         let under_parent = Expr::col((child.table, child.foreign_key))
             .eq(id.clone())
             .and(marker.trashed(parent_marker::<T>(id)));
-        statements.push(statement::mark_deleted(
+        let statement = statement::mark_deleted(
             child.table,
             child.marker,
             under_parent,
             (parent_marker::<T>(id), child.marker.resolve(when)),
             actor.cloned(),
             None,
-        ));
+        );
+        statements.push((statement, child.table));
     }
     statements
 }

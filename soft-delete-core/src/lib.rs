@@ -654,6 +654,9 @@ pub trait SoftDelete: Sized {
         Self: RecordsDeletionTime,
     {
         cascade::delete::<Self>(&id.into(), When::Now, None, backend)
+            .into_iter()
+            .map(|(statement, _)| statement)
+            .collect()
     }
 
     /// [`cascade_delete_by_id`](Self::cascade_delete_by_id) at a given time.
@@ -675,6 +678,9 @@ pub trait SoftDelete: Sized {
         Self: RecordsDeletionTime,
     {
         cascade::delete::<Self>(&id.into(), When::At(at), None, backend)
+            .into_iter()
+            .map(|(statement, _)| statement)
+            .collect()
     }
 
     /// [`cascade_delete_by_id`](Self::cascade_delete_by_id) recording who
@@ -698,6 +704,9 @@ pub trait SoftDelete: Sized {
         Self: RecordsDeletionTime + RecordsDeletedBy,
     {
         cascade::delete::<Self>(&id.into(), When::Now, Some(&actor.into()), backend)
+            .into_iter()
+            .map(|(statement, _)| statement)
+            .collect()
     }
 
     /// Cascade restore: the statements that restore the trashed row `id` and
@@ -726,6 +735,9 @@ pub trait SoftDelete: Sized {
         Self: RecordsDeletionTime,
     {
         cascade::restore::<Self>(&id.into())
+            .into_iter()
+            .map(|(statement, _)| statement)
+            .collect()
     }
 
     /// Soft delete recording who deleted the row: [`delete_by_id`](Self::delete_by_id)
@@ -1217,7 +1229,7 @@ pub mod __layer {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::cache::{rendered, returning_row, Cached, Returning};
-    pub use crate::cascade::{cascade_problem, cascade_tables, CascadeProblem};
+    pub use crate::cascade::{cascade_problem, CascadeProblem};
     pub use crate::marker::{
         BoolField, CascadeIdField, DeletedByField, MarkerField, TimestampField, UnixField,
         UpdatedAtField,

@@ -11,11 +11,10 @@ use std::borrow::Cow;
 use std::num::NonZeroU32;
 
 use chrono::{DateTime, Utc};
-use sea_query::{
-    Expr, ExprTrait as _, LockType, Query, QueryStatementWriter, UpdateStatement, Value, Values,
-};
+use sea_query::{Expr, ExprTrait as _, LockType, Query, QueryStatementWriter, Value, Values};
 
 use crate::cache::{rendered, returning_row, Cached, Returning};
+use crate::marker::When;
 use crate::{Backend, RecordsDeletedBy, RecordsDeletionTime, SoftDelete, TrashMode};
 
 /// One statement of a plan, rendered for its backend, with its values.
@@ -195,29 +194,25 @@ fn lock_root<T: SoftDelete>(id: &Value, backend: Backend) -> Option<Sql> {
     Some(Sql::render(&select, backend))
 }
 
-fn cascade<T: SoftDelete>(
+fn cascade<T: SoftDelete<Id: Clone>>(
     kind: WriteKind,
     id: T::Id,
-    statements: &[UpdateStatement],
+    statements: Vec<crate::cascade::Step>,
     backend: Backend,
-) -> CascadePlan<T>
-where
-    T::Id: Clone,
-{
-    let restore = kind == WriteKind::Restore;
-    let tables = crate::cascade::cascade_tables::<T>(restore);
-    debug_assert_eq!(tables.len(), statements.len());
+) -> CascadePlan<T> {
     let steps = statements
-        .iter()
-        .zip(tables)
-        .map(|(statement, table)| (Sql::render(statement, backend), table))
+        .into_iter()
+        .map(|(statement, table)| (Sql::render(&statement, backend), table))
         .collect::<Vec<_>>();
     CascadePlan {
         kind,
         lock: lock_root::<T>(&id.clone().into(), backend),
         id,
         // The root's statement runs first in a delete, last in a restore.
-        root: if restore { steps.len() - 1 } else { 0 },
+        root: match kind {
+            WriteKind::Delete => 0,
+            WriteKind::Restore => steps.len() - 1,
+        },
         steps,
     }
 }
@@ -228,8 +223,8 @@ pub fn cascade_delete<T: RecordsDeletionTime<Id: Clone>>(
     id: T::Id,
     backend: Backend,
 ) -> CascadePlan<T> {
-    let statements = T::cascade_delete_by_id(id.clone(), backend);
-    cascade(WriteKind::Delete, id, &statements, backend)
+    let statements = crate::cascade::delete::<T>(&id.clone().into(), When::Now, None, backend);
+    cascade(WriteKind::Delete, id, statements, backend)
 }
 
 /// Cascade restore of the trashed row `id` and exactly the rows its cascade
@@ -239,8 +234,8 @@ pub fn cascade_restore<T: RecordsDeletionTime<Id: Clone>>(
     id: T::Id,
     backend: Backend,
 ) -> CascadePlan<T> {
-    let statements = T::cascade_restore_by_id(id.clone());
-    cascade(WriteKind::Restore, id, &statements, backend)
+    let statements = crate::cascade::restore::<T>(&id.clone().into());
+    cascade(WriteKind::Restore, id, statements, backend)
 }
 
 /// How many rows a purge batch removes unless set otherwise.

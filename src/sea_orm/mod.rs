@@ -110,6 +110,7 @@ pub use join::SelectExt;
 ///         Ok(())
 ///     }
 /// }
+/// # fn main() {}
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct SeaOrm;
