@@ -166,26 +166,24 @@ impl<T: SoftDelete, L: Layer> Hooks<T, L> for NoHooks {
 }
 
 /// Calls `H`'s method for `hook` on `connection`.
-pub(crate) fn dispatch<'a, T, L, H>(
+pub(crate) async fn dispatch<'a, T, L, H>(
     connection: &'a mut L::Connection,
     hook: Hook<'a, T>,
-) -> impl Future<Output = Result<(), HookError>> + Send + 'a
+) -> Result<(), HookError>
 where
     T: SoftDelete<Id: Sync> + Sync,
     L: Layer,
     H: Hooks<T, L>,
 {
-    async move {
-        match hook {
-            Hook::BeforeDelete(id) => H::before_delete(connection, id).await,
-            Hook::AfterDelete(row) => H::after_delete(connection, row).await,
-            Hook::BeforeRestore(id) => H::before_restore(connection, id).await,
-            Hook::AfterRestore(row) => H::after_restore(connection, row).await,
-            Hook::BeforeForceDelete(id) => H::before_force_delete(connection, id).await,
-            Hook::AfterForceDelete(id) => H::after_force_delete(connection, id).await,
-            Hook::BeforePurgeBatch(cutoff) => H::before_purge_batch(connection, cutoff).await,
-            Hook::AfterPurgeBatch(progress) => H::after_purge_batch(connection, progress).await,
-            _ => Ok(()),
-        }
+    match hook {
+        Hook::BeforeDelete(id) => H::before_delete(connection, id).await,
+        Hook::AfterDelete(row) => H::after_delete(connection, row).await,
+        Hook::BeforeRestore(id) => H::before_restore(connection, id).await,
+        Hook::AfterRestore(row) => H::after_restore(connection, row).await,
+        Hook::BeforeForceDelete(id) => H::before_force_delete(connection, id).await,
+        Hook::AfterForceDelete(id) => H::after_force_delete(connection, id).await,
+        Hook::BeforePurgeBatch(cutoff) => H::before_purge_batch(connection, cutoff).await,
+        Hook::AfterPurgeBatch(progress) => H::after_purge_batch(connection, progress).await,
+        _ => Ok(()),
     }
 }

@@ -240,7 +240,7 @@ where
         Ok(execute::cascade(&mut session, plan).await?)
     }
 
-    fn session(&self) -> Result<SeaOrmSession<'c, C>, Error> {
+    fn session(self) -> Result<SeaOrmSession<'c, C>, Error> {
         SeaOrmSession::new(self.db)
     }
 }

@@ -143,21 +143,17 @@ where
         }
     }
 
-    fn commit(&mut self) -> impl Future<Output = Result<(), DbErr>> + Send {
-        async move {
-            match self.open.pop() {
-                Some(tx) => tx.commit().await,
-                None => Ok(()),
-            }
+    async fn commit(&mut self) -> Result<(), DbErr> {
+        match self.open.pop() {
+            Some(tx) => tx.commit().await,
+            None => Ok(()),
         }
     }
 
-    fn rollback(&mut self) -> impl Future<Output = Result<(), DbErr>> + Send {
-        async move {
-            match self.open.pop() {
-                Some(tx) => tx.rollback().await,
-                None => Ok(()),
-            }
+    async fn rollback(&mut self) -> Result<(), DbErr> {
+        match self.open.pop() {
+            Some(tx) => tx.rollback().await,
+            None => Ok(()),
         }
     }
 
@@ -165,17 +161,12 @@ where
         <T::Hooks as Hooks<T, SeaOrm>>::ACTIVE
     }
 
-    fn hook<'a>(
-        &'a mut self,
-        hook: Hook<'a, T>,
-    ) -> impl Future<Output = Result<(), HookError>> + Send + 'a {
-        async move {
-            // The plans run hooks only inside the operation's transaction.
-            let Some(tx) = self.open.last_mut() else {
-                return Err("a hook ran outside its operation's transaction".into());
-            };
-            dispatch::<T, SeaOrm, <T as HasHooks>::Hooks>(tx, hook).await
-        }
+    async fn hook<'a>(&'a mut self, hook: Hook<'a, T>) -> Result<(), HookError> {
+        // The plans run hooks only inside the operation's transaction.
+        let Some(tx) = self.open.last_mut() else {
+            return Err("a hook ran outside its operation's transaction".into());
+        };
+        dispatch::<T, SeaOrm, <T as HasHooks>::Hooks>(tx, hook).await
     }
 
     fn fault(error: &DbErr) -> Fault {

@@ -93,22 +93,18 @@ impl<T: Model<DB>, DB: Dialect> Session<T> for SqlxSession<'_, DB> {
         }
     }
 
-    fn commit(&mut self) -> impl Future<Output = Result<(), ::sqlx::Error>> + Send {
+    async fn commit(&mut self) -> Result<(), ::sqlx::Error> {
         // As sqlx's `Transaction`: a transaction that failed to commit stays
         // open, and is rolled back on drop.
-        async move {
-            <DB as Database>::TransactionManager::commit(self.connection).await?;
-            self.open -= 1;
-            Ok(())
-        }
+        <DB as Database>::TransactionManager::commit(self.connection).await?;
+        self.open -= 1;
+        Ok(())
     }
 
-    fn rollback(&mut self) -> impl Future<Output = Result<(), ::sqlx::Error>> + Send {
-        async move {
-            <DB as Database>::TransactionManager::rollback(self.connection).await?;
-            self.open -= 1;
-            Ok(())
-        }
+    async fn rollback(&mut self) -> Result<(), ::sqlx::Error> {
+        <DB as Database>::TransactionManager::rollback(self.connection).await?;
+        self.open -= 1;
+        Ok(())
     }
 
     fn has_hooks(&self) -> bool {
