@@ -42,6 +42,7 @@ pub trait Layer {
 /// | `restore`, `cascade_restore` | `before_restore(id)`, then `after_restore(row as live)` (when a row was restored) |
 /// | `force_delete` | `before_force_delete(id)`, then `after_force_delete(id)` (when a row was deleted) |
 /// | `purge_trashed_before` | `before_purge_batch(cutoff)`, then `after_purge_batch(progress)`, per batch |
+/// | `erase` | `before_erase(id)`, then `after_erase(id)` (when the row was removed) |
 ///
 /// An audit row per deletion, written atomically with it:
 ///
@@ -157,6 +158,26 @@ pub trait Hooks<T: SoftDelete, L: Layer> {
         progress: &PurgeProgress,
     ) -> impl Future<Output = Result<(), HookError>> + Send {
         let _ = (connection, progress);
+        async { Ok(()) }
+    }
+
+    /// Runs before an erase of the row `id`, inside its transaction: to
+    /// anonymise what must outlive the row, or to audit the erasure.
+    fn before_erase(
+        connection: &mut L::Connection,
+        id: &T::Id,
+    ) -> impl Future<Output = Result<(), HookError>> + Send {
+        let _ = (connection, id);
+        async { Ok(()) }
+    }
+
+    /// Runs after an erase removed the row `id` and everything below it,
+    /// inside its transaction.
+    fn after_erase(
+        connection: &mut L::Connection,
+        id: &T::Id,
+    ) -> impl Future<Output = Result<(), HookError>> + Send {
+        let _ = (connection, id);
         async { Ok(()) }
     }
 }

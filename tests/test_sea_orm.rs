@@ -451,6 +451,8 @@ async fn purge_is_batched_oldest_first_and_spares_the_rest() {
     for backend in common::backends() {
         let db = Db::connect(backend).await;
         posts_table(&db).await;
+        // Posts declare `cascade(Comment = "post_id")`: a purge looks below.
+        comments_table(&db).await;
         let conn = connect(&db);
         let long_ago = Utc::now() - Duration::days(400);
         for id in 1..=7 {

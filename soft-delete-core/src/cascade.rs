@@ -381,19 +381,19 @@ impl Cascade {
 }
 
 /// One table a cascade reaches.
-struct Node {
-    table: &'static str,
-    primary_key: &'static str,
-    marker: Marker,
-    self_foreign_key: Option<&'static str>,
+pub(crate) struct Node {
+    pub(crate) table: &'static str,
+    pub(crate) primary_key: &'static str,
+    pub(crate) marker: Marker,
+    pub(crate) self_foreign_key: Option<&'static str>,
     /// `(parent table, parent's primary key, this table's foreign key)` of
     /// each declared cascade into this table; none for the root.
-    parents: Vec<(&'static str, &'static str, &'static str)>,
+    pub(crate) parents: Vec<(&'static str, &'static str, &'static str)>,
 }
 
 /// Every table of `T`'s cascade tree once, each after all its parents (the
 /// declared cascades form no cycle: the compiler refuses one), `T` first.
-fn plan<T: SoftDelete>() -> Vec<Node> {
+pub(crate) fn plan<T: SoftDelete>() -> Vec<Node> {
     let mut nodes = vec![Node {
         table: T::TABLE,
         primary_key: T::PRIMARY_KEY,

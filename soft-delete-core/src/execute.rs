@@ -7,9 +7,10 @@ use std::future::Future;
 use chrono::{DateTime, Utc};
 
 use crate::plan::{
-    read_back, CascadePlan, ForceDelete, PurgeConfig, PurgeProgress, Sql, Write, WriteKind,
+    read_back, CascadePlan, ErasePlan, ForceDelete, PurgeConfig, PurgeProgress, PurgeRange, Sql,
+    Write, WriteKind,
 };
-use crate::{Backend, Cascade, SoftDelete};
+use crate::{purge, Backend, Cascade, SoftDelete};
 
 /// The error a hook returns; any error converts into it with `?`.
 pub type HookError = Box<dyn std::error::Error + Send + Sync>;
@@ -34,6 +35,10 @@ pub enum Hook<'a, T: SoftDelete> {
     BeforePurgeBatch(DateTime<Utc>),
     /// After each purge batch, with its progress.
     AfterPurgeBatch(&'a PurgeProgress),
+    /// Before an erase, with the row's key.
+    BeforeErase(&'a T::Id),
+    /// After an erase that removed the row, with its key.
+    AfterErase(&'a T::Id),
 }
 
 impl<T: SoftDelete> Hook<'_, T> {
@@ -49,6 +54,8 @@ impl<T: SoftDelete> Hook<'_, T> {
             Hook::AfterForceDelete(_) => "after_force_delete",
             Hook::BeforePurgeBatch(_) => "before_purge_batch",
             Hook::AfterPurgeBatch(_) => "after_purge_batch",
+            Hook::BeforeErase(_) => "before_erase",
+            Hook::AfterErase(_) => "after_erase",
         }
     }
 }
@@ -425,9 +432,12 @@ where
     finish(session, outcome, Option::is_some).await
 }
 
-/// Runs a purge batch by batch until a batch removes fewer rows than its
-/// size: each batch one `DELETE`, or with the model's hooks its own
-/// transaction; `config.on_batch` sees each committed batch. The rows
+/// Runs a purge batch by batch until a batch takes fewer rows than its
+/// size: each batch its own transaction (one `DELETE` for a model with
+/// nothing below it and no hooks); `config.on_batch` sees each committed
+/// batch. For a model with cascades each batch takes the oldest due rows
+/// whose subtrees hold no live row, and removes those subtrees deepest
+/// first; the others are kept, counted, and passed over. The rows of `T`
 /// removed.
 ///
 /// # Errors
@@ -436,51 +446,197 @@ where
 /// failing batch changed nothing, the ones before it stay committed.
 pub async fn purge<T, S>(
     session: &mut S,
-    sql: Sql,
-    mut config: PurgeConfig<'_>,
+    config: PurgeConfig<'_>,
 ) -> Result<u64, Failure<S::Error>>
 where
-    T: SoftDelete + Send + Sync,
+    T: SoftDelete<Id: Send + Sync> + Send + Sync,
     S: Session<T>,
 {
+    let PurgeConfig {
+        range,
+        mut on_batch,
+    } = config;
     let hooks = session.has_hooks();
-    let size = u64::from(config.batch_size.get());
-    let classify = |error| self::classify::<T, S>(T::TABLE, Classify::HardDelete, error);
+    let tree = purge::has_tree::<T>();
+    let backend = session.backend();
+    let flat = purge::flat_batch::<T>(&range, backend);
+    let size = u64::from(if tree {
+        purge::tree_batch(&range)
+    } else {
+        range.batch_size.get()
+    });
     let mut total = 0;
+    let mut kept = 0;
     for batch in 1.. {
-        let progress = if hooks {
+        let (progress, taken) = if tree || hooks {
             session.begin(true).await?;
             let outcome = async {
-                hook(session, Hook::BeforePurgeBatch(config.cutoff)).await?;
-                let deleted = session.execute(sql.clone()).await.map_err(classify)?;
+                if hooks {
+                    hook(session, Hook::BeforePurgeBatch(range.cutoff)).await?;
+                }
+                let (deleted, kept_now, taken) = if tree {
+                    tree_batch(session, &range, kept).await?
+                } else {
+                    let deleted = session
+                        .execute(flat.clone())
+                        .await
+                        .map_err(referenced::<T, S>)?;
+                    (deleted, 0, deleted)
+                };
                 let progress = PurgeProgress {
                     batch,
                     deleted,
                     total: total + deleted,
+                    kept: kept_now,
                 };
-                hook(session, Hook::AfterPurgeBatch(&progress)).await?;
-                Ok(progress)
+                if hooks {
+                    hook(session, Hook::AfterPurgeBatch(&progress)).await?;
+                }
+                Ok((progress, taken))
             }
             .await;
             finish(session, outcome, |_| true).await?
         } else {
             // One DELETE: its own transaction already.
-            let deleted = session.execute(sql.clone()).await.map_err(classify)?;
-            PurgeProgress {
+            let deleted = session
+                .execute(flat.clone())
+                .await
+                .map_err(referenced::<T, S>)?;
+            let progress = PurgeProgress {
                 batch,
                 deleted,
                 total: total + deleted,
-            }
+                kept: 0,
+            };
+            (progress, deleted)
         };
         total = progress.total;
-        if let Some(on_batch) = config.on_batch.as_mut() {
+        kept += progress.kept;
+        if let Some(on_batch) = on_batch.as_mut() {
             on_batch(progress);
         }
-        if progress.deleted < size {
+        if taken < size {
             break;
         }
     }
     Ok(total)
+}
+
+fn referenced<T: SoftDelete, S: Session<T>>(error: S::Error) -> Failure<S::Error> {
+    classify::<T, S>(T::TABLE, Classify::HardDelete, error)
+}
+
+/// One batch of a purge of a model with cascades, inside its transaction:
+/// `(rows of T removed, roots kept, roots taken)`.
+async fn tree_batch<T, S>(
+    session: &mut S,
+    range: &PurgeRange,
+    skip: u64,
+) -> Result<(u64, u64, u64), Failure<S::Error>>
+where
+    T: SoftDelete<Id: Send + Sync> + Send + Sync,
+    S: Session<T>,
+{
+    let backend = session.backend();
+    let roots: Vec<sea_query::Value> = session
+        .fetch_all(purge::candidates::<T>(range, skip, backend))
+        .await?
+        .iter()
+        .map(|row| row.id().into())
+        .collect();
+    let taken = roots.len() as u64;
+    if roots.is_empty() {
+        return Ok((0, 0, 0));
+    }
+    let kept = session
+        .fetch_count(purge::kept::<T>(&roots, backend))
+        .await?;
+    let mut deleted = 0;
+    for step in purge::batch::<T>(&roots, backend) {
+        deleted += run_step(session, &step).await?;
+    }
+    Ok((deleted, kept, taken))
+}
+
+/// Runs `step` (again until it removes nothing, for a self-referencing
+/// table): the rows of `T` it removed.
+async fn run_step<T, S>(session: &mut S, step: &purge::Step) -> Result<u64, Failure<S::Error>>
+where
+    T: SoftDelete,
+    S: Session<T>,
+{
+    let mut removed = 0;
+    loop {
+        let rows = session
+            .execute(step.sql.clone())
+            .await
+            .map_err(|error| classify::<T, S>(step.table, Classify::HardDelete, error))?;
+        removed += rows;
+        if !step.until_empty || rows == 0 {
+            break;
+        }
+    }
+    Ok(if step.table == T::TABLE { removed } else { 0 })
+}
+
+/// Runs an erase in one transaction (a savepoint inside the caller's): the
+/// row locked, `before_erase`, every row below it deepest first, the row,
+/// `after_erase`; rolled back and `None` when there is no such row.
+///
+/// # Errors
+///
+/// [`Failure::Referenced`] (a table the model declares no cascade into
+/// still references a row), [`Failure::Hook`], [`Failure::Database`];
+/// nothing is changed.
+pub async fn erase<T, S>(
+    session: &mut S,
+    plan: ErasePlan<T>,
+) -> Result<Option<Cascade>, Failure<S::Error>>
+where
+    T: SoftDelete<Id: Send + Sync> + Send + Sync,
+    S: Session<T>,
+{
+    let hooks = session.has_hooks();
+    session.begin(true).await?;
+    let outcome = async {
+        let ErasePlan { id, lock, steps } = plan;
+        if let Some(lock) = lock {
+            session.execute(lock).await?;
+        }
+        if hooks {
+            hook(session, Hook::BeforeErase(&id)).await?;
+        }
+        let mut tables = Vec::with_capacity(steps.len());
+        let mut changed = Vec::with_capacity(steps.len());
+        let last = steps.len().saturating_sub(1);
+        for (index, step) in steps.iter().enumerate() {
+            let mut rows = 0;
+            loop {
+                let removed = session
+                    .execute(step.sql.clone())
+                    .await
+                    .map_err(|error| classify::<T, S>(step.table, Classify::HardDelete, error))?;
+                rows += removed;
+                if !step.until_empty || removed == 0 {
+                    break;
+                }
+            }
+            if index == last && rows == 0 {
+                return Ok(None);
+            }
+            tables.push(step.table);
+            changed.push(rows);
+        }
+        if hooks {
+            hook(session, Hook::AfterErase(&id)).await?;
+        }
+        // The row itself first, as a cascade reports it.
+        tables.rotate_right(1);
+        changed.rotate_right(1);
+        Ok(Some(Cascade::counted::<T>(&tables, &changed)))
+    }
+    .await;
+    finish(session, outcome, Option::is_some).await
 }
 
 /// Whether a database error with SQLSTATE (or SQLite result code) `code`

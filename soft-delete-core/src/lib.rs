@@ -37,6 +37,8 @@ mod marker;
 mod mode;
 #[doc(hidden)]
 pub mod plan;
+#[doc(hidden)]
+pub mod purge;
 mod schema;
 mod statement;
 mod view;
@@ -1222,7 +1224,7 @@ pub struct NoHooks;
 pub mod __layer {
     pub use crate::execute::{retryable_code, Failure, Fault, Hook, Session};
     pub use crate::plan::{PurgeConfig, Sql, DEFAULT_BATCH};
-    pub use crate::{execute, plan};
+    pub use crate::{execute, plan, purge};
 }
 
 /// What generated code names; not public API, no semver guarantees.

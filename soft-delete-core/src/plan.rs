@@ -13,6 +13,8 @@ use std::num::NonZeroU32;
 use chrono::{DateTime, Utc};
 use sea_query::{Expr, ExprTrait as _, LockType, Query, QueryStatementWriter, Value, Values};
 
+use sea_query::Condition;
+
 use crate::cache::{rendered, returning_row, Cached, Returning};
 use crate::marker::When;
 use crate::{Backend, RecordsDeletedBy, RecordsDeletionTime, SoftDelete, TrashMode};
@@ -255,15 +257,29 @@ pub struct PurgeProgress {
     pub deleted: u64,
     /// Rows removed so far, this batch included.
     pub total: u64,
+    /// Rows this batch found due but kept, because a live row hangs below
+    /// them through a declared cascade (the database's `ON DELETE CASCADE`
+    /// would take it); the purge goes on past them and never retries them
+    /// in the same run.
+    pub kept: u64,
+}
+
+/// Which rows a purge takes, and how many at a time.
+#[derive(Debug, Clone)]
+pub struct PurgeRange {
+    /// Rows trashed before this instant go.
+    pub cutoff: DateTime<Utc>,
+    /// Rows per batch.
+    pub batch_size: NonZeroU32,
+    /// Only the trashed rows matching this condition go.
+    pub filter: Option<Condition>,
 }
 
 /// What a purge is set up with, before it runs: the run layers' `Purge`
 /// builders hold one.
 pub struct PurgeConfig<'a> {
-    /// Rows trashed before this instant go.
-    pub cutoff: DateTime<Utc>,
-    /// Rows per batch.
-    pub batch_size: NonZeroU32,
+    /// The rows it takes.
+    pub range: PurgeRange,
     /// Called after each committed batch.
     pub on_batch: Option<Box<dyn FnMut(PurgeProgress) + Send + 'a>>,
 }
@@ -274,8 +290,11 @@ impl PurgeConfig<'_> {
     #[must_use]
     pub fn new(cutoff: DateTime<Utc>) -> Self {
         PurgeConfig {
-            cutoff,
-            batch_size: DEFAULT_BATCH,
+            range: PurgeRange {
+                cutoff,
+                batch_size: DEFAULT_BATCH,
+                filter: None,
+            },
             on_batch: None,
         }
     }
@@ -284,17 +303,31 @@ impl PurgeConfig<'_> {
 impl std::fmt::Debug for PurgeConfig<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PurgeConfig")
-            .field("cutoff", &self.cutoff)
-            .field("batch_size", &self.batch_size)
+            .field("range", &self.range)
             .field("on_batch", &self.on_batch.is_some())
             .finish()
     }
 }
 
-/// A purge's batch statement: each run removes up to `batch_size` of the
-/// oldest rows trashed before the cutoff.
+/// An erase of the row `id` and every row below it through the declared
+/// cascades, live or trashed, deepest first, in one transaction.
+#[derive(Debug)]
+pub struct ErasePlan<T: SoftDelete> {
+    /// The row's key, for the hooks.
+    pub id: T::Id,
+    /// Locks the row first (`None` on SQLite, as for a cascade).
+    pub lock: Option<Sql>,
+    /// The deletes; the last removes the row itself.
+    pub steps: Vec<crate::purge::Step>,
+}
+
+/// An erase of the row `id`.
 #[must_use]
-pub fn purge_batch<T: RecordsDeletionTime>(config: &PurgeConfig<'_>, backend: Backend) -> Sql {
-    let statement = T::purge_trashed_before_batch(config.cutoff, config.batch_size, backend);
-    Sql::render(&statement, backend)
+pub fn erase<T: SoftDelete<Id: Clone>>(id: T::Id, backend: Backend) -> ErasePlan<T> {
+    let key: Value = id.clone().into();
+    ErasePlan {
+        lock: lock_root::<T>(&key, backend),
+        steps: crate::purge::erase::<T>(key, backend),
+        id,
+    }
 }

@@ -240,6 +240,24 @@ where
         Ok(execute::cascade(&mut session, plan).await?)
     }
 
+    /// Erase — the right to erasure: hard deletes the row `id` and every
+    /// row below it through the declared cascades, live or trashed, deepest
+    /// first, in one transaction (a savepoint inside the caller's). How many
+    /// rows of each table went, the row's own first; `None` if there is no
+    /// such row. The model's `before_erase` / `after_erase` hooks run in
+    /// that transaction.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Referenced`] when a table the model declares no cascade
+    /// into references one of the rows; [`Error::Hook`],
+    /// [`Error::Database`]; nothing changes.
+    pub async fn erase(&self, id: Id<E>) -> Result<Option<Cascade>, Error> {
+        let mut session = self.session()?;
+        let plan = plan::erase::<E::Model>(id, session.backend());
+        Ok(execute::erase(&mut session, plan).await?)
+    }
+
     fn session(self) -> Result<SeaOrmSession<'c, C>, Error> {
         SeaOrmSession::new(self.db)
     }
@@ -261,7 +279,15 @@ impl<'c, E, C> Purge<'c, E, C> {
     /// Rows per batch (default 1000): each batch is one bounded `DELETE`,
     /// so a purge never holds long locks or a huge transaction.
     pub fn batch_size(mut self, size: NonZeroU32) -> Self {
-        self.config.batch_size = size;
+        self.config.range.batch_size = size;
+        self
+    }
+
+    /// Only the trashed rows matching `condition` go (Laravel's
+    /// `prunable()` query): `Expr::col((PostColumn::Table,
+    /// PostColumn::Draft)).eq(true).into()`.
+    pub fn filter(mut self, condition: crate::sea_query::Condition) -> Self {
+        self.config.range.filter = Some(condition);
         self
     }
 
@@ -283,8 +309,7 @@ where
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let mut session = self.handle.session()?;
-            let sql = plan::purge_batch::<E::Model>(&self.config, session.backend());
-            Ok(execute::purge::<E::Model, _>(&mut session, sql, self.config).await?)
+            Ok(execute::purge::<E::Model, _>(&mut session, self.config).await?)
         })
     }
 }

@@ -311,6 +311,46 @@ impl<'c, T: Model<DB>, DB: Dialect> Handle<'c, T, DB> {
         Ok(execute::cascade(&mut session, plan).await?)
     }
 
+    /// Erase — the right to erasure: hard deletes the row `id` and every
+    /// row below it through the declared cascades, live or trashed, deepest
+    /// first, in one transaction (a savepoint inside the caller's). How many
+    /// rows of each table went, the row's own first; `None` if there is no
+    /// such row. The model's `before_erase` / `after_erase` hooks run in
+    /// that transaction (to anonymise or audit); a failing hook undoes it
+    /// all.
+    ///
+    /// ```
+    /// # use soft_delete::sqlx::SoftDeleteExt;
+    /// # use soft_delete::SoftDelete;
+    /// # #[derive(Debug, SoftDelete, sqlx::FromRow)] #[soft_delete(table = "comments")] struct Comment { id: i64, post_id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
+    /// # #[derive(Debug, SoftDelete, sqlx::FromRow)] #[soft_delete(table = "posts", cascade(Comment = "post_id"))] struct Post { id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let pool = sqlx::SqlitePool::connect("sqlite::memory:").await?;
+    /// sqlx::raw_sql("CREATE TABLE posts (id INTEGER PRIMARY KEY, deleted_at TEXT);
+    ///                CREATE TABLE comments (id INTEGER PRIMARY KEY, post_id INTEGER NOT NULL REFERENCES posts (id), deleted_at TEXT);
+    ///                INSERT INTO posts (id) VALUES (1); INSERT INTO comments (id, post_id, deleted_at) VALUES (1, 1, NULL), (2, 1, '2020-01-01 00:00:00');")
+    ///     .execute(&pool)
+    ///     .await?;
+    ///
+    /// let erased = Post::on(&pool).erase(1).await?.expect("post 1 exists");
+    /// assert_eq!(erased.rows, [("posts", 1), ("comments", 2)]);
+    /// assert_eq!(Post::on(&pool).erase(1).await?, None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # }).unwrap();
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Referenced`] when a table the model declares no cascade
+    /// into references one of the rows; [`Error::Hook`],
+    /// [`Error::Database`]; nothing changes.
+    pub async fn erase(&self, id: T::Id) -> Result<Option<Cascade>, Error> {
+        let plan = plan::erase::<T>(id, DB::BACKEND);
+        let mut connection = self.lease().await?;
+        let mut session = SqlxSession::<DB>::new(&mut connection);
+        Ok(execute::erase(&mut session, plan).await?)
+    }
+
     async fn lease(&self) -> Result<Leased<'_, 'c, DB>, Error> {
         self.connections.lease(T::TABLE).await
     }
@@ -329,7 +369,15 @@ impl<'h, T, DB: Dialect> Purge<'h, '_, T, DB> {
     /// Rows per batch (default 1000): each batch is one bounded `DELETE`,
     /// so a purge never holds long locks or a huge transaction.
     pub fn batch_size(mut self, size: NonZeroU32) -> Self {
-        self.config.batch_size = size;
+        self.config.range.batch_size = size;
+        self
+    }
+
+    /// Only the trashed rows matching `condition` go (Laravel's
+    /// `prunable()` query): `Expr::col((PostColumn::Table,
+    /// PostColumn::Draft)).eq(true).into()`.
+    pub fn filter(mut self, condition: crate::sea_query::Condition) -> Self {
+        self.config.range.filter = Some(condition);
         self
     }
 
@@ -350,10 +398,9 @@ where
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
-            let sql = plan::purge_batch::<T>(&self.config, DB::BACKEND);
             let mut connection = self.handle.lease().await?;
             let mut session = SqlxSession::<DB>::new(&mut connection);
-            Ok(execute::purge::<T, _>(&mut session, sql, self.config).await?)
+            Ok(execute::purge::<T, _>(&mut session, self.config).await?)
         })
     }
 }
