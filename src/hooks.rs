@@ -205,6 +205,8 @@ where
         Hook::AfterForceDelete(id) => H::after_force_delete(connection, id).await,
         Hook::BeforePurgeBatch(cutoff) => H::before_purge_batch(connection, cutoff).await,
         Hook::AfterPurgeBatch(progress) => H::after_purge_batch(connection, progress).await,
+        Hook::BeforeErase(id) => H::before_erase(connection, id).await,
+        Hook::AfterErase(id) => H::after_erase(connection, id).await,
         _ => Ok(()),
     }
 }

@@ -444,10 +444,7 @@ where
 ///
 /// [`Failure::Referenced`], [`Failure::Hook`], [`Failure::Database`]: the
 /// failing batch changed nothing, the ones before it stay committed.
-pub async fn purge<T, S>(
-    session: &mut S,
-    config: PurgeConfig<'_>,
-) -> Result<u64, Failure<S::Error>>
+pub async fn purge<T, S>(session: &mut S, config: PurgeConfig<'_>) -> Result<u64, Failure<S::Error>>
 where
     T: SoftDelete<Id: Send + Sync> + Send + Sync,
     S: Session<T>,
@@ -630,9 +627,9 @@ where
         if hooks {
             hook(session, Hook::AfterErase(&id)).await?;
         }
-        // The row itself first, as a cascade reports it.
-        tables.rotate_right(1);
-        changed.rotate_right(1);
+        // In the tree's order, the row itself first, as a cascade reports it.
+        tables.reverse();
+        changed.reverse();
         Ok(Some(Cascade::counted::<T>(&tables, &changed)))
     }
     .await;
