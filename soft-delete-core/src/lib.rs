@@ -41,6 +41,8 @@ pub mod plan;
 pub mod purge;
 mod schema;
 mod statement;
+#[doc(hidden)]
+pub mod value;
 mod view;
 
 pub use cascade::{Cascade, Child};
@@ -54,6 +56,7 @@ pub use plan::PurgeProgress;
 pub use schema::{Backend, SchemaError, UnknownBackendError};
 /// The `sea-query` this crate was built with, for matching versions.
 pub use sea_query;
+pub use value::ValueError;
 
 use std::fmt::Debug;
 use std::hash::Hash;
@@ -1224,7 +1227,7 @@ pub struct NoHooks;
 pub mod __layer {
     pub use crate::execute::{retryable_code, Failure, Fault, Hook, Session};
     pub use crate::plan::{PurgeConfig, Sql, DEFAULT_BATCH};
-    pub use crate::{execute, plan, purge};
+    pub use crate::{execute, plan, purge, value};
 }
 
 /// What generated code names; not public API, no semver guarantees.

@@ -234,6 +234,11 @@ pub(crate) fn comparable_value(marker: Marker, at: DateTime<Utc>, backend: Backe
 /// included (see [`comparable`]).
 pub(crate) fn trashed_before<T: SoftDelete>(cutoff: DateTime<Utc>, backend: Backend) -> [Expr; 2] {
     let marker = T::MARKER;
+    // A cutoff past what the column holds is after every marker in it.
+    let cutoff = match marker.style {
+        MarkerStyle::Timestamp => crate::value::clamp_cutoff(cutoff, backend),
+        MarkerStyle::Bool | MarkerStyle::Unix => cutoff,
+    };
     let column = marker.column_in(T::TABLE);
     let before =
         comparable(marker, column.clone(), backend).lt(comparable_value(marker, cutoff, backend));

@@ -8,6 +8,7 @@ use ::sea_orm::{
 };
 
 use super::{Error, SeaOrm, SoftDeleteModel};
+use crate::__layer::value::prepare;
 use crate::__layer::{Fault, Hook, Session, Sql};
 use crate::hooks::{dispatch, Hooks};
 use crate::{Backend, HasHooks, HookError};
@@ -45,8 +46,16 @@ impl<'c, C: ConnectionTrait + TransactionTrait> SeaOrmSession<'c, C> {
         self.backend
     }
 
-    fn statement(&self, sql: Sql) -> Statement {
-        Statement::from_sql_and_values(self.db_backend, sql.text.into_owned(), sql.values)
+    /// `sql` ready to run: its values guarded ([`prepare`]), a value the
+    /// database cannot hold refused before anything is sent.
+    fn statement(&self, sql: Sql) -> Result<Statement, DbErr> {
+        let (text, values) = prepare(self.backend, sql.text, sql.values)
+            .map_err(|error| DbErr::Custom(error.to_string()))?;
+        Ok(Statement::from_sql_and_values(
+            self.db_backend,
+            text.into_owned(),
+            values,
+        ))
     }
 }
 
@@ -71,6 +80,7 @@ where
     fn execute(&mut self, sql: Sql) -> impl Future<Output = Result<u64, DbErr>> + Send {
         let statement = self.statement(sql);
         async move {
+            let statement = statement?;
             let result = match self.open.last() {
                 Some(tx) => tx.execute_raw(statement).await?,
                 None => self.db.execute_raw(statement).await?,
@@ -85,6 +95,7 @@ where
     ) -> impl Future<Output = Result<Option<T>, DbErr>> + Send {
         let statement = self.statement(sql);
         async move {
+            let statement = statement?;
             let row = match self.open.last() {
                 Some(tx) => tx.query_one_raw(statement).await?,
                 None => self.db.query_one_raw(statement).await?,
@@ -96,6 +107,7 @@ where
     fn fetch_all(&mut self, sql: Sql) -> impl Future<Output = Result<Vec<T>, DbErr>> + Send {
         let statement = self.statement(sql);
         async move {
+            let statement = statement?;
             let rows = match self.open.last() {
                 Some(tx) => tx.query_all_raw(statement).await?,
                 None => self.db.query_all_raw(statement).await?,
@@ -109,6 +121,7 @@ where
     fn fetch_count(&mut self, sql: Sql) -> impl Future<Output = Result<u64, DbErr>> + Send {
         let statement = self.statement(sql);
         async move {
+            let statement = statement?;
             let row = match self.open.last() {
                 Some(tx) => tx.query_one_raw(statement).await?,
                 None => self.db.query_one_raw(statement).await?,

@@ -3,7 +3,7 @@
 //! runs it.
 
 use ::sqlx::{Database, Executor, IntoArguments};
-use sea_query_sqlx::{SqlxBinder, SqlxValues};
+use sea_query_sqlx::SqlxValues;
 
 use crate::sea_query::Values;
 use crate::Backend;
@@ -40,10 +40,6 @@ pub trait Dialect: Database + sealed::Sealed {
     #[doc(hidden)]
     type Values: IntoArguments<Self> + Send + 'static;
 
-    /// Renders `statement` for this database, with its values to bind.
-    #[doc(hidden)]
-    fn build(statement: &impl SqlxBinder) -> (String, Self::Values);
-
     /// `values` as the arguments of a statement rendered for this database
     /// (one whose SQL text is cached).
     #[doc(hidden)]
@@ -72,7 +68,7 @@ pub trait Dialect: Database + sealed::Sealed {
 }
 
 macro_rules! dialect {
-    ($feature:literal, $database:ty, $connection:ty, $builder:expr, $backend:expr, $returning:expr) => {
+    ($feature:literal, $database:ty, $connection:ty, $backend:expr, $returning:expr) => {
         #[cfg(feature = $feature)]
         impl sealed::Sealed for $database {}
 
@@ -81,10 +77,6 @@ macro_rules! dialect {
             const BACKEND: Backend = $backend;
             const UPDATE_RETURNING: bool = $returning;
             type Values = SqlxValues;
-
-            fn build(statement: &impl SqlxBinder) -> (String, SqlxValues) {
-                statement.build_sqlx($builder)
-            }
 
             fn bind(values: Values) -> SqlxValues {
                 SqlxValues(values)
@@ -109,7 +101,6 @@ dialect!(
     "sqlx-sqlite",
     ::sqlx::Sqlite,
     ::sqlx::SqliteConnection,
-    crate::sea_query::SqliteQueryBuilder,
     Backend::Sqlite,
     true
 );
@@ -117,7 +108,6 @@ dialect!(
     "sqlx-postgres",
     ::sqlx::Postgres,
     ::sqlx::PgConnection,
-    crate::sea_query::PostgresQueryBuilder,
     Backend::Postgres,
     true
 );
@@ -125,7 +115,6 @@ dialect!(
     "sqlx-mysql",
     ::sqlx::MySql,
     ::sqlx::MySqlConnection,
-    crate::sea_query::MysqlQueryBuilder,
     Backend::MySql,
     false
 );

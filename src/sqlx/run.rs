@@ -3,8 +3,8 @@
 
 use std::future::Future;
 
+use crate::sea_query::QueryStatementWriter;
 use ::sqlx::{AssertSqlSafe, Database, Executor, FromRow};
-use sea_query_sqlx::SqlxBinder;
 
 use super::Dialect;
 
@@ -93,15 +93,19 @@ pub trait Run: sealed::Sealed {
         T: for<'r> FromRow<'r, <E::Database as Database>::Row> + Send + 'e;
 }
 
-/// `statement` rendered for `DB`, ready for an executor.
+/// `statement` rendered for `DB`, its values guarded
+/// ([`prepare`](crate::__layer::value::prepare)): a value the database
+/// cannot hold is sqlx's encode error, and nothing is sent.
 pub(crate) fn query<DB: Dialect>(
-    statement: &impl SqlxBinder,
-) -> ::sqlx::query::Query<'static, DB, DB::Values> {
-    let (sql, values) = DB::build(statement);
-    ::sqlx::query_with(AssertSqlSafe(sql), values)
+    statement: &impl QueryStatementWriter,
+) -> Result<::sqlx::query::Query<'static, DB, DB::Values>, ::sqlx::Error> {
+    let (sql, values) = DB::BACKEND.build(statement);
+    let (sql, values) = crate::__layer::value::prepare(DB::BACKEND, sql.into(), values)
+        .map_err(|error| ::sqlx::Error::Encode(Box::new(error)))?;
+    Ok(::sqlx::query_with(AssertSqlSafe(sql), DB::bind(values)))
 }
 
-impl<S: SqlxBinder + sealed::Sealed> Run for S {
+impl<S: QueryStatementWriter + sealed::Sealed> Run for S {
     fn execute<'e, 'c: 'e, E>(
         &self,
         executor: E,
@@ -110,9 +114,9 @@ impl<S: SqlxBinder + sealed::Sealed> Run for S {
         E: Executor<'c> + 'e,
         E::Database: Dialect,
     {
-        let running = executor.execute(query::<E::Database>(self));
+        let running = query::<E::Database>(self).map(|query| executor.execute(query));
         async move {
-            let result = running.await?;
+            let result = running?.await?;
             Ok(<E::Database as Dialect>::rows_affected(&result))
         }
     }
@@ -126,8 +130,8 @@ impl<S: SqlxBinder + sealed::Sealed> Run for S {
         E::Database: Dialect,
         T: for<'r> FromRow<'r, <E::Database as Database>::Row> + Send + 'e,
     {
-        let running = executor.fetch_all(query::<E::Database>(self));
-        async move { running.await?.iter().map(T::from_row).collect() }
+        let running = query::<E::Database>(self).map(|query| executor.fetch_all(query));
+        async move { running?.await?.iter().map(T::from_row).collect() }
     }
 
     fn fetch_optional<'e, 'c: 'e, T, E>(
@@ -139,8 +143,8 @@ impl<S: SqlxBinder + sealed::Sealed> Run for S {
         E::Database: Dialect,
         T: for<'r> FromRow<'r, <E::Database as Database>::Row> + Send + 'e,
     {
-        let running = executor.fetch_optional(query::<E::Database>(self));
-        async move { running.await?.as_ref().map(T::from_row).transpose() }
+        let running = query::<E::Database>(self).map(|query| executor.fetch_optional(query));
+        async move { running?.await?.as_ref().map(T::from_row).transpose() }
     }
 
     fn fetch_one<'e, 'c: 'e, T, E>(
@@ -152,7 +156,7 @@ impl<S: SqlxBinder + sealed::Sealed> Run for S {
         E::Database: Dialect,
         T: for<'r> FromRow<'r, <E::Database as Database>::Row> + Send + 'e,
     {
-        let running = executor.fetch_one(query::<E::Database>(self));
-        async move { T::from_row(&running.await?) }
+        let running = query::<E::Database>(self).map(|query| executor.fetch_one(query));
+        async move { T::from_row(&running?.await?) }
     }
 }

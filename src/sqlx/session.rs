@@ -6,6 +6,7 @@ use ::sqlx::{AssertSqlSafe, Connection as _, Database, SqlSafeStr as _};
 use sqlx_core::transaction::TransactionManager;
 
 use super::{Dialect, Model};
+use crate::__layer::value::prepare;
 use crate::__layer::{Fault, Hook, Session, Sql};
 use crate::hooks::{dispatch, Hooks};
 use crate::{Backend, HasHooks, HookError};
@@ -38,8 +39,13 @@ impl<DB: Dialect> Drop for SqlxSession<'_, DB> {
 
 type Query<DB> = ::sqlx::query::Query<'static, DB, <DB as Dialect>::Values>;
 
-fn query<DB: Dialect>(sql: Sql) -> Query<DB> {
-    ::sqlx::query_with(AssertSqlSafe(sql.text), DB::bind(sql.values))
+/// `sql` ready to run: its values guarded ([`prepare`]), a value the
+/// database cannot hold refused as sqlx's encode error before anything is
+/// sent.
+fn query<DB: Dialect>(sql: Sql) -> Result<Query<DB>, ::sqlx::Error> {
+    let (text, values) = prepare(DB::BACKEND, sql.text, sql.values)
+        .map_err(|error| ::sqlx::Error::Encode(Box::new(error)))?;
+    Ok(::sqlx::query_with(AssertSqlSafe(text), DB::bind(values)))
 }
 
 impl<T: Model<DB>, DB: Dialect> Session<T> for SqlxSession<'_, DB> {
@@ -54,30 +60,31 @@ impl<T: Model<DB>, DB: Dialect> Session<T> for SqlxSession<'_, DB> {
     }
 
     fn execute(&mut self, sql: Sql) -> impl Future<Output = Result<u64, ::sqlx::Error>> + Send {
-        let running = query::<DB>(sql).execute(DB::executor(self.connection));
-        async move { Ok(DB::rows_affected(&running.await?)) }
+        let running = query::<DB>(sql).map(|query| query.execute(DB::executor(self.connection)));
+        async move { Ok(DB::rows_affected(&running?.await?)) }
     }
 
     fn fetch_optional(
         &mut self,
         sql: Sql,
     ) -> impl Future<Output = Result<Option<T>, ::sqlx::Error>> + Send {
-        let running = query::<DB>(sql).fetch_optional(DB::executor(self.connection));
-        async move { running.await?.as_ref().map(T::from_row).transpose() }
+        let running =
+            query::<DB>(sql).map(|query| query.fetch_optional(DB::executor(self.connection)));
+        async move { running?.await?.as_ref().map(T::from_row).transpose() }
     }
 
     fn fetch_all(
         &mut self,
         sql: Sql,
     ) -> impl Future<Output = Result<Vec<T>, ::sqlx::Error>> + Send {
-        let running = query::<DB>(sql).fetch_all(DB::executor(self.connection));
-        async move { running.await?.iter().map(T::from_row).collect() }
+        let running = query::<DB>(sql).map(|query| query.fetch_all(DB::executor(self.connection)));
+        async move { running?.await?.iter().map(T::from_row).collect() }
     }
 
     fn fetch_count(&mut self, sql: Sql) -> impl Future<Output = Result<u64, ::sqlx::Error>> + Send {
-        let running = query::<DB>(sql).fetch_one(DB::executor(self.connection));
+        let running = query::<DB>(sql).map(|query| query.fetch_one(DB::executor(self.connection)));
         // COUNT(*) is never negative.
-        async move { Ok(u64::try_from(DB::first_integer(&running.await?)?).unwrap_or_default()) }
+        async move { Ok(u64::try_from(DB::first_integer(&running?.await?)?).unwrap_or_default()) }
     }
 
     fn begin(&mut self, write: bool) -> impl Future<Output = Result<(), ::sqlx::Error>> + Send {
