@@ -503,6 +503,38 @@ pub trait SoftDelete: Sized {
         statement::force_delete::<Self>(filter)
     }
 
+    /// The trash by time: "trashed in `[from, to)`" (either end `None` for
+    /// open), for "deleted in the last 30 minutes — undo?" and audits. Times
+    /// compare as times on every backend (on SQLite whatever format wrote
+    /// the marker, as for [`purge_trashed_before`](Self::purge_trashed_before));
+    /// add it to [`only_trashed`](Self::only_trashed) or any query.
+    ///
+    /// ```
+    /// # use soft_delete::{Backend, SoftDelete};
+    /// # use sea_query::PostgresQueryBuilder;
+    /// # #[derive(SoftDelete)] #[soft_delete(table = "posts")] struct Post { id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
+    /// let since = "2026-01-01T00:00:00Z".parse()?;
+    /// let recent = Post::with_trashed()
+    ///     .cond_where(Post::trashed_between(Some(since), None, Backend::Postgres))
+    ///     .to_string(PostgresQueryBuilder);
+    /// assert_eq!(
+    ///     recent,
+    ///     r#"SELECT "posts"."id", "posts"."deleted_at" FROM "posts" WHERE "posts"."deleted_at" IS NOT NULL AND "posts"."deleted_at" >= '2026-01-01 00:00:00.000000 +00:00'"#
+    /// );
+    /// # Ok::<(), chrono::ParseError>(())
+    /// ```
+    #[must_use]
+    fn trashed_between(
+        from: Option<DateTime<Utc>>,
+        to: Option<DateTime<Utc>>,
+        backend: Backend,
+    ) -> Condition
+    where
+        Self: RecordsDeletionTime,
+    {
+        statement::trashed_between::<Self>(from, to, backend)
+    }
+
     /// Hard delete of the rows trashed strictly before `cutoff`; a live row
     /// is never touched. Only for models whose marker records the time: on a
     /// `style = "bool"` model this does not compile.

@@ -89,6 +89,17 @@ pub fn list<T: SoftDelete>(mode: TrashMode, backend: Backend) -> Sql {
     Sql::cached::<T>(Cached::List(mode), backend)
 }
 
+/// The rows trashed at or after `since`, newest first.
+#[must_use]
+pub fn trashed_since<T: RecordsDeletionTime>(since: DateTime<Utc>, backend: Backend) -> Sql {
+    let mut select = T::with_trashed();
+    select
+        .cond_where(T::trashed_between(Some(since), None, backend))
+        .order_by((T::TABLE, T::MARKER.column), sea_query::Order::Desc)
+        .order_by((T::TABLE, T::PRIMARY_KEY), sea_query::Order::Desc);
+    Sql::render(&select, backend)
+}
+
 /// `SELECT COUNT(*)` of `mode`'s view.
 #[must_use]
 pub fn count<T: SoftDelete>(mode: TrashMode, backend: Backend) -> Sql {

@@ -245,6 +245,31 @@ pub(crate) fn trashed_before<T: SoftDelete>(cutoff: DateTime<Utc>, backend: Back
     [marker.trashed(column), before]
 }
 
+/// "Trashed in `[from, to)`", either end open, compared as times on every
+/// backend (see [`comparable`]); ends past what the column holds are
+/// clamped to it, so they mean what they say.
+pub(crate) fn trashed_between<T: SoftDelete>(
+    from: Option<DateTime<Utc>>,
+    to: Option<DateTime<Utc>>,
+    backend: Backend,
+) -> Condition {
+    let marker = T::MARKER;
+    let column = marker.column_in(T::TABLE);
+    let clamp = |at| match marker.style {
+        MarkerStyle::Timestamp => crate::value::clamp_cutoff(at, backend),
+        MarkerStyle::Bool | MarkerStyle::Unix => at,
+    };
+    let time = comparable(marker, column.clone(), backend);
+    let mut condition = Condition::all().add(marker.trashed(column));
+    if let Some(from) = from {
+        condition = condition.add(time.clone().gte(comparable_value(marker, clamp(from), backend)));
+    }
+    if let Some(to) = to {
+        condition = condition.add(time.lt(comparable_value(marker, clamp(to), backend)));
+    }
+    condition
+}
+
 /// Deletes for good the rows trashed strictly before `cutoff`.
 pub(crate) fn purge_trashed_before<T: SoftDelete>(
     cutoff: DateTime<Utc>,

@@ -120,6 +120,22 @@ where
         Ok(session.fetch_all(sql).await?)
     }
 
+    /// The rows trashed at or after `at`, newest first: "deleted in the
+    /// last 30 minutes — undo?". Times compare as times on every backend
+    /// ([`SoftDelete::trashed_between`]).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Database`] when the database fails.
+    pub async fn list_trashed_since(&self, at: DateTime<Utc>) -> Result<Vec<E::Model>, Error>
+    where
+        E::Model: RecordsDeletionTime,
+    {
+        let mut session = self.session()?;
+        let sql = plan::trashed_since::<E::Model>(at, session.backend());
+        Ok(session.fetch_all(sql).await?)
+    }
+
     /// How many rows `mode`'s view holds.
     ///
     /// # Errors

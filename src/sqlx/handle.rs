@@ -136,6 +136,23 @@ impl<'c, T: Model<DB>, DB: Dialect> Handle<'c, T, DB> {
         Ok(crate::__layer::Session::<T>::fetch_all(&mut session, sql).await?)
     }
 
+    /// The rows trashed at or after `at`, newest first: "deleted in the
+    /// last 30 minutes — undo?". Times compare as times on every backend
+    /// ([`SoftDelete::trashed_between`]).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Database`] when the database fails.
+    pub async fn list_trashed_since(&self, at: DateTime<Utc>) -> Result<Vec<T>, Error>
+    where
+        T: RecordsDeletionTime,
+    {
+        let sql = plan::trashed_since::<T>(at, DB::BACKEND);
+        let mut connection = self.lease().await?;
+        let mut session = SqlxSession::<DB>::new(&mut connection);
+        Ok(crate::__layer::Session::<T>::fetch_all(&mut session, sql).await?)
+    }
+
     /// How many rows `mode`'s view holds.
     ///
     /// # Errors
