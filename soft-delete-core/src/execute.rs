@@ -7,8 +7,8 @@ use std::future::Future;
 use chrono::{DateTime, Utc};
 
 use crate::plan::{
-    read_back, CascadePlan, ErasePlan, ForceDelete, PurgeConfig, PurgeProgress, PurgeRange, Sql,
-    Write, WriteKind,
+    read_back, CascadePlan, ErasePlan, ForceDelete, Insert, PurgeConfig, PurgeProgress, PurgeRange,
+    Sql, Write, WriteKind,
 };
 use crate::{purge, Backend, Cascade, SoftDelete};
 
@@ -171,6 +171,10 @@ pub trait Session<T: SoftDelete>: Send {
 
     /// What `error` means to an operation.
     fn fault(error: &Self::Error) -> Fault;
+
+    /// The driver's "no row" error, for a write on `table` whose row could
+    /// not be read back.
+    fn not_found(table: &'static str) -> Self::Error;
 }
 
 /// `error` from a statement on `table`: a unique violation is a conflict
@@ -208,7 +212,8 @@ impl From<WriteKind> for Classify {
     fn from(kind: WriteKind) -> Self {
         match kind {
             WriteKind::Delete => Classify::SoftDelete,
-            WriteKind::Restore => Classify::Restore,
+            // A unique key taken by a live row: the write's conflict.
+            WriteKind::Restore | WriteKind::Update => Classify::Restore,
         }
     }
 }
@@ -276,7 +281,7 @@ where
     T: SoftDelete<Id: Clone + Send + Sync> + Send + Sync,
     S: Session<T>,
 {
-    let hooks = session.has_hooks();
+    let hooks = session.has_hooks() && matches!(write.kind, WriteKind::Delete | WriteKind::Restore);
     if write.returning && !hooks && !session.in_transaction() {
         return write_and_read(session, write).await;
     }
@@ -286,7 +291,7 @@ where
         if hooks {
             let before = match kind {
                 WriteKind::Delete => Hook::BeforeDelete(&id),
-                WriteKind::Restore => Hook::BeforeRestore(&id),
+                _ => Hook::BeforeRestore(&id),
             };
             self::hook(session, before).await?;
         }
@@ -308,6 +313,7 @@ async fn after<T: SoftDelete, S: Session<T>>(
     let after = match kind {
         WriteKind::Delete => Hook::AfterDelete(row),
         WriteKind::Restore => Hook::AfterRestore(row),
+        WriteKind::Update => return Ok(()),
     };
     hook(session, after).await
 }
@@ -333,10 +339,49 @@ where
     if changed == 0 {
         return Ok(None);
     }
-    let backend = session.backend();
-    Ok(session
-        .fetch_optional(read_back::<T>(write.id, backend))
-        .await?)
+    Ok(session.fetch_optional(write.read_back).await?)
+}
+
+/// Runs an insert and returns the row it wrote: one `INSERT ... RETURNING`
+/// where that is atomic on its own, else the insert and the read of the row
+/// in one transaction (a savepoint inside the caller's).
+///
+/// # Errors
+///
+/// [`Failure::Conflict`] when a unique key is taken, [`Failure::Database`]
+/// (also when the row cannot be read back: a MySQL table whose key the
+/// insert neither gave nor had assigned); nothing is changed.
+pub async fn insert<T, S>(session: &mut S, plan: Insert<T>) -> Result<T, Failure<S::Error>>
+where
+    T: SoftDelete + Send + Sync,
+    S: Session<T>,
+{
+    let classify = |error| self::classify::<T, S>(T::TABLE, Classify::Restore, error);
+    if plan.returning && !session.in_transaction() {
+        return match session
+            .fetch_optional(plan.statement)
+            .await
+            .map_err(classify)?
+        {
+            Some(row) => Ok(row),
+            None => Err(Failure::Database(S::not_found(T::TABLE))),
+        };
+    }
+    session.begin(false).await?;
+    let outcome = async {
+        let row = if plan.returning {
+            session
+                .fetch_optional(plan.statement)
+                .await
+                .map_err(classify)?
+        } else {
+            session.execute(plan.statement).await.map_err(classify)?;
+            session.fetch_optional(plan.read_back).await?
+        };
+        row.ok_or_else(|| Failure::Database(S::not_found(T::TABLE)))
+    }
+    .await;
+    finish(session, outcome, |_| true).await
 }
 
 /// Runs a hard delete, with its hooks in one transaction when the model has
@@ -403,7 +448,7 @@ where
         if hooks {
             let before = match kind {
                 WriteKind::Delete => Hook::BeforeDelete(&id),
-                WriteKind::Restore => Hook::BeforeRestore(&id),
+                _ => Hook::BeforeRestore(&id),
             };
             hook(session, before).await?;
         }

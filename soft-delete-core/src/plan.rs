@@ -17,6 +17,9 @@ use sea_query::Condition;
 
 use crate::cache::{rendered, returning_row, Cached, Returning};
 use crate::marker::When;
+use sea_query::IdenStatic as _;
+
+use crate::value::ValueError;
 use crate::{Backend, RecordsDeletedBy, RecordsDeletionTime, SoftDelete, TrashMode};
 
 /// One statement of a plan, rendered for its backend, with its values.
@@ -54,6 +57,9 @@ pub enum WriteKind {
     /// A restore: `before_restore` / `after_restore`; a unique violation is
     /// a conflict (a live row holds the restored row's key).
     Restore,
+    /// An update of a live row's columns (no hooks); a unique violation is
+    /// a conflict.
+    Update,
 }
 
 /// A soft delete or restore of one row, returning the row it produced.
@@ -68,6 +74,8 @@ pub struct Write<T: SoftDelete> {
     /// Whether `statement` returns the row; else the layer reads it back,
     /// in the write's transaction (the row is locked by the write).
     pub returning: bool,
+    /// The read of the written row, where `statement` does not return it.
+    pub read_back: Sql,
 }
 
 /// The read of the row `id` whatever its marker: a write's read-back, and
@@ -120,6 +128,7 @@ pub fn delete<T: SoftDelete<Id: Clone>>(id: T::Id, backend: Backend) -> Write<T>
     Write {
         kind: WriteKind::Delete,
         statement: Sql::cached::<T>(Cached::Delete(id.clone(), returning(backend)), backend),
+        read_back: read_back::<T>(id.clone(), backend),
         id,
         returning: backend.update_returning(),
     }
@@ -139,6 +148,7 @@ pub fn delete_as<T: RecordsDeletedBy<Id: Clone>>(
     Write {
         kind: WriteKind::Delete,
         statement: Sql::render(&statement, backend),
+        read_back: read_back::<T>(id.clone(), backend),
         id,
         returning: backend.update_returning(),
     }
@@ -150,9 +160,143 @@ pub fn restore<T: SoftDelete<Id: Clone>>(id: T::Id, backend: Backend) -> Write<T
     Write {
         kind: WriteKind::Restore,
         statement: Sql::cached::<T>(Cached::Restore(id.clone(), returning(backend)), backend),
+        read_back: read_back::<T>(id.clone(), backend),
         id,
         returning: backend.update_returning(),
     }
+}
+
+/// The model's columns and values of a write, checked: each a column of
+/// `T` (its column enum's `Table` names no column), each at most once.
+fn assignments<T: SoftDelete>(
+    values: impl IntoIterator<Item = (T::Column, Value)>,
+    backend: Backend,
+) -> Result<Vec<(&'static str, Value)>, ValueError> {
+    let mut assignments: Vec<(&'static str, Value)> = Vec::new();
+    for (column, value) in values {
+        let name = column.as_str();
+        if !T::COLUMNS.contains(&name) {
+            return Err(ValueError::not_a_column(name, backend));
+        }
+        if assignments.iter().any(|(seen, _)| *seen == name) {
+            return Err(ValueError::repeated_column(name, backend));
+        }
+        assignments.push((name, value));
+    }
+    Ok(assignments)
+}
+
+/// The read of the row whose key is `key`, as a value.
+fn find_key<T: SoftDelete>(key: Value, backend: Backend) -> Sql {
+    let mut select = T::with_trashed();
+    select.and_where(Expr::col((T::TABLE, T::PRIMARY_KEY)).eq(key));
+    Sql::render(&select, backend)
+}
+
+/// An insert of one row with `values`, returning the row it wrote.
+#[derive(Debug)]
+pub struct Insert<T: SoftDelete> {
+    /// The `INSERT`, with `RETURNING` every column when `returning`.
+    pub statement: Sql,
+    /// Whether `statement` returns the row.
+    pub returning: bool,
+    /// Else its read, in the insert's transaction: by the key given, or by
+    /// `LAST_INSERT_ID()` for a key the database assigned.
+    pub read_back: Sql,
+    model: std::marker::PhantomData<fn() -> T>,
+}
+
+/// An insert of one row with `values` (columns of `T`'s column enum).
+///
+/// # Errors
+///
+/// [`ValueError`] for a column that is not `T`'s, or named twice.
+pub fn insert<T: SoftDelete>(
+    values: impl IntoIterator<Item = (T::Column, Value)>,
+    backend: Backend,
+) -> Result<Insert<T>, ValueError> {
+    let assignments = assignments::<T>(values, backend)?;
+    let key = assignments
+        .iter()
+        .find(|(column, _)| *column == T::PRIMARY_KEY)
+        .map(|(_, value)| value.clone());
+    let mut statement = Query::insert();
+    statement.into_table(T::TABLE);
+    if assignments.is_empty() {
+        statement.or_default_values();
+    } else {
+        let (columns, values): (Vec<_>, Vec<_>) = assignments.into_iter().unzip();
+        statement.columns(columns);
+        statement
+            .values(values.into_iter().map(Expr::from))
+            .map_err(|_| ValueError::repeated_column(T::PRIMARY_KEY, backend))?;
+    }
+    // MySQL has no `RETURNING`: the row is read back on the same connection,
+    // in the insert's transaction.
+    let returning = backend.update_returning();
+    if returning {
+        statement.returning(returning_row::<T>());
+    }
+    let read_back = match key {
+        Some(key) => find_key::<T>(key, backend),
+        None => {
+            let mut select = T::with_trashed();
+            select.and_where(
+                Expr::col((T::TABLE, T::PRIMARY_KEY)).eq(Expr::cust("LAST_INSERT_ID()")),
+            );
+            Sql::render(&select, backend)
+        }
+    };
+    Ok(Insert {
+        statement: Sql::render(&statement, backend),
+        returning,
+        read_back,
+        model: std::marker::PhantomData,
+    })
+}
+
+/// An update of the live row `id` with `values`, returning the row it
+/// wrote; a model with `updated_at` has it stamped too, unless `values`
+/// sets it.
+///
+/// # Errors
+///
+/// [`ValueError`] for a column that is not `T`'s, or named twice.
+pub fn update<T: SoftDelete<Id: Clone>>(
+    id: T::Id,
+    values: impl IntoIterator<Item = (T::Column, Value)>,
+    backend: Backend,
+) -> Result<Write<T>, ValueError> {
+    let assignments = assignments::<T>(values, backend)?;
+    let new_key = assignments
+        .iter()
+        .find(|(column, _)| *column == T::PRIMARY_KEY)
+        .map(|(_, value)| value.clone());
+    let touched = T::MARKER
+        .touched(When::Now)
+        .filter(|(column, _)| !assignments.iter().any(|(set, _)| set == column));
+    let mut statement = T::update();
+    statement.and_where(Expr::col((T::TABLE, T::PRIMARY_KEY)).eq(id.clone()));
+    for (column, value) in assignments {
+        statement.value(column, value);
+    }
+    if let Some((column, value)) = touched {
+        statement.value(column, value);
+    }
+    let returning = backend.update_returning();
+    if returning {
+        statement.returning(returning_row::<T>());
+    }
+    Ok(Write {
+        kind: WriteKind::Update,
+        statement: Sql::render(&statement, backend),
+        read_back: match new_key {
+            Some(key) => find_key::<T>(key, backend),
+            None => read_back::<T>(id.clone(), backend),
+        },
+        id,
+        returning,
+    })
 }
 
 /// Hard delete of the row `id`, trashed or not.
@@ -223,8 +367,8 @@ fn cascade<T: SoftDelete<Id: Clone>>(
         id,
         // The root's statement runs first in a delete, last in a restore.
         root: match kind {
-            WriteKind::Delete => 0,
             WriteKind::Restore => steps.len() - 1,
+            WriteKind::Delete | WriteKind::Update => 0,
         },
         steps,
     }

@@ -262,7 +262,10 @@ pub(crate) fn trashed_between<T: SoftDelete>(
     let time = comparable(marker, column.clone(), backend);
     let mut condition = Condition::all().add(marker.trashed(column));
     if let Some(from) = from {
-        condition = condition.add(time.clone().gte(comparable_value(marker, clamp(from), backend)));
+        condition = condition.add(
+            time.clone()
+                .gte(comparable_value(marker, clamp(from), backend)),
+        );
     }
     if let Some(to) = to {
         condition = condition.add(time.lt(comparable_value(marker, clamp(to), backend)));

@@ -60,6 +60,24 @@ impl ValueError {
     }
 }
 
+impl ValueError {
+    pub(crate) fn not_a_column(name: &str, backend: Backend) -> Self {
+        ValueError {
+            value: format!("`{name}`"),
+            backend,
+            reason: "it is not a column of the model (the column enum's `Table` names the table)",
+        }
+    }
+
+    pub(crate) fn repeated_column(name: &str, backend: Backend) -> Self {
+        ValueError {
+            value: format!("`{name}`"),
+            backend,
+            reason: "a write names each column once",
+        }
+    }
+}
+
 impl fmt::Display for ValueError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(

@@ -146,6 +146,12 @@ fn retryable(error: &DbErr) -> bool {
     }
 }
 
+impl From<crate::ValueError> for Error {
+    fn from(error: crate::ValueError) -> Self {
+        Error::Database(DbErr::Custom(error.to_string()))
+    }
+}
+
 impl From<Failure<DbErr>> for Error {
     fn from(failure: Failure<DbErr>) -> Self {
         match failure {

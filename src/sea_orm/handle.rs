@@ -147,6 +147,40 @@ where
         Ok(crate::__layer::Session::<E::Model>::fetch_count(&mut session, sql).await?)
     }
 
+    /// Inserts one row with `values` (columns of the model's own enum) and
+    /// returns the row as the database wrote it: `INSERT ... RETURNING`, or
+    /// on MySQL/MariaDB the insert and its read in one transaction.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Conflict`] when a unique key is taken (nothing changes);
+    /// [`Error::Database`], also for a value the database cannot hold or a
+    /// column named twice.
+    pub async fn insert(
+        &self,
+        values: impl IntoIterator<Item = (<E::Model as SoftDelete>::Column, Value)>,
+    ) -> Result<E::Model, Error> {
+        let mut session = self.session()?;
+        let plan = plan::insert::<E::Model>(values, session.backend())?;
+        Ok(execute::insert(&mut session, plan).await?)
+    }
+
+    /// Updates the live row `id` with `values` and returns the row as
+    /// written; `None` (nothing changed) when the row is absent or trashed.
+    ///
+    /// # Errors
+    ///
+    /// As [`insert`](Self::insert).
+    pub async fn update(
+        &self,
+        id: Id<E>,
+        values: impl IntoIterator<Item = (<E::Model as SoftDelete>::Column, Value)>,
+    ) -> Result<Option<E::Model>, Error> {
+        let mut session = self.session()?;
+        let write = plan::update::<E::Model>(id, values, session.backend())?;
+        Ok(execute::write(&mut session, write).await?)
+    }
+
     /// Soft delete of the live row `id`: the row as trashed, `None` if
     /// absent or already trashed (its first deletion time stands).
     ///

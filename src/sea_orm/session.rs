@@ -182,6 +182,10 @@ where
         dispatch::<T, SeaOrm, <T as HasHooks>::Hooks>(tx, hook).await
     }
 
+    fn not_found(table: &'static str) -> DbErr {
+        DbErr::RecordNotFound(format!("the row written to `{table}` could not be read back"))
+    }
+
     fn fault(error: &DbErr) -> Fault {
         match error.sql_err() {
             Some(SqlErr::UniqueConstraintViolation(message)) => {

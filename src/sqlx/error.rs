@@ -165,6 +165,12 @@ fn retryable(error: &::sqlx::Error) -> bool {
     }
 }
 
+impl From<crate::ValueError> for Error {
+    fn from(error: crate::ValueError) -> Self {
+        Error::Database(::sqlx::Error::Encode(Box::new(error)))
+    }
+}
+
 impl From<Failure<::sqlx::Error>> for Error {
     fn from(failure: Failure<::sqlx::Error>) -> Self {
         match failure {

@@ -165,6 +165,69 @@ impl<'c, T: Model<DB>, DB: Dialect> Handle<'c, T, DB> {
         Ok(crate::__layer::Session::<T>::fetch_count(&mut session, sql).await?)
     }
 
+    /// Inserts one row with `values` (columns of the model's own enum, so a
+    /// misspelt column does not compile) and returns the row as the
+    /// database wrote it, defaults and assigned key included: `INSERT ...
+    /// RETURNING`, or on MySQL/MariaDB the insert and its read in one
+    /// transaction.
+    ///
+    /// ```
+    /// use soft_delete::sqlx::SoftDeleteExt;
+    /// use soft_delete::SoftDelete;
+    ///
+    /// #[derive(Debug, SoftDelete, sqlx::FromRow)]
+    /// #[soft_delete(table = "posts")]
+    /// struct Post { id: i64, title: String, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
+    ///
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let pool = sqlx::SqlitePool::connect("sqlite::memory:").await?;
+    /// sqlx::raw_sql("CREATE TABLE posts (id INTEGER PRIMARY KEY, title TEXT NOT NULL, deleted_at TEXT)")
+    ///     .execute(&pool)
+    ///     .await?;
+    ///
+    /// let posts = Post::on(&pool);
+    /// let post = posts.insert([(PostColumn::Title, "Hello".into())]).await?;
+    /// assert_eq!((post.id, post.title.as_str()), (1, "Hello"));
+    /// let post = posts.update(1, [(PostColumn::Title, "Hello again".into())]).await?;
+    /// assert_eq!(post.map(|post| post.title), Some("Hello again".to_owned()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # }).unwrap();
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Conflict`] when a unique key is taken (nothing changes);
+    /// [`Error::Database`], also for a value the database cannot hold or a
+    /// column named twice.
+    pub async fn insert(
+        &self,
+        values: impl IntoIterator<Item = (T::Column, Value)>,
+    ) -> Result<T, Error> {
+        let plan = plan::insert::<T>(values, DB::BACKEND)?;
+        let mut connection = self.lease().await?;
+        let mut session = SqlxSession::<DB>::new(&mut connection);
+        Ok(execute::insert(&mut session, plan).await?)
+    }
+
+    /// Updates the live row `id` with `values` and returns the row as
+    /// written; `None` (nothing changed) when the row is absent or
+    /// trashed: a trashed row is treated as absent. A model with
+    /// `updated_at` has it stamped too.
+    ///
+    /// # Errors
+    ///
+    /// As [`insert`](Self::insert).
+    pub async fn update(
+        &self,
+        id: T::Id,
+        values: impl IntoIterator<Item = (T::Column, Value)>,
+    ) -> Result<Option<T>, Error> {
+        let write = plan::update::<T>(id, values, DB::BACKEND)?;
+        let mut connection = self.lease().await?;
+        let mut session = SqlxSession::<DB>::new(&mut connection);
+        Ok(execute::write(&mut session, write).await?)
+    }
+
     /// Soft delete of the live row `id`: the row as trashed, `None` if
     /// absent or already trashed (its first deletion time stands).
     ///

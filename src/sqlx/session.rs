@@ -128,6 +128,10 @@ impl<T: Model<DB>, DB: Dialect> Session<T> for SqlxSession<'_, DB> {
     fn fault(error: &::sqlx::Error) -> Fault {
         super::error::fault(error)
     }
+
+    fn not_found(_table: &'static str) -> ::sqlx::Error {
+        ::sqlx::Error::RowNotFound
+    }
 }
 
 impl<DB: Dialect> crate::hooks::Layer for DB {
