@@ -175,6 +175,50 @@ pub trait SoftDelete: Sized {
     /// ```
     const SELF_FOREIGN_KEY: Option<&'static str> = None;
 
+    /// The keys that are unique among live rows (`unique(...)` in the
+    /// derive, repeatable), each a list of SQL column names, in the order
+    /// written; none by default. [`unique_indexes`](Self::unique_indexes)
+    /// gives their DDL.
+    ///
+    /// The derive takes field names and gives the columns' SQL names, as in
+    /// [`COLUMNS`](Self::COLUMNS):
+    ///
+    /// ```
+    /// # use soft_delete::SoftDelete;
+    /// #[derive(SoftDelete)]
+    /// #[soft_delete(table = "users", unique(email), unique(tenant_id, slug))]
+    /// struct User {
+    ///     id: i64,
+    ///     email: String,
+    ///     tenant_id: i64,
+    ///     #[soft_delete(rename = "handle")]
+    ///     slug: String,
+    ///     deleted_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// }
+    /// assert_eq!(User::UNIQUE, [&["email"][..], &["tenant_id", "handle"]]);
+    /// ```
+    const UNIQUE: &'static [&'static [&'static str]] = &[];
+
+    /// How long a trashed row is kept, in seconds (`retain = "30 days"` in
+    /// the derive: a whole number of `days`, `hours` or `minutes`); `None`,
+    /// the default, when the model states no retention. A model with a
+    /// retention implements [`Retained`].
+    ///
+    /// ```
+    /// # use soft_delete::SoftDelete;
+    /// #[derive(SoftDelete)]
+    /// #[soft_delete(table = "posts", retain = "30 days")]
+    /// struct Post { id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
+    ///
+    /// #[derive(SoftDelete)]
+    /// #[soft_delete(table = "drafts")]
+    /// struct Draft { id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
+    ///
+    /// assert_eq!(Post::RETAIN_SECONDS, Some(30 * 24 * 60 * 60));
+    /// assert_eq!(Draft::RETAIN_SECONDS, None);
+    /// ```
+    const RETAIN_SECONDS: Option<u64> = None;
+
     /// Type of the primary key.
     type Id: Into<Value>;
 
@@ -990,6 +1034,36 @@ pub trait SoftDelete: Sized {
         schema::unique_among_live::<Self>(columns, backend)
     }
 
+    /// The DDL of every key in [`UNIQUE`](Self::UNIQUE), key by key in the
+    /// order declared: for each, the statements of
+    /// [`unique_among_live`](Self::unique_among_live) over its columns, with
+    /// the same index (and, on MySQL/MariaDB, generated column) names. Run
+    /// them in order. Empty for a model without `unique(...)`.
+    ///
+    /// ```
+    /// # use soft_delete::{Backend, SoftDelete};
+    /// #[derive(SoftDelete)]
+    /// #[soft_delete(table = "users", unique(email))]
+    /// struct User { id: i64, email: String, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
+    ///
+    /// assert_eq!(
+    ///     User::unique_indexes(Backend::Postgres),
+    ///     [r#"CREATE UNIQUE INDEX "users_email_42c98313_live_key" ON "users" ("email") WHERE "deleted_at" IS NULL"#]
+    /// );
+    /// assert_eq!(
+    ///     User::unique_indexes(Backend::Sqlite),
+    ///     User::unique_among_live(&[UserColumn::Email], Backend::Sqlite)?
+    /// );
+    /// # Ok::<(), soft_delete::SchemaError>(())
+    /// ```
+    #[must_use]
+    fn unique_indexes(backend: Backend) -> Vec<String> {
+        Self::UNIQUE
+            .iter()
+            .flat_map(|columns| schema::unique_among_live_named::<Self>(columns, backend))
+            .collect()
+    }
+
     /// The name of [`live_view`](Self::live_view): `<table>_live`, or, over
     /// 63 bytes, cut and ending in a hash of the table as
     /// [`live_index`](Self::live_index) explains.
@@ -1186,6 +1260,36 @@ pub trait SoftDelete: Sized {
     note = "or keep `style = \"bool\"`: `delete_by_id` deletes now, and `force_delete_where({Self}::scope(TrashMode::OnlyTrashed))` empties the trash"
 )]
 pub trait RecordsDeletionTime: SoftDelete {}
+
+/// A model that states how long its trashed rows are kept (`retain = "30
+/// days"` in the derive), read from [`SoftDelete::RETAIN_SECONDS`], which is
+/// `Some` for it. Only a model that records the deletion time can have one,
+/// so a `style = "bool"` model with `retain` is a compile error.
+///
+/// The derive implements it only for models with `retain`, so a purge job
+/// that relies on a stated retention accepts no other:
+///
+/// ```
+/// use chrono::{DateTime, Duration, Utc};
+/// use soft_delete::{Backend, Retained, SoftDelete};
+///
+/// #[derive(SoftDelete)]
+/// #[soft_delete(table = "posts", retain = "30 days")]
+/// struct Post { id: i64, deleted_at: Option<DateTime<Utc>> }
+///
+/// /// The rows trashed longer ago than `T` keeps them.
+/// fn purge_expired<T: Retained>(now: DateTime<Utc>) -> Option<sea_query::DeleteStatement> {
+///     let kept = Duration::seconds(i64::try_from(T::RETAIN_SECONDS?).ok()?);
+///     Some(T::purge_trashed_before(now - kept, Backend::Sqlite))
+/// }
+/// assert!(purge_expired::<Post>(Utc::now()).is_some());
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` states no retention for its trashed rows",
+    label = "`{Self}` has no `retain = \"...\"`",
+    note = "add `retain = \"30 days\"` (a whole number of days, hours or minutes) to `#[soft_delete(...)]` on `{Self}`"
+)]
+pub trait Retained: RecordsDeletionTime {}
 
 /// A model that records who deleted a row (`deleted_by = "..."` in the
 /// derive), so it can be soft deleted with an actor.

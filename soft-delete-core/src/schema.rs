@@ -367,8 +367,18 @@ pub(crate) fn unique_among_live<T: SoftDelete>(
     backend: Backend,
 ) -> Result<Vec<String>, SchemaError> {
     let columns = column_names::<T>(columns)?;
+    Ok(unique_among_live_named::<T>(&columns, backend))
+}
+
+/// [`unique_among_live`] over SQL column names already checked (those of
+/// [`SoftDelete::UNIQUE`], checked by the derive): the same statements, with
+/// the same names, as for the column enum's variants of those columns.
+pub(crate) fn unique_among_live_named<T: SoftDelete>(
+    columns: &[&'static str],
+    backend: Backend,
+) -> Vec<String> {
     let marker = T::MARKER;
-    let hash = hash_of(T::TABLE, "unique_among_live", &columns);
+    let hash = hash_of(T::TABLE, "unique_among_live", columns);
     let joined = columns.join("_");
     let mut index = Index::create();
     index
@@ -379,10 +389,10 @@ pub(crate) fn unique_among_live<T: SoftDelete>(
         ))
         .table(T::TABLE)
         .unique();
-    for column in &columns {
+    for column in columns {
         index.col(*column);
     }
-    Ok(match backend {
+    match backend {
         Backend::Postgres | Backend::Sqlite => {
             use sea_query::ConditionalStatement as _;
             index.and_where(marker.live(Expr::col(marker.column)));
@@ -408,7 +418,7 @@ pub(crate) fn unique_among_live<T: SoftDelete>(
             index.col(Alias::new(flag));
             vec![backend.render(&add_flag), backend.render(&index)]
         }
-    })
+    }
 }
 
 #[cfg(test)]

@@ -19,6 +19,8 @@ pub mod keys {
     pub const UPDATED_AT: &str = "updated_at";
     pub const CASCADE_ID: &str = "cascade_id";
     pub const NOW: &str = "now";
+    pub const UNIQUE: &str = "unique";
+    pub const RETAIN: &str = "retain";
     pub const CASCADE: &str = "cascade";
     pub const HOOKS: &str = "hooks";
     pub const CRATE: &str = "crate";
@@ -37,6 +39,8 @@ const STRUCT_KEYS: &[&str] = &[
     keys::UPDATED_AT,
     keys::CASCADE_ID,
     keys::NOW,
+    keys::UNIQUE,
+    keys::RETAIN,
     keys::CASCADE,
     keys::HOOKS,
     keys::CRATE,
@@ -87,6 +91,14 @@ pub struct Cascade {
     pub tokens: TokenStream,
 }
 
+/// A key unique among live rows: `unique(tenant_id, slug)`.
+pub struct UniqueKey {
+    /// The field names, as written.
+    pub fields: Vec<syn::Ident>,
+    /// The whole `unique(...)`, for spans.
+    pub tokens: TokenStream,
+}
+
 /// A value set by an attribute, with the tokens it came from for spans.
 pub struct Spanned<T> {
     pub value: T,
@@ -134,6 +146,9 @@ pub struct ContainerAttrs {
     pub cascade_id: Option<Spanned<String>>,
     pub now: Option<Spanned<Now>>,
     pub cascades: Vec<Cascade>,
+    pub uniques: Vec<UniqueKey>,
+    /// `retain = "..."`, in seconds.
+    pub retain: Option<Spanned<u64>>,
     pub hooks: Option<Spanned<syn::Path>>,
     pub krate: Option<Spanned<syn::Path>>,
     pub rejected: Rejected,
@@ -186,6 +201,8 @@ impl ContainerAttrs {
         let mut style = Slot::new(keys::STYLE);
         let mut now = Slot::new(keys::NOW);
         let mut cascades = Vec::new();
+        let mut uniques = Vec::new();
+        let mut retain = Slot::new(keys::RETAIN);
         let mut hooks = Slot::new(keys::HOOKS);
         let mut krate = Slot::new(keys::CRATE);
         let mut rejected = Rejected::default();
@@ -220,6 +237,16 @@ impl ContainerAttrs {
                     match cascade(cx, &meta)? {
                         Some(children) => cascades.extend(children),
                         None => rejected.add(keys::CASCADE),
+                    }
+                } else if path.is_ident(keys::UNIQUE) {
+                    match unique(cx, &meta)? {
+                        Some(key) => uniques.push(key),
+                        None => rejected.add(keys::UNIQUE),
+                    }
+                } else if path.is_ident(keys::RETAIN) {
+                    match retention(cx, &meta)? {
+                        Some(seconds) => retain.set(cx, &path, seconds.value, seconds.tokens),
+                        None => rejected.add(keys::RETAIN),
                     }
                 } else if path.is_ident(keys::HOOKS) {
                     match path_value(cx, &meta, keys::HOOKS, "the type that implements `soft_delete::sqlx::Hooks`, such as `hooks = \"PostHooks\"`")? {
@@ -266,6 +293,8 @@ impl ContainerAttrs {
             cascade_id,
             now: now.get(),
             cascades,
+            uniques,
+            retain: retain.get(),
             hooks: hooks.get(),
             krate: krate.get(),
             rejected,
@@ -466,6 +495,112 @@ fn cascade(cx: &mut Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<Vec<Casc
         return Ok(None);
     }
     Ok((!broken).then_some(children))
+}
+
+/// `unique(email)`, `unique(tenant_id, slug)`: one or more field names, read
+/// as written (whether each is a field is checked in [`crate::valid`]).
+/// `None` when malformed (the error is recorded, the value read past).
+fn unique(cx: &mut Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<UniqueKey>> {
+    const USAGE: &str = "write `unique(email)`, or `unique(tenant_id, slug)` for a key over several fields, naming the fields as written on the struct";
+    if !meta.input.peek(syn::token::Paren) {
+        let written = skip_value(meta)?;
+        cx.error_spanned_by(
+            &written,
+            format!("`unique` lists field names in parentheses: {USAGE}"),
+        );
+        return Ok(None);
+    }
+    let group: proc_macro2::Group = meta.input.fork().parse()?;
+    let mut tokens = meta.path.to_token_stream();
+    tokens.extend(group.to_token_stream());
+    let mut fields = Vec::new();
+    let mut broken = false;
+    meta.parse_nested_meta(|inner| {
+        match inner.path.get_ident() {
+            Some(ident) if inner.input.is_empty() || inner.input.peek(syn::Token![,]) => {
+                fields.push(ident.clone());
+            }
+            _ => {
+                let written = skip_value(&inner)?;
+                cx.error_spanned_by(
+                    &written,
+                    format!(
+                        "`unique(...)` takes field names only, not `{}`: {USAGE}",
+                        written.to_string().replace(' ', "")
+                    ),
+                );
+                broken = true;
+            }
+        }
+        Ok(())
+    })?;
+    if broken {
+        return Ok(None);
+    }
+    if fields.is_empty() {
+        cx.error_spanned_by(&tokens, format!("`unique()` names no field: {USAGE}"));
+        return Ok(None);
+    }
+    Ok(Some(UniqueKey { fields, tokens }))
+}
+
+/// `retain = "30 days"`, in seconds; `None` when it is missing, not a string
+/// or not a retention period (the error is recorded).
+fn retention(cx: &mut Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<Spanned<u64>>> {
+    let Some(lit) = string_value(cx, meta, keys::RETAIN)? else {
+        return Ok(None);
+    };
+    match retention_seconds(&lit.value()) {
+        Ok(seconds) => Ok(Some(Spanned {
+            value: seconds,
+            tokens: lit.to_token_stream(),
+        })),
+        Err(why) => {
+            cx.error_spanned_by(
+                &lit,
+                format!(
+                    "`retain = {:?}`{why}; write a positive whole number of `days`, `hours` or `minutes`, such as `retain = \"30 days\"`, `retain = \"12 hours\"` or `retain = \"1 minute\"`",
+                    lit.value()
+                ),
+            );
+            Ok(None)
+        }
+    }
+}
+
+/// The seconds in `"30 days"`, `"12 hours"`, `"1 minute"`; `Err` says what is
+/// wrong with anything else, completing "`retain = \"...\"`".
+fn retention_seconds(written: &str) -> Result<u64, String> {
+    let trimmed = written.trim();
+    let digits = trimmed.len()
+        - trimmed
+            .trim_start_matches(|c: char| c.is_ascii_digit())
+            .len();
+    let (number, unit) = trimmed.split_at(digits);
+    let unit = unit.trim();
+    if number.is_empty() {
+        return Err(if trimmed.starts_with('-') {
+            " is negative".to_owned()
+        } else {
+            " has no number".to_owned()
+        });
+    }
+    if unit.starts_with(['.', ',']) {
+        return Err(" is not a whole number".to_owned());
+    }
+    let per_unit = match unit {
+        "day" | "days" => 24 * 60 * 60,
+        "hour" | "hours" => 60 * 60,
+        "minute" | "minutes" => 60,
+        "" => return Err(" has no unit".to_owned()),
+        _ => return Err(format!(": `{unit}` is not a unit here")),
+    };
+    let too_long = || " is longer than this crate counts (2^64 seconds)".to_owned();
+    let count = number.parse::<u64>().map_err(|_| too_long())?;
+    if count == 0 {
+        return Err(" keeps trashed rows for no time".to_owned());
+    }
+    count.checked_mul(per_unit).ok_or_else(too_long)
 }
 
 fn soft_delete_attrs(attrs: &[Attribute]) -> impl Iterator<Item = &Attribute> {
@@ -675,7 +810,7 @@ fn unknown_key(
 /// The key in `keys` that `typed` most likely misspells: one edit away per
 /// three letters (`tabel`, `colum`), or a prefix of at least three letters
 /// either way (`primary`, `table_name`).
-fn closest(typed: &str, keys: &[&'static str]) -> Option<&'static str> {
+pub fn closest<'k>(typed: &str, keys: &[&'k str]) -> Option<&'k str> {
     keys.iter()
         .map(|&key| (key, edit_distance(typed, key)))
         .filter(|&(key, distance)| {
@@ -716,7 +851,30 @@ fn edit_distance(a: &str, b: &str) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::{closest, edit_distance, FIELD_KEYS, STRUCT_KEYS};
+    use super::{closest, edit_distance, retention_seconds, FIELD_KEYS, STRUCT_KEYS};
+
+    #[test]
+    fn retention_takes_days_hours_and_minutes() {
+        assert_eq!(retention_seconds("30 days"), Ok(2_592_000));
+        assert_eq!(retention_seconds("1 day"), Ok(86_400));
+        assert_eq!(retention_seconds("12 hours"), Ok(43_200));
+        assert_eq!(retention_seconds(" 1 minute "), Ok(60));
+        assert_eq!(retention_seconds("5minutes"), Ok(300));
+        for bad in [
+            "",
+            "soon",
+            "days",
+            "-5 days",
+            "0 days",
+            "30 weeks",
+            "30",
+            "1.5 days",
+            "99999999999999999999 days",
+            "300000000000000 days",
+        ] {
+            assert!(retention_seconds(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn edit_distance_counts_a_swap_as_one() {

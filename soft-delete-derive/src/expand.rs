@@ -14,7 +14,7 @@ use syn::spanned::Spanned as _;
 use syn::{DeriveInput, Type};
 
 use crate::ast::Input;
-use crate::attr::{Cascade, ContainerAttrs, Style};
+use crate::attr::{keys, Cascade, ContainerAttrs, Style};
 use crate::ctxt::Ctxt;
 use crate::valid::{self, Model};
 
@@ -37,7 +37,13 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
             let columns = column_enum(&ast, &runtime, &table);
             let errors = cx.into_compile_errors();
             let column = format_ident!("{}Column", ast.original.ident).to_token_stream();
-            let fallback = fallback(input, &runtime, likely_primary_key_type(&ast), &column);
+            let fallback = fallback(
+                input,
+                &runtime,
+                likely_primary_key_type(&ast),
+                &column,
+                &ast.attrs,
+            );
             quote! { #errors #fallback #columns }
         }
     }
@@ -49,7 +55,7 @@ fn not_a_struct(cx: Ctxt, input: &DeriveInput, attrs: &ContainerAttrs) -> TokenS
     let runtime = valid::runtime_path(attrs);
     let errors = cx.into_compile_errors();
     let column = quote!(#runtime::__private::NoColumn);
-    let fallback = fallback(input, &runtime, None, &column);
+    let fallback = fallback(input, &runtime, None, &column, attrs);
     quote! { #errors #fallback }
 }
 
@@ -88,6 +94,16 @@ fn impl_soft_delete(model: &Model) -> TokenStream {
     } else {
         TokenStream::new()
     };
+    let retained = if model.retain_seconds.is_some() {
+        quote! {
+            #[automatically_derived]
+            #[allow(unused_qualifications)]
+            impl #impl_generics #runtime::Retained for #ident #ty_generics
+            where #(#predicates,)* {}
+        }
+    } else {
+        TokenStream::new()
+    };
     let has_hooks = has_hooks(model, &predicates);
     let (children, check_children) = children(model);
     // A model without generic parameters is `'static`, so it has a
@@ -104,6 +120,17 @@ fn impl_soft_delete(model: &Model) -> TokenStream {
         let key = &key.value;
         quote!(const SELF_FOREIGN_KEY: ::core::option::Option<&'static str> = ::core::option::Option::Some(#key);)
     });
+    let unique = (!model.unique.is_empty()).then(|| {
+        let keys = model.unique.iter().map(|fields| {
+            let columns = fields.iter().map(|field| &field.sql_name);
+            quote!(&[#(#columns),*])
+        });
+        quote!(const UNIQUE: &'static [&'static [&'static str]] = &[#(#keys),*];)
+    });
+    let retain_seconds = model.retain_seconds.map(|seconds| {
+        let seconds = proc_macro2::Literal::u64_unsuffixed(seconds);
+        quote!(const RETAIN_SECONDS: ::core::option::Option<u64> = ::core::option::Option::Some(#seconds);)
+    });
 
     quote! {
         #[automatically_derived]
@@ -117,6 +144,8 @@ fn impl_soft_delete(model: &Model) -> TokenStream {
             const MARKER: #runtime::Marker = #marker;
             #children
             #self_foreign_key
+            #unique
+            #retain_seconds
             type Id = #primary_key_ty;
             type Column = #column_enum;
 
@@ -133,6 +162,7 @@ fn impl_soft_delete(model: &Model) -> TokenStream {
         }
         #records_time
         #records_deleted_by
+        #retained
         #has_hooks
         #check_children
     }
@@ -495,17 +525,27 @@ fn column_enum(input: &Input, runtime: &TokenStream, table: &str) -> TokenStream
 /// `Id` is the key's type when the key can be told, so calls such as
 /// `Post::find("slug".to_owned())` do not add type errors of their own;
 /// `Column` is the column enum where one is emitted (a struct), for the same
-/// reason with `Post::live_index(&[PostColumn::Title], ..)`.
+/// reason with `Post::live_index(&[PostColumn::Title], ..)`; `Retained`
+/// where `retain` is written, so a purge job bound by it adds no error.
 fn fallback(
     input: &DeriveInput,
     runtime: &TokenStream,
     id: Option<&Type>,
     column: &TokenStream,
+    attrs: &ContainerAttrs,
 ) -> TokenStream {
     let ident = &input.ident;
     let id = id.map_or_else(|| quote!(i64), ToTokens::to_token_stream);
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let retained = (attrs.retain.is_some() || attrs.rejected.contains(keys::RETAIN)).then(|| {
+        quote! {
+            #[automatically_derived]
+            #[allow(unused_qualifications)]
+            impl #impl_generics #runtime::Retained for #ident #ty_generics #where_clause {}
+        }
+    });
     quote! {
+        #retained
         #[automatically_derived]
         #[allow(unused_qualifications)]
         impl #impl_generics #runtime::SoftDelete for #ident #ty_generics #where_clause {

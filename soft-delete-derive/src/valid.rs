@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};
 
 use crate::ast::{Field, Input};
-use crate::attr::{keys, Cascade, ContainerAttrs, Now, Spanned, Style};
+use crate::attr::{self, keys, Cascade, ContainerAttrs, Now, Spanned, Style, UniqueKey};
 use crate::case;
 use crate::ctxt::Ctxt;
 use crate::foreign::Name;
@@ -29,6 +29,10 @@ pub struct Model<'i, 'a> {
     pub database_clock: bool,
     /// The cascades to other models.
     pub cascades: Vec<&'i Cascade>,
+    /// `unique(...)`: each key's fields, in the order written.
+    pub unique: Vec<Vec<&'i Field<'a>>>,
+    /// `retain = "..."`, in seconds.
+    pub retain_seconds: Option<u64>,
 }
 
 /// The path generated code uses for the runtime crate: `crate = "..."`, or
@@ -66,6 +70,8 @@ pub fn check<'i, 'a>(cx: &mut Ctxt, input: &'i Input<'a>) -> Option<Model<'i, 'a
     self_cascade_needs_a_cascade_id(cx, input);
     database_clock_needs_a_timestamp(cx, input, style);
     cascade_needs_a_deletion_time(cx, input, style);
+    let unique = unique_keys_name_columns(cx, input, marker);
+    retain_needs_a_deletion_time(cx, input, style);
     if !cx.is_clean() {
         return None;
     }
@@ -92,6 +98,8 @@ pub fn check<'i, 'a>(cx: &mut Ctxt, input: &'i Input<'a>) -> Option<Model<'i, 'a
             .iter()
             .filter(|cascade| !is_self(input, cascade))
             .collect(),
+        unique,
+        retain_seconds: input.attrs.retain.as_ref().map(|retain| retain.value),
     })
 }
 
@@ -653,6 +661,147 @@ fn cascade_needs_a_deletion_time(cx: &mut Ctxt, input: &Input, style: Style) {
         cx.error_spanned_by(
             &cascade.tokens,
             "`cascade` needs a marker that records the deletion time, not `style = \"bool\"`: a cascade restore brings back exactly the children deleted with their parent, found by their shared deletion time; use `style = \"timestamp\"` (or `\"unix\"`) on this model and its children",
+        );
+    }
+}
+
+/// Each `unique(...)` names fields that are columns other than the marker,
+/// each once, and no two keys have the same fields: a key is a unique index
+/// over those columns among live rows.
+fn unique_keys_name_columns<'i, 'a>(
+    cx: &mut Ctxt,
+    input: &'i Input<'a>,
+    marker: Option<&'i Field<'a>>,
+) -> Vec<Vec<&'i Field<'a>>> {
+    let mut keys_seen: Vec<(Vec<String>, &UniqueKey)> = Vec::new();
+    let mut unique = Vec::new();
+    for key in &input.attrs.uniques {
+        let mut fields: Vec<&Field> = Vec::new();
+        let mut broken = false;
+        for written in &key.fields {
+            let name = written.unraw_string();
+            let Some(field) = unique_field(cx, input, written) else {
+                broken = true;
+                continue;
+            };
+            if let Some(skip) = &field.skip {
+                cx.error_spanned_by(
+                    written,
+                    format!("`{name}` is skipped (`{}`), so it is no column to keep unique: remove it from `unique(...)`, or remove its `{}`", skip.key, skip.key),
+                );
+                broken = true;
+            } else if marker.is_some_and(|marker| std::ptr::eq(marker.original, field.original)) {
+                cx.error_spanned_by(
+                    written,
+                    format!("`{name}` is the marker column: a `unique(...)` key is already unique among live rows only, which the marker tells apart; remove `{name}` from the key"),
+                );
+                broken = true;
+            } else if fields
+                .iter()
+                .any(|seen| std::ptr::eq(seen.original, field.original))
+            {
+                cx.error_spanned_by(
+                    written,
+                    format!(
+                        "`{name}` is listed twice in `{}`: list each field once",
+                        written_key(key)
+                    ),
+                );
+                broken = true;
+            } else {
+                fields.push(field);
+            }
+        }
+        if broken {
+            continue;
+        }
+        let mut names: Vec<String> = fields
+            .iter()
+            .map(|field| field.ident.unraw_string())
+            .collect();
+        names.sort();
+        if let Some((_, first)) = keys_seen.iter().find(|(seen, _)| *seen == names) {
+            let same = if written_key(first) == written_key(key) {
+                "is declared twice".to_owned()
+            } else {
+                format!(
+                    "is the key `{}` again (the same fields make the same key)",
+                    written_key(first)
+                )
+            };
+            cx.error_spanned_by(
+                &key.tokens,
+                format!("`{}` {same}: remove one of them", written_key(key)),
+            );
+            continue;
+        }
+        keys_seen.push((names, key));
+        unique.push(fields);
+    }
+    unique
+}
+
+/// `unique(tenant_id, slug)`, as the user wrote it.
+fn written_key(key: &UniqueKey) -> String {
+    let fields: Vec<String> = key.fields.iter().map(ToString::to_string).collect();
+    format!("unique({})", fields.join(", "))
+}
+
+/// The field `written` in a `unique(...)` names; an error otherwise, with the
+/// field meant: a close spelling, or the field whose column it names.
+fn unique_field<'i, 'a>(
+    cx: &mut Ctxt,
+    input: &'i Input<'a>,
+    written: &syn::Ident,
+) -> Option<&'i Field<'a>> {
+    let name = written.unraw_string();
+    if let Some(field) = input
+        .fields
+        .iter()
+        .find(|field| field.ident.unraw_string() == name)
+    {
+        return Some(field);
+    }
+    let model = &input.original.ident;
+    if let Some(renamed) = input.columns().find(|field| field.sql_name == name) {
+        cx.error_spanned_by(
+            written,
+            format!(
+                "`{name}` is the column of the field `{}`: `unique(...)` takes field names, as written on the struct; write `{}`",
+                renamed.ident, renamed.ident
+            ),
+        );
+        return None;
+    }
+    let names: Vec<String> = input
+        .columns()
+        .map(|field| field.ident.unraw_string())
+        .collect();
+    let candidates: Vec<&str> = names.iter().map(String::as_str).collect();
+    let message = match attr::closest(&name, &candidates) {
+        Some(meant) => format!("`{model}` has no field `{name}`; did you mean `{meant}`?"),
+        None => format!(
+            "`{model}` has no field `{name}`: `unique(...)` takes field names, as written on the struct; the fields are {}",
+            names
+                .iter()
+                .map(|name| format!("`{name}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    cx.error_spanned_by(written, message);
+    None
+}
+
+/// A retention counts from the deletion time; a bool marker stores none.
+fn retain_needs_a_deletion_time(cx: &mut Ctxt, input: &Input, style: Style) {
+    if style != Style::Bool {
+        return;
+    }
+    if let Some(retain) = &input.attrs.retain {
+        cx.error_spanned_by(
+            &retain.tokens,
+            "`retain` needs a marker that records the deletion time, not `style = \"bool\"`: a bool marker has no deletion time to count the retention from; use `style = \"timestamp\"` (or `\"unix\"`) with a marker such as `deleted_at: Option<DateTime<Utc>>`, or remove `retain`",
         );
     }
 }
