@@ -513,35 +513,59 @@ fn unique(cx: &mut Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<UniqueKey
     let group: proc_macro2::Group = meta.input.fork().parse()?;
     let mut tokens = meta.path.to_token_stream();
     tokens.extend(group.to_token_stream());
-    let mut fields = Vec::new();
-    let mut broken = false;
-    meta.parse_nested_meta(|inner| {
-        match inner.path.get_ident() {
-            Some(ident) if inner.input.is_empty() || inner.input.peek(syn::Token![,]) => {
-                fields.push(ident.clone());
-            }
-            _ => {
-                let written = skip_value(&inner)?;
-                cx.error_spanned_by(
-                    &written,
-                    format!(
-                        "`unique(...)` takes field names only, not `{}`: {USAGE}",
-                        written.to_string().replace(' ', "")
-                    ),
-                );
-                broken = true;
-            }
-        }
-        Ok(())
-    })?;
-    if broken {
-        return Ok(None);
-    }
-    if fields.is_empty() {
+    if group.stream().is_empty() {
+        skip_value(meta)?;
         cx.error_spanned_by(&tokens, format!("`unique()` names no field: {USAGE}"));
         return Ok(None);
     }
-    Ok(Some(UniqueKey { fields, tokens }))
+    skip_value(meta)?;
+    let parser = syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated;
+    let entries = match syn::parse::Parser::parse2(parser, group.stream()) {
+        Ok(entries) => entries,
+        Err(error) => {
+            cx.syn_error(syn::Error::new(
+                error.span(),
+                format!("`unique(...)` takes field names separated by commas: {USAGE}"),
+            ));
+            return Ok(None);
+        }
+    };
+    let mut fields = Vec::new();
+    let mut broken = false;
+    for entry in entries {
+        match &entry {
+            syn::Expr::Path(path) if path.attrs.is_empty() && path.qself.is_none() => {
+                if let Some(ident) = path.path.get_ident() {
+                    fields.push(ident.clone());
+                    continue;
+                }
+            }
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(lit),
+                ..
+            }) => {
+                cx.error_spanned_by(
+                    lit,
+                    format!(
+                        "`unique(...)` takes field names without quotes: write `unique({})`",
+                        lit.value()
+                    ),
+                );
+                broken = true;
+                continue;
+            }
+            _ => {}
+        }
+        cx.error_spanned_by(
+            &entry,
+            format!(
+                "`unique(...)` takes field names only, not `{}`: {USAGE}",
+                entry.to_token_stream().to_string().replace(' ', "")
+            ),
+        );
+        broken = true;
+    }
+    Ok((!broken).then_some(UniqueKey { fields, tokens }))
 }
 
 /// `retain = "30 days"`, in seconds; `None` when it is missing, not a string

@@ -1,0 +1,12 @@
+use chrono::{DateTime, Utc};
+use soft_delete::SoftDelete;
+
+#[derive(SoftDelete)]
+#[soft_delete(table = "users", unique())]
+struct User {
+    id: i64,
+    email: String,
+    deleted_at: Option<DateTime<Utc>>,
+}
+
+fn main() {}

@@ -1,0 +1,13 @@
+use chrono::{DateTime, Utc};
+use soft_delete::SoftDelete;
+
+#[derive(SoftDelete)]
+#[soft_delete(table = "users", unique(tenant_id slug))]
+struct User {
+    id: i64,
+    tenant_id: i64,
+    slug: String,
+    deleted_at: Option<DateTime<Utc>>,
+}
+
+fn main() {}
