@@ -16,7 +16,14 @@ use soft_delete::{MarkerStyle, SoftDelete};
 
 /// A public model with every attribute.
 #[derive(Debug, Clone, SoftDelete)]
-#[soft_delete(table = "posts", column = "removed_at", style = "timestamp")]
+#[soft_delete(
+    table = "posts",
+    column = "removed_at",
+    style = "timestamp",
+    unique(title),
+    unique(id, body),
+    retain = "30 days"
+)]
 pub struct Post {
     /// Key.
     pub id: i64,
@@ -45,6 +52,7 @@ pub struct Tag {
 
 /// A generic model with a lifetime and a naive timestamp marker.
 #[derive(Debug, SoftDelete)]
+#[soft_delete(unique(text), retain = "12 hours")]
 pub struct Note<'a, T: Clone + Into<sea_query::Value>> {
     /// Key.
     pub id: T,
@@ -101,7 +109,7 @@ pub mod reexport {
 
         use crate::reexport::sd::{
             Child, Clock, HasHooks, Marker, NoHooks, RecordsDeletedBy, RecordsDeletionTime,
-            SoftDelete,
+            Retained, SoftDelete,
         };
 
         /// Hooks of its own, named by `hooks = "..."`.
@@ -118,7 +126,9 @@ pub mod reexport {
             deleted_by = "removed_by",
             now = "database",
             cascade(Remark = "article_id"),
-            hooks = "ArticleHooks"
+            hooks = "ArticleHooks",
+            unique(title),
+            retain = "1 minute"
         )]
         pub struct Article {
             /// Key.
@@ -179,6 +189,11 @@ pub mod reexport {
             }
             fn records_time<T: RecordsDeletionTime>() {}
             fn records_who<T: RecordsDeletedBy>() {}
+            fn retained<T: Retained>() -> Option<u64> {
+                T::RETAIN_SECONDS
+            }
+            assert_eq!(retained::<Article>(), Some(60));
+            assert_eq!(Article::UNIQUE, [["headline"]]);
             records_time::<Article>();
             records_who::<Article>();
             let marker: Marker = Article::MARKER;
@@ -200,6 +215,10 @@ pub mod reexport {
 fn derived_models_compile_clean_and_work() {
     reexport::models::check();
     assert_eq!(Post::COLUMNS, ["id", "title", "body_text", "removed_at"]);
+    assert_eq!(Post::UNIQUE, [&["title"][..], &["id", "body_text"]]);
+    assert_eq!(Post::RETAIN_SECONDS, Some(2_592_000));
+    assert_eq!(<Note<'_, i64>>::UNIQUE, [["text"]]);
+    assert_eq!(<Note<'_, i64>>::RETAIN_SECONDS, Some(43_200));
     assert_eq!(Tag::PRIMARY_KEY, "slug");
     assert_eq!(Tag::TABLE, "tag");
     assert_eq!(Tag::MARKER.style, MarkerStyle::Bool);

@@ -203,8 +203,8 @@ impl ContainerAttrs {
         let mut cascades = Vec::new();
         let mut uniques = Vec::new();
         let mut retain = Slot::new(keys::RETAIN);
-        let mut hooks = Slot::new(keys::HOOKS);
-        let mut krate = Slot::new(keys::CRATE);
+        // The keys whose value is a Rust path, read alike.
+        let mut paths = [Slot::new(keys::HOOKS), Slot::new(keys::CRATE)];
         let mut rejected = Rejected::default();
         for attr in soft_delete_attrs(attrs) {
             let read_all = parse_keys(cx, attr, |cx, meta| {
@@ -248,20 +248,10 @@ impl ContainerAttrs {
                         Some(seconds) => retain.set(cx, &path, seconds.value, seconds.tokens),
                         None => rejected.add(keys::RETAIN),
                     }
-                } else if path.is_ident(keys::HOOKS) {
-                    match path_value(cx, &meta, keys::HOOKS, "the type that implements `soft_delete::sqlx::Hooks`, such as `hooks = \"PostHooks\"`")? {
-                        Some(parsed) => hooks.set(cx, &path, parsed.value, parsed.tokens),
-                        None => rejected.add(keys::HOOKS),
-                    }
-                } else if path.is_ident(keys::CRATE) {
-                    match path_value(
-                        cx,
-                        &meta,
-                        keys::CRATE,
-                        "the runtime crate's path, such as `crate = \"::soft_delete\"`",
-                    )? {
-                        Some(parsed) => krate.set(cx, &path, parsed.value, parsed.tokens),
-                        None => rejected.add(keys::CRATE),
+                } else if let Some(slot) = paths.iter_mut().find(|slot| path.is_ident(slot.key)) {
+                    match path_value(cx, &meta, slot.key, path_example(slot.key))? {
+                        Some(parsed) => slot.set(cx, &path, parsed.value, parsed.tokens),
+                        None => rejected.add(slot.key),
                     }
                 } else {
                     let meant =
@@ -284,6 +274,7 @@ impl ContainerAttrs {
             rejected.add_all(STRUCT_KEYS);
         }
         let [table, column, deleted_by, updated_at, cascade_id] = names.map(Slot::get);
+        let [hooks, krate] = paths.map(Slot::get);
         ContainerAttrs {
             table,
             column,
@@ -295,8 +286,8 @@ impl ContainerAttrs {
             cascades,
             uniques,
             retain: retain.get(),
-            hooks: hooks.get(),
-            krate: krate.get(),
+            hooks,
+            krate,
             rejected,
             sqlx,
             sea_orm,
@@ -718,6 +709,16 @@ fn name_value(
         value,
         tokens: lit.to_token_stream(),
     }))
+}
+
+/// What to write for the path of `key = "..."`, completing "write ...".
+fn path_example(key: &str) -> &'static str {
+    match key {
+        keys::HOOKS => {
+            "the type that implements `soft_delete::sqlx::Hooks`, such as `hooks = \"PostHooks\"`"
+        }
+        _ => "the runtime crate's path, such as `crate = \"::soft_delete\"`",
+    }
 }
 
 fn example_name(key: &str) -> &'static str {
