@@ -71,6 +71,8 @@ pub mod sea_orm;
 /// | `deleted_by = "..."` | none | a nullable column recording who deleted the row ([`RecordsDeletedBy`]) |
 /// | `now = "application" \| "database"` | `application` | whose clock stamps a soft delete ([`Clock`]) |
 /// | `cascade(Child = "...")` | none | a child reached by cascade deletes and restores ([`Child`]); repeatable |
+/// | `unique(field, ...)` | none | fields, by their Rust names, unique among live rows ([`SoftDelete::UNIQUE`] holds their SQL names, [`SoftDelete::unique_indexes`] their DDL); repeatable |
+/// | `retain = "30 days"` | none | how long trashed rows are kept: a positive whole number of `days`, `hours` or `minutes` ([`SoftDelete::RETAIN_SECONDS`], [`Retained`]); timestamp and unix styles only |
 /// | `hooks = "..."` | [`NoHooks`] | a type whose `soft_delete::sqlx::Hooks` run around each write, in its transaction ([`HasHooks`]) |
 /// | `crate = "..."` | `::soft_delete` | path of the runtime crate in generated code |
 ///
@@ -84,6 +86,10 @@ pub mod sea_orm;
 /// `#[sea_orm(ignore)]` (and relation fields) and `#[sea_orm(primary_key)]`.
 /// Two attributes naming one table or column differently are a compile error
 /// naming both; `#[sqlx(flatten)]` is not supported.
+///
+/// A field in two `unique(...)` keys, such as `unique(email), unique(tenant_id,
+/// email)`, repeats a nested attribute, which clippy's `duplicated_attributes`
+/// flags; allow it on the struct with `#[allow(clippy::duplicated_attributes)]`.
 ///
 /// The marker field is `Option<DateTime<Utc>>` or `Option<NaiveDateTime>`
 /// for `style = "timestamp"`, `bool` for `style = "bool"`, `i64` for
