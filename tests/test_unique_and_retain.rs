@@ -24,6 +24,17 @@ pub struct Account {
     pub deleted_at: Option<DateTime<Utc>>,
 }
 
+/// Column names from sqlx's `rename_all`, and a raw field name.
+#[derive(Debug, Clone, SoftDelete, sqlx::FromRow)]
+#[sqlx(rename_all = "camelCase")]
+#[soft_delete(table = "members", unique(tenant_id, r#type))]
+pub struct Member {
+    pub id: i64,
+    pub tenant_id: i64,
+    pub r#type: String,
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
 /// A Unix-seconds marker, kept 12 hours.
 #[derive(Debug, Clone, SoftDelete)]
 #[soft_delete(table = "sessions", style = "unix", retain = "12 hours")]
@@ -58,6 +69,15 @@ fn unique_holds_the_sql_names_in_the_order_written() {
     assert_eq!(
         Account::UNIQUE,
         [&["email"][..], &["tenant_id", "handle"][..]]
+    );
+    assert_eq!(Member::UNIQUE, [["tenantId", "type"]]);
+    assert_eq!(
+        Member::unique_indexes(Backend::Postgres),
+        Member::unique_among_live(
+            &[MemberColumn::TenantId, MemberColumn::Type],
+            Backend::Postgres
+        )
+        .unwrap()
     );
 }
 

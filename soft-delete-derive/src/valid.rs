@@ -1020,6 +1020,33 @@ mod tests {
     }
 
     #[test]
+    fn unique_keys_take_the_columns_sql_names() {
+        let input: DeriveInput = parse_quote! {
+            #[sea_orm(table_name = "users", rename_all = "camelCase")]
+            #[soft_delete(unique(tenant_id, email), unique(r#type))]
+            pub struct Model {
+                #[sea_orm(primary_key)]
+                pub id: i64,
+                pub tenant_id: i64,
+                #[sea_orm(column_name = "E_MAIL")]
+                pub email: String,
+                pub r#type: String,
+                #[soft_delete(rename = "deletedAt")]
+                pub deleted_at: Option<DateTime<Utc>>,
+            }
+        };
+        let mut cx = Ctxt::default();
+        let ast = Input::from_syn(&mut cx, &input).unwrap_or_else(|_| panic!("a struct"));
+        let model = check(&mut cx, &ast).expect("a valid model");
+        let keys: Vec<Vec<&str>> = model
+            .unique
+            .iter()
+            .map(|fields| fields.iter().map(|field| field.sql_name.as_str()).collect())
+            .collect();
+        assert_eq!(keys, [vec!["tenantId", "E_MAIL"], vec!["type"]]);
+    }
+
+    #[test]
     fn unreadable_foreign_attributes_are_left_to_their_derive() {
         // Not our syntax to judge: no error here, SeaORM and sqlx report it.
         let (_, columns, _) = ok(&parse_quote! {
