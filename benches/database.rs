@@ -506,7 +506,7 @@ fn source_version() -> String {
     }
     std::process::Command::new("git")
         .args(["describe", "--always", "--dirty", "--exclude", "*"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
         .output()
         .ok()
         .filter(|output| output.status.success())
@@ -563,7 +563,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "postgres": postgres,
         "sqlite": sqlite,
     });
-    let out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("benches/results/database.json");
+    let out = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+        .join("benches/results/database.json");
     if let Some(dir) = out.parent() {
         std::fs::create_dir_all(dir)?;
     }

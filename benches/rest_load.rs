@@ -1,5 +1,5 @@
-//! The REST service under load: the release build of `examples/rest_api`
-//! (`soft_delete::sqlx`) against `examples/rest_api_by_hand` (the same
+//! The REST service under load: the release build of `rest_api`
+//! (`soft_delete::sqlx`) against `rest_api_by_hand` (the same
 //! service, its database code written by hand with sqlx), on a SQLite file
 //! (WAL), PostgreSQL and MariaDB.
 //!
@@ -60,8 +60,7 @@ use soft_delete::{SoftDelete, TrashMode};
 use sqlx::Connection;
 
 /// The baseline's SQL, checked against the library's.
-#[path = "../examples/rest_api_by_hand/sql.rs"]
-mod sql;
+use soft_delete_rest_api::sql;
 
 const TARGET: f64 = 1.05;
 const ROWS: i64 = 1_000;
@@ -95,7 +94,7 @@ struct Args {
 }
 
 fn parse_args() -> Result<Args> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let root = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
     let mut args = Args {
         rounds: 9,
         clients: 8,
@@ -106,7 +105,7 @@ fn parse_args() -> Result<Args> {
         profiles: None,
         servers: std::env::var_os("CARGO_TARGET_DIR")
             .map_or_else(|| root.join("target"), PathBuf::from)
-            .join("release/examples"),
+            .join("release"),
         out: root.join("benches/results/rest-load.json"),
     };
     let mut given = std::env::args().skip(1);
@@ -304,7 +303,7 @@ impl Scratch {
 // The baseline's SQL is the library's
 // ---------------------------------------------------------------------------
 
-/// `examples/rest_api`'s model: only its statements are rendered here.
+/// `rest_api`'s model: only its statements are rendered here.
 #[derive(SoftDelete)]
 #[soft_delete(table = "posts")]
 #[allow(dead_code, reason = "never built: only its statements are rendered")]
@@ -322,7 +321,7 @@ fn returning(mut update: UpdateStatement) -> UpdateStatement {
     update
 }
 
-/// Every statement of `examples/rest_api_by_hand/sql.rs` against the one
+/// Every statement of `soft_delete_rest_api::sql` against the one
 /// the library renders for `rest_api` (built as `service.rs` and
 /// `soft_delete::sqlx`'s handle build them), for one dialect.
 fn check_sql_of(flavor: sql::Flavor, builder: &impl QueryBuilder) -> Result<usize> {
@@ -411,9 +410,9 @@ fn check_sql() -> Result<usize> {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Side {
-    /// `examples/rest_api`: `soft_delete::sqlx`.
+    /// `rest_api`: `soft_delete::sqlx`.
     Library,
-    /// `examples/rest_api_by_hand`: sqlx by hand.
+    /// `rest_api_by_hand`: sqlx by hand.
     ByHand,
 }
 
@@ -1127,7 +1126,7 @@ fn source() -> String {
     let git = |args: &[&str]| {
         Command::new("git")
             .args(args)
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
             .output()
             .ok()
             .filter(|output| output.status.success())
@@ -1159,7 +1158,7 @@ async fn run(args: &Args) -> Result<Value> {
         let binary = args.servers.join(side.binary());
         if !binary.exists() {
             return Err(format!(
-                "{} is missing: `cargo build --release --example rest_api --example rest_api_by_hand` (or python3 scripts/bench-rest.py)",
+                "{} is missing: `cargo build --release -p soft-delete-rest-api` (or python3 scripts/bench-rest.py)",
                 binary.display()
             )
             .into());

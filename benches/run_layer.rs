@@ -445,7 +445,7 @@ fn instructions(repeats: usize) {
         "measure": "instructions per call (callgrind), each side alone in its own process, 10 rounds of batches of 50 less the setup; median over repeats, sides alternating; 'write' is a delete or a restore",
         "rows": rows,
     });
-    let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+    let out = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
         .join("benches/results/run-layer-instructions.json");
     std::fs::write(&out, format!("{result:#}\n")).expect("write results");
     println!("wrote {}", out.display());
@@ -558,8 +558,8 @@ fn main() {
         "measure": "alternating rounds, derived then hand-written (order swapped each round); ratio = median over rounds of batch-time ratios; one pooled connection, current-thread tokio runtime",
         "rows": rows,
     });
-    let out =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/results/run-layer.json");
+    let out = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+        .join("benches/results/run-layer.json");
     if only().is_some() {
         return;
     }

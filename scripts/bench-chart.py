@@ -5,8 +5,8 @@
 
 Reads benches/results/instructions.json, runtime.json, run-layer.json,
 compile-time.json, database.json and rest-load.json (as written by
-scripts/bench-instructions.py, scripts/bench-runtime.py, `cargo bench --bench
-run_layer`, scripts/bench-compile-time.py, `cargo bench --bench database` and
+scripts/bench-instructions.py, scripts/bench-runtime.py, `cargo bench -p soft-delete-benches --bench
+run_layer`, scripts/bench-compile-time.py, `cargo bench -p soft-delete-benches --bench database` and
 scripts/bench-rest.py) and writes the SVG by hand: no plotting
 library. A missing results file leaves its panel out.
 """

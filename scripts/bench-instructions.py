@@ -4,7 +4,7 @@ hand-written (benches/statement_costs.rs), the primary run-time figure.
 
     python3 scripts/bench-instructions.py [--iterations 2000]
 
-Builds `cargo bench --bench statement_costs` (release), runs it once for
+Builds `cargo bench -p soft-delete-benches --bench statement_costs` (release), runs it once for
 heap allocations per statement (a counting global allocator), then once per
 case under `valgrind --tool=callgrind --toggle-collect=*case_<name>*`, which
 counts the instructions executed inside that case's function only.
@@ -33,7 +33,7 @@ TARGET = 1.05
 def build():
     """The bench executable, built in release by cargo."""
     out = subprocess.run(
-        ["cargo", "bench", "--bench", "statement_costs", "--no-run", "--message-format=json"],
+        ["cargo", "bench", "-p", "soft-delete-benches", "--bench", "statement_costs", "--no-run", "--message-format=json"],
         cwd=ROOT, check=True, capture_output=True, text=True,
     )
     for line in out.stdout.splitlines():

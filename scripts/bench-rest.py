@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
-"""The REST service under load: examples/rest_api (soft_delete::sqlx)
-against examples/rest_api_by_hand (the same service over sqlx by hand), on a
+"""The REST service under load: rest_api (soft_delete::sqlx)
+against rest_api_by_hand (the same service over sqlx by hand), on a
 SQLite file, PostgreSQL and MariaDB.
 
     python3 scripts/bench-rest.py [extra arguments of benches/rest_load.rs]
 
-Builds the release binaries of both examples, then runs
-`cargo bench --bench rest_load`, which starts them as child processes on
+Builds the release binaries of both servers (package soft-delete-rest-api), then runs
+`cargo bench -p soft-delete-benches --bench rest_load`, which starts them as child processes on
 127.0.0.1, measures, and writes benches/results/rest-load.json (the commit
 measured in `source`). PostgreSQL and MariaDB are the servers at
 SOFT_DELETE_POSTGRES_URL and SOFT_DELETE_MYSQL_URL (defaults: this machine's,
@@ -57,12 +57,12 @@ def main():
     env.setdefault("SOFT_DELETE_MYSQL_URL", "mysql://root@127.0.0.1:3306/test")
     env["SOFT_DELETE_BENCH_SOURCE"] = source_version()
     subprocess.run(
-        ["cargo", "build", "--release", "--example", "rest_api", "--example", "rest_api_by_hand"],
+        ["cargo", "build", "--release", "-p", "soft-delete-rest-api"],
         cwd=ROOT, check=True,
     )
-    servers = target_dir() / "release" / "examples"
+    servers = target_dir() / "release"
     bench = subprocess.run(
-        ["cargo", "bench", "--bench", "rest_load", "--", "--servers", str(servers), *sys.argv[1:]],
+        ["cargo", "bench", "-p", "soft-delete-benches", "--bench", "rest_load", "--", "--servers", str(servers), *sys.argv[1:]],
         cwd=ROOT, env=env,
     )
     sys.exit(bench.returncode)

@@ -4,7 +4,7 @@ with sea-query (criterion, benches/statements.rs), as ratios.
 
     python3 scripts/bench-runtime.py [--rounds 3] [extra criterion args]
 
-Runs `cargo bench --bench statements` `--rounds` times, reads criterion's
+Runs `cargo bench -p soft-delete-benches --bench statements` `--rounds` times, reads criterion's
 estimates after each and prints derived / hand-written per statement and
 stage: the median over the rounds of the ratio of criterion's median times.
 Several rounds, because on a shared machine a burst of other work during one
@@ -59,7 +59,7 @@ def source_version():
 def measure(extra_args):
     """One `cargo bench` run: a row per statement and stage."""
     subprocess.run(
-        ["cargo", "bench", "--bench", "statements", "--", *extra_args],
+        ["cargo", "bench", "-p", "soft-delete-benches", "--bench", "statements", "--", *extra_args],
         cwd=ROOT, check=True,
     )
     rows = []

@@ -237,15 +237,12 @@ pub fn insert<T: SoftDelete>(
     if returning {
         statement.returning(returning_row::<T>());
     }
-    let read_back = match key {
-        Some(key) => find_key::<T>(key, backend),
-        None => {
-            let mut select = T::with_trashed();
-            select.and_where(
-                Expr::col((T::TABLE, T::PRIMARY_KEY)).eq(Expr::cust("LAST_INSERT_ID()")),
-            );
-            Sql::render(&select, backend)
-        }
+    let read_back = if let Some(key) = key {
+        find_key::<T>(key, backend)
+    } else {
+        let mut select = T::with_trashed();
+        select.and_where(Expr::col((T::TABLE, T::PRIMARY_KEY)).eq(Expr::cust("LAST_INSERT_ID()")));
+        Sql::render(&select, backend)
     };
     Ok(Insert {
         statement: Sql::render(&statement, backend),

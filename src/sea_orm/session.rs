@@ -183,7 +183,9 @@ where
     }
 
     fn not_found(table: &'static str) -> DbErr {
-        DbErr::RecordNotFound(format!("the row written to `{table}` could not be read back"))
+        DbErr::RecordNotFound(format!(
+            "the row written to `{table}` could not be read back"
+        ))
     }
 
     fn fault(error: &DbErr) -> Fault {

@@ -4,9 +4,9 @@
 //! bounded load of concurrent clients whose every answer is checked against
 //! the rows left in the database.
 
-#[path = "../examples/rest_api/service.rs"]
-mod service;
+use soft_delete_rest_api::service;
 
+#[path = "../../../tests/common/mod.rs"]
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};

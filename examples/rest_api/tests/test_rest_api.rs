@@ -2,8 +2,7 @@
 //! against in-memory SQLite, and checks the rows left in the table after each
 //! step.
 
-#[path = "../examples/rest_api/service.rs"]
-mod service;
+use soft_delete_rest_api::service;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};

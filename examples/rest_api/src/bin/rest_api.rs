@@ -2,10 +2,10 @@
 //! `soft_delete::sqlx` (sqlx 0.9).
 //!
 //! ```text
-//! cargo run --example rest_api                                   # in-memory SQLite on 127.0.0.1:3000
-//! cargo run --example rest_api -- --database-url sqlite://posts.db --listen 127.0.0.1:8080
-//! cargo run --example rest_api -- --database-url postgres://user:pass@localhost/blog
-//! cargo run --example rest_api -- --database-url mysql://user:pass@localhost/blog
+//! cargo run -p soft-delete-rest-api --bin rest_api                                   # in-memory SQLite on 127.0.0.1:3000
+//! cargo run -p soft-delete-rest-api --bin rest_api -- --database-url sqlite://posts.db --listen 127.0.0.1:8080
+//! cargo run -p soft-delete-rest-api --bin rest_api -- --database-url postgres://user:pass@localhost/blog
+//! cargo run -p soft-delete-rest-api --bin rest_api -- --database-url mysql://user:pass@localhost/blog
 //! ```
 //!
 //! The `posts` table is created at start-up if it does not exist.
@@ -25,10 +25,9 @@
 //! 16,000 characters or a NUL character in either, 404/405 for unknown
 //! routes, 500 for a database error.
 
-mod cli;
-mod service;
-
 use std::process::ExitCode;
+
+use soft_delete_rest_api::{cli, service};
 
 #[tokio::main]
 async fn main() -> ExitCode {
