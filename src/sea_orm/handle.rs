@@ -48,7 +48,7 @@ impl<T> SoftDeleteModel for T where
 }
 
 /// The operations of the entity `E` through the connection `C`, from
-/// [`E::on(db)`](SoftDeleteEntity::on).
+/// [`E::on(db)`](super::SoftDeleteEntity::on).
 ///
 /// The row a write returns is the row that write produced: no other request
 /// can change it in between (`UPDATE ... RETURNING` on PostgreSQL and
@@ -76,7 +76,7 @@ impl<E, C> Clone for Handle<'_, E, C> {
 
 impl<E, C> Copy for Handle<'_, E, C> {}
 
-/// `db`'s operations on `E`; see [`SoftDeleteEntity::on`].
+/// `db`'s operations on `E`; see [`SoftDeleteEntity::on`](super::SoftDeleteEntity::on).
 pub(crate) fn handle<E, C>(db: &C) -> Handle<'_, E, C> {
     Handle {
         db,
