@@ -289,11 +289,9 @@ where
     let outcome = async {
         let (kind, id) = (write.kind, write.id.clone());
         if hooks {
-            let before = match kind {
-                WriteKind::Delete => Hook::BeforeDelete(&id),
-                _ => Hook::BeforeRestore(&id),
-            };
-            self::hook(session, before).await?;
+            if let Some(before) = before(kind, &id) {
+                self::hook(session, before).await?;
+            }
         }
         let row = write_and_read(session, write).await?;
         if let (true, Some(row)) = (hooks, &row) {
@@ -303,6 +301,15 @@ where
     }
     .await;
     finish(session, outcome, Option::is_some).await
+}
+
+/// The `before_*` hook of a write of `kind`; an update has none.
+fn before<T: SoftDelete>(kind: WriteKind, id: &T::Id) -> Option<Hook<'_, T>> {
+    match kind {
+        WriteKind::Delete => Some(Hook::BeforeDelete(id)),
+        WriteKind::Restore => Some(Hook::BeforeRestore(id)),
+        WriteKind::Update => None,
+    }
 }
 
 async fn after<T: SoftDelete, S: Session<T>>(
@@ -446,11 +453,9 @@ where
             session.execute(lock).await?;
         }
         if hooks {
-            let before = match kind {
-                WriteKind::Delete => Hook::BeforeDelete(&id),
-                _ => Hook::BeforeRestore(&id),
-            };
-            hook(session, before).await?;
+            if let Some(before) = before(kind, &id) {
+                hook(session, before).await?;
+            }
         }
         let mut tables = Vec::with_capacity(steps.len());
         let mut changed = Vec::with_capacity(steps.len());
@@ -595,13 +600,16 @@ where
         .await?;
     let mut deleted = 0;
     for step in purge::batch::<T>(&roots, backend) {
-        deleted += run_step(session, &step).await?;
+        let rows = run_step(session, &step).await?;
+        if step.table == T::TABLE {
+            deleted += rows;
+        }
     }
     Ok((deleted, kept, taken))
 }
 
 /// Runs `step` (again until it removes nothing, for a self-referencing
-/// table): the rows of `T` it removed.
+/// table): the rows it removed.
 async fn run_step<T, S>(session: &mut S, step: &purge::Step) -> Result<u64, Failure<S::Error>>
 where
     T: SoftDelete,
@@ -618,7 +626,7 @@ where
             break;
         }
     }
-    Ok(if step.table == T::TABLE { removed } else { 0 })
+    Ok(removed)
 }
 
 /// Runs an erase in one transaction (a savepoint inside the caller's): the
@@ -652,17 +660,7 @@ where
         let mut changed = Vec::with_capacity(steps.len());
         let last = steps.len().saturating_sub(1);
         for (index, step) in steps.iter().enumerate() {
-            let mut rows = 0;
-            loop {
-                let removed = session
-                    .execute(step.sql.clone())
-                    .await
-                    .map_err(|error| classify::<T, S>(step.table, Classify::HardDelete, error))?;
-                rows += removed;
-                if !step.until_empty || removed == 0 {
-                    break;
-                }
-            }
+            let rows = run_step(session, step).await?;
             if index == last && rows == 0 {
                 return Ok(None);
             }

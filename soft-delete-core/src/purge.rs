@@ -10,8 +10,8 @@
 //! rows as the ones before it left them.
 
 use sea_query::{
-    Alias, BinOper, CommonTableExpression, Condition, DeleteStatement, Expr, ExprTrait as _,
-    LockType, Order, Query, SelectStatement, SubQueryStatement, UnionType, Value, WithClause,
+    Alias, BinOper, CommonTableExpression, Condition, Expr, ExprTrait as _, LockType, Order, Query,
+    SelectStatement, SubQueryStatement, UnionType, Value, WithClause,
 };
 
 use crate::cascade::{plan, Node};
@@ -341,22 +341,7 @@ pub fn batch<T: SoftDelete>(roots: &[Value], backend: Backend) -> Vec<Step> {
 /// The single `DELETE` of a purge batch for a model with nothing below it.
 #[must_use]
 pub fn flat_batch<T: SoftDelete>(range: &PurgeRange, backend: Backend) -> Sql {
-    let batch = Alias::new("soft_delete_batch");
-    let mut oldest = Query::select();
-    oldest
-        .column((T::TABLE, T::PRIMARY_KEY))
-        .from(T::TABLE)
-        .cond_where(due::<T>(range, backend))
-        // The stored order, so the marker's index serves each batch.
-        .order_by((T::TABLE, T::MARKER.column), Order::Asc)
-        .limit(u64::from(range.batch_size.get()));
-    let mut keys = Query::select();
-    keys.column((batch.clone(), T::PRIMARY_KEY))
-        .from_subquery(oldest, batch);
-    let mut delete: DeleteStatement = Query::delete();
-    delete
-        .from_table(T::TABLE)
-        .and_where(Expr::col((T::TABLE, T::PRIMARY_KEY)).in_subquery(keys));
+    let delete = statement::delete_oldest::<T>(due::<T>(range, backend), range.batch_size);
     Sql::render(&delete, backend)
 }
 

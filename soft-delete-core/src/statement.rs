@@ -296,14 +296,22 @@ pub(crate) fn purge_batch<T: SoftDelete>(
     batch_size: NonZeroU32,
     backend: Backend,
 ) -> DeleteStatement {
-    let batch = Alias::new("soft_delete_batch");
     let [trashed, before] = trashed_before::<T>(cutoff, backend);
+    delete_oldest::<T>(Condition::all().add(trashed).add(before), batch_size)
+}
+
+/// Deletes for good at most `batch_size` of the rows matching `due`, oldest
+/// marker first (see [`purge_batch`] for the derived table).
+pub(crate) fn delete_oldest<T: SoftDelete>(
+    due: Condition,
+    batch_size: NonZeroU32,
+) -> DeleteStatement {
+    let batch = Alias::new("soft_delete_batch");
     let mut oldest = Query::select();
     oldest
         .column((T::TABLE, T::PRIMARY_KEY))
         .from(T::TABLE)
-        .and_where(trashed)
-        .and_where(before)
+        .cond_where(due)
         // The stored order, so the marker's index serves each batch: ordering
         // by the SQLite time expression would sort every trashed row, every
         // batch. On SQLite it is time order for markers of one text format.

@@ -34,7 +34,7 @@ pub trait Dialect: Database + sealed::Sealed {
 
     /// Whether `UPDATE ... RETURNING` exists (PostgreSQL and SQLite; not
     /// MySQL, nor MariaDB).
-    const UPDATE_RETURNING: bool;
+    const UPDATE_RETURNING: bool = Self::BACKEND.update_returning();
 
     /// The arguments a built statement binds.
     #[doc(hidden)]
@@ -68,14 +68,13 @@ pub trait Dialect: Database + sealed::Sealed {
 }
 
 macro_rules! dialect {
-    ($feature:literal, $database:ty, $connection:ty, $backend:expr, $returning:expr) => {
+    ($feature:literal, $database:ty, $connection:ty, $backend:expr) => {
         #[cfg(feature = $feature)]
         impl sealed::Sealed for $database {}
 
         #[cfg(feature = $feature)]
         impl Dialect for $database {
             const BACKEND: Backend = $backend;
-            const UPDATE_RETURNING: bool = $returning;
             type Values = SqlxValues;
 
             fn bind(values: Values) -> SqlxValues {
@@ -101,20 +100,17 @@ dialect!(
     "sqlx-sqlite",
     ::sqlx::Sqlite,
     ::sqlx::SqliteConnection,
-    Backend::Sqlite,
-    true
+    Backend::Sqlite
 );
 dialect!(
     "sqlx-postgres",
     ::sqlx::Postgres,
     ::sqlx::PgConnection,
-    Backend::Postgres,
-    true
+    Backend::Postgres
 );
 dialect!(
     "sqlx-mysql",
     ::sqlx::MySql,
     ::sqlx::MySqlConnection,
-    Backend::MySql,
-    false
+    Backend::MySql
 );
