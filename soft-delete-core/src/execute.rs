@@ -10,6 +10,7 @@ use crate::plan::{
     read_back, CascadePlan, ErasePlan, ForceDelete, Insert, PurgeConfig, PurgeProgress, PurgeRange,
     Sql, Write, WriteKind,
 };
+use crate::tombstone::{CreateOrRestore, Holder, Written};
 use crate::{purge, Backend, Cascade, SoftDelete};
 
 /// The error a hook returns; any error converts into it with `?`.
@@ -80,14 +81,18 @@ pub enum Fault {
 pub enum Failure<E> {
     /// The database, the driver or the connection failed.
     Database(E),
-    /// A restore would give a live row a unique key another live row holds.
+    /// A write would give a row a unique key another row holds (a restore,
+    /// an insert, an update, a create-or-restore against a live holder).
     Conflict {
-        /// The table of the row that could not be restored.
+        /// The table of the row that could not be written.
         table: &'static str,
         /// The violated constraint, where the database names it.
         constraint: Option<String>,
-        /// The driver's error.
-        source: E,
+        /// Who holds the key.
+        holder: Holder,
+        /// The driver's error; `None` when the library found the live
+        /// holder itself (a create-or-restore) and wrote nothing.
+        source: Option<E>,
     },
     /// A hard delete failed because a row of a table the model declares no
     /// cascade into still references it.
@@ -175,6 +180,10 @@ pub trait Session<T: SoftDelete>: Send {
     /// The driver's "no row" error, for a write on `table` whose row could
     /// not be read back.
     fn not_found(table: &'static str) -> Self::Error;
+
+    /// The error of a create-or-restore on `table` whose MySQL named lock
+    /// was not granted within `innodb_lock_wait_timeout`.
+    fn lock_timeout(table: &'static str) -> Self::Error;
 }
 
 /// `error` from a statement on `table`: a unique violation is a conflict
@@ -186,10 +195,20 @@ fn classify<T: SoftDelete, S: Session<T>>(
     error: S::Error,
 ) -> Failure<S::Error> {
     match (S::fault(&error), kind) {
+        // A restore's key was free while the row was trashed: only a live
+        // row can hold it now. An insert's or update's holder is looked up
+        // afterwards (see `holder_of`).
         (Fault::Unique(constraint), Classify::Restore) => Failure::Conflict {
             table,
             constraint,
-            source: error,
+            holder: Holder::Live,
+            source: Some(error),
+        },
+        (Fault::Unique(constraint), Classify::Write) => Failure::Conflict {
+            table,
+            constraint,
+            holder: Holder::Unknown,
+            source: Some(error),
         },
         (Fault::ForeignKey(constraint), Classify::HardDelete) => Failure::Referenced {
             table,
@@ -205,6 +224,9 @@ fn classify<T: SoftDelete, S: Session<T>>(
 enum Classify {
     SoftDelete,
     Restore,
+    /// An insert or update: a unique violation is a conflict whose holder
+    /// is looked up afterwards.
+    Write,
     HardDelete,
 }
 
@@ -212,9 +234,44 @@ impl From<WriteKind> for Classify {
     fn from(kind: WriteKind) -> Self {
         match kind {
             WriteKind::Delete => Classify::SoftDelete,
-            // A unique key taken by a live row: the write's conflict.
-            WriteKind::Restore | WriteKind::Update => Classify::Restore,
+            WriteKind::Restore => Classify::Restore,
+            WriteKind::Update => Classify::Write,
         }
+    }
+}
+
+/// `failure` with the holder of its conflict read by `holder` (once the
+/// failed write is rolled back): live or trashed, as far as the model's
+/// declared keys tell.
+async fn with_holder<T: SoftDelete, S: Session<T>, R>(
+    session: &mut S,
+    outcome: Result<R, Failure<S::Error>>,
+    holder: Option<Sql>,
+) -> Result<R, Failure<S::Error>> {
+    match (outcome, holder) {
+        (
+            Err(Failure::Conflict {
+                table,
+                constraint,
+                holder: Holder::Unknown,
+                source,
+            }),
+            Some(sql),
+        ) => {
+            let holder = match session.fetch_optional(sql).await {
+                Ok(Some(row)) if row.is_trashed() => Holder::Trashed,
+                Ok(Some(_)) => Holder::Live,
+                // The conflict is the error to report, whatever the read.
+                Ok(None) | Err(_) => Holder::Unknown,
+            };
+            Err(Failure::Conflict {
+                table,
+                constraint,
+                holder,
+                source,
+            })
+        }
+        (outcome, _) => outcome,
     }
 }
 
@@ -276,7 +333,23 @@ pub async fn fetch_optional<T: SoftDelete, S: Session<T>>(
 ///
 /// [`Failure::Conflict`] for a restore whose key a live row holds,
 /// [`Failure::Hook`], [`Failure::Database`]; nothing is changed.
-pub async fn write<T, S>(session: &mut S, write: Write<T>) -> Result<Option<T>, Failure<S::Error>>
+pub async fn write<T, S>(
+    session: &mut S,
+    mut write: Write<T>,
+) -> Result<Option<T>, Failure<S::Error>>
+where
+    T: SoftDelete<Id: Clone + Send + Sync> + Send + Sync,
+    S: Session<T>,
+{
+    let holder = write.holder.take();
+    let outcome = write_with_hooks(session, write).await;
+    with_holder(session, outcome, holder).await
+}
+
+async fn write_with_hooks<T, S>(
+    session: &mut S,
+    write: Write<T>,
+) -> Result<Option<T>, Failure<S::Error>>
 where
     T: SoftDelete<Id: Clone + Send + Sync> + Send + Sync,
     S: Session<T>,
@@ -358,34 +431,148 @@ where
 /// [`Failure::Conflict`] when a unique key is taken, [`Failure::Database`]
 /// (also when the row cannot be read back: a MySQL table whose key the
 /// insert neither gave nor had assigned); nothing is changed.
-pub async fn insert<T, S>(session: &mut S, plan: Insert<T>) -> Result<T, Failure<S::Error>>
+pub async fn insert<T, S>(session: &mut S, mut plan: Insert<T>) -> Result<T, Failure<S::Error>>
 where
     T: SoftDelete + Send + Sync,
     S: Session<T>,
 {
-    let classify = |error| self::classify::<T, S>(T::TABLE, Classify::Restore, error);
-    if plan.returning && !session.in_transaction() {
-        return match session
+    let holder = plan.holder.take();
+    let outcome = if plan.returning && !session.in_transaction() {
+        insert_row(session, plan).await
+    } else {
+        session.begin(false).await?;
+        let outcome = insert_row(session, plan).await;
+        finish(session, outcome, |_| true).await
+    };
+    with_holder(session, outcome, holder).await
+}
+
+/// The insert and the row it wrote; without `RETURNING` the session is in
+/// a transaction, where the read-back sees the insert's row.
+async fn insert_row<T, S>(session: &mut S, plan: Insert<T>) -> Result<T, Failure<S::Error>>
+where
+    T: SoftDelete + Send + Sync,
+    S: Session<T>,
+{
+    let classify = |error| self::classify::<T, S>(T::TABLE, Classify::Write, error);
+    let row = if plan.returning {
+        session
             .fetch_optional(plan.statement)
             .await
             .map_err(classify)?
-        {
-            Some(row) => Ok(row),
-            None => Err(Failure::Database(S::not_found(T::TABLE))),
-        };
+    } else {
+        session.execute(plan.statement).await.map_err(classify)?;
+        session.fetch_optional(plan.read_back).await?
+    };
+    row.ok_or_else(|| Failure::Database(S::not_found(T::TABLE)))
+}
+
+/// Runs a create-or-restore: with the key's values locked, the trashed row
+/// holding them is restored with the values, or the row is inserted; a
+/// live holder is a conflict. One transaction (a savepoint inside the
+/// caller's); the restore's hooks run when a row is restored.
+///
+/// # Errors
+///
+/// [`Failure::Conflict`] when a live row holds the key (nothing changed),
+/// [`Failure::Hook`], [`Failure::Database`] (also when a MySQL lock is not
+/// granted within `innodb_lock_wait_timeout`).
+pub async fn create_or_restore<T, S>(
+    session: &mut S,
+    mut plan: CreateOrRestore<T>,
+) -> Result<Written<T>, Failure<S::Error>>
+where
+    T: SoftDelete<Id: Clone + Send + Sync> + Send + Sync,
+    S: Session<T>,
+{
+    let Some(holder) = plan.holder.take() else {
+        // The values fill no declared key: nothing can hold it.
+        return insert(session, plan.insert).await.map(Written::Created);
+    };
+    if !plan.lock_outside {
+        return locked_create_or_restore(session, plan, holder).await;
     }
-    session.begin(false).await?;
+    let mut granted = true;
+    for lock in &plan.lock {
+        match session.fetch_count(lock.clone()).await {
+            Ok(1) => {}
+            Ok(_) => granted = false,
+            Err(error) => {
+                release(session, &plan.unlock).await;
+                return Err(Failure::Database(error));
+            }
+        }
+        if !granted {
+            break;
+        }
+    }
+    let outcome = if granted {
+        let unlock = std::mem::take(&mut plan.unlock);
+        let outcome = locked_create_or_restore(session, plan, holder).await;
+        release(session, &unlock).await;
+        outcome
+    } else {
+        release(session, &plan.unlock).await;
+        Err(Failure::Database(S::lock_timeout(T::TABLE)))
+    };
+    outcome
+}
+
+/// Releases named locks. A connection that cannot run them is broken, and
+/// its locks end with it when the driver closes it.
+async fn release<T: SoftDelete, S: Session<T>>(session: &mut S, unlock: &[Sql]) {
+    for sql in unlock {
+        let _ = session.fetch_count(sql.clone()).await;
+    }
+}
+
+async fn locked_create_or_restore<T, S>(
+    session: &mut S,
+    plan: CreateOrRestore<T>,
+    holder: Sql,
+) -> Result<Written<T>, Failure<S::Error>>
+where
+    T: SoftDelete<Id: Clone + Send + Sync> + Send + Sync,
+    S: Session<T>,
+{
+    session.begin(true).await?;
     let outcome = async {
-        let row = if plan.returning {
-            session
-                .fetch_optional(plan.statement)
-                .await
-                .map_err(classify)?
-        } else {
-            session.execute(plan.statement).await.map_err(classify)?;
-            session.fetch_optional(plan.read_back).await?
-        };
-        row.ok_or_else(|| Failure::Database(S::not_found(T::TABLE)))
+        if !plan.lock_outside {
+            for lock in &plan.lock {
+                session.execute(lock.clone()).await?;
+            }
+        }
+        match session.fetch_optional(holder).await? {
+            Some(row) if !row.is_trashed() => Err(Failure::Conflict {
+                table: T::TABLE,
+                constraint: None,
+                holder: Holder::Live,
+                source: None,
+            }),
+            Some(row) => {
+                let id = row.id();
+                let hooks = session.has_hooks();
+                if hooks {
+                    hook(session, Hook::BeforeRestore(&id)).await?;
+                }
+                // The key's lock keeps other create-or-restores off the
+                // holder; a plain restore of it in between (MySQL reads it
+                // without a row lock) made it the live holder.
+                let Some(row) = write_and_read(session, plan.revive(id)).await? else {
+                    return Err(Failure::Conflict {
+                        table: T::TABLE,
+                        constraint: None,
+                        holder: Holder::Live,
+                        source: None,
+                    });
+                };
+                if hooks {
+                    hook(session, Hook::AfterRestore(&row)).await?;
+                }
+                Ok(Written::Restored(row))
+            }
+            None => insert_row(session, plan.insert).await.map(Written::Created),
+        }
     }
     .await;
     finish(session, outcome, |_| true).await

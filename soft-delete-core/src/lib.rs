@@ -42,6 +42,8 @@ pub mod purge;
 mod schema;
 mod statement;
 #[doc(hidden)]
+pub mod tombstone;
+#[doc(hidden)]
 pub mod value;
 mod view;
 
@@ -56,6 +58,7 @@ pub use plan::PurgeProgress;
 pub use schema::{Backend, SchemaError, UnknownBackendError};
 /// The `sea-query` this crate was built with, for matching versions.
 pub use sea_query;
+pub use tombstone::{Holder, Written};
 pub use value::ValueError;
 
 use std::fmt::Debug;
@@ -1363,7 +1366,8 @@ pub struct NoHooks;
 pub mod __layer {
     pub use crate::execute::{retryable_code, Failure, Fault, Hook, Session};
     pub use crate::plan::{PurgeConfig, Sql, DEFAULT_BATCH};
-    pub use crate::{execute, plan, purge, value};
+    pub use crate::tombstone::describe_conflict;
+    pub use crate::{execute, plan, purge, tombstone, value};
 }
 
 /// What generated code names; not public API, no semver guarantees.

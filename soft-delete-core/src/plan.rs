@@ -76,6 +76,10 @@ pub struct Write<T: SoftDelete> {
     pub returning: bool,
     /// The read of the written row, where `statement` does not return it.
     pub read_back: Sql,
+    /// For an update, the read of who holds a unique key it sets, run
+    /// after a unique violation to say whether a live or a trashed row
+    /// holds it.
+    pub holder: Option<Sql>,
 }
 
 /// The read of the row `id` whatever its marker: a write's read-back, and
@@ -131,6 +135,7 @@ pub fn delete<T: SoftDelete<Id: Clone>>(id: T::Id, backend: Backend) -> Write<T>
         read_back: read_back::<T>(id.clone(), backend),
         id,
         returning: backend.update_returning(),
+        holder: None,
     }
 }
 
@@ -151,6 +156,7 @@ pub fn delete_as<T: RecordsDeletedBy<Id: Clone>>(
         read_back: read_back::<T>(id.clone(), backend),
         id,
         returning: backend.update_returning(),
+        holder: None,
     }
 }
 
@@ -163,12 +169,13 @@ pub fn restore<T: SoftDelete<Id: Clone>>(id: T::Id, backend: Backend) -> Write<T
         read_back: read_back::<T>(id.clone(), backend),
         id,
         returning: backend.update_returning(),
+        holder: None,
     }
 }
 
 /// The model's columns and values of a write, checked: each a column of
 /// `T` (its column enum's `Table` names no column), each at most once.
-fn assignments<T: SoftDelete>(
+pub(crate) fn assignments<T: SoftDelete>(
     values: impl IntoIterator<Item = (T::Column, Value)>,
     backend: Backend,
 ) -> Result<Vec<(&'static str, Value)>, ValueError> {
@@ -203,6 +210,9 @@ pub struct Insert<T: SoftDelete> {
     /// Else its read, in the insert's transaction: by the key given, or by
     /// `LAST_INSERT_ID()` for a key the database assigned.
     pub read_back: Sql,
+    /// The read of who holds a unique key the insert sets (see
+    /// [`Write::holder`]).
+    pub holder: Option<Sql>,
     model: std::marker::PhantomData<fn() -> T>,
 }
 
@@ -215,11 +225,21 @@ pub fn insert<T: SoftDelete>(
     values: impl IntoIterator<Item = (T::Column, Value)>,
     backend: Backend,
 ) -> Result<Insert<T>, ValueError> {
-    let assignments = assignments::<T>(values, backend)?;
+    insert_assigned(assignments::<T>(values, backend)?, backend)
+}
+
+/// [`insert`] of checked assignments.
+pub(crate) fn insert_assigned<T: SoftDelete>(
+    assignments: Vec<(&'static str, Value)>,
+    backend: Backend,
+) -> Result<Insert<T>, ValueError> {
     let key = assignments
         .iter()
         .find(|(column, _)| *column == T::PRIMARY_KEY)
         .map(|(_, value)| value.clone());
+    let holder = crate::tombstone::holders::<T>(&assignments, None, backend)
+        .0
+        .map(|select| Sql::render(&select, backend));
     let mut statement = Query::insert();
     statement.into_table(T::TABLE);
     if assignments.is_empty() {
@@ -248,6 +268,7 @@ pub fn insert<T: SoftDelete>(
         statement: Sql::render(&statement, backend),
         returning,
         read_back,
+        holder,
         model: std::marker::PhantomData,
     })
 }
@@ -265,6 +286,9 @@ pub fn update<T: SoftDelete<Id: Clone>>(
     backend: Backend,
 ) -> Result<Write<T>, ValueError> {
     let assignments = assignments::<T>(values, backend)?;
+    let holder = crate::tombstone::holders::<T>(&assignments, Some(id.clone().into()), backend)
+        .0
+        .map(|select| Sql::render(&select, backend));
     let new_key = assignments
         .iter()
         .find(|(column, _)| *column == T::PRIMARY_KEY)
@@ -293,6 +317,7 @@ pub fn update<T: SoftDelete<Id: Clone>>(
         },
         id,
         returning,
+        holder,
     })
 }
 

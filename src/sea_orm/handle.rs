@@ -12,12 +12,14 @@ use ::sea_orm::{
 
 use super::session::SeaOrmSession;
 use super::{Error, SeaOrm};
-use crate::__layer::{execute, plan, PurgeConfig, Session as _};
+use crate::__layer::{execute, plan, tombstone, PurgeConfig, Session as _};
 use crate::chrono::{DateTime, Utc};
 use crate::hooks::Hooks;
 use crate::sea_query::Value;
 use crate::TrashMode;
-use crate::{Cascade, HasHooks, PurgeProgress, RecordsDeletedBy, RecordsDeletionTime, SoftDelete};
+use crate::{
+    Cascade, HasHooks, PurgeProgress, RecordsDeletedBy, RecordsDeletionTime, SoftDelete, Written,
+};
 
 /// A SeaORM `Model` that [`Handle`] can run: it derives [`SoftDelete`]
 /// (beside `DeriveEntityModel`), with a key that can be sent between
@@ -163,6 +165,27 @@ where
         let mut session = self.session()?;
         let plan = plan::insert::<E::Model>(values, session.backend())?;
         Ok(execute::insert(&mut session, plan).await?)
+    }
+
+    /// Inserts a row with `values`, or restores the trashed row that holds
+    /// one of the model's `unique(...)` keys with these values and gives it
+    /// the values, atomically; a live holder is [`Error::Conflict`] and
+    /// nothing changes. As
+    /// [`soft_delete::sqlx`'s](crate::sqlx::Handle::create_or_restore)
+    /// (the same plan).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Conflict`] (holder [`Holder::Live`](crate::Holder::Live))
+    /// when a live row holds the key; [`Error::Hook`]; [`Error::Database`],
+    /// also for a value the database cannot hold or a column named twice.
+    pub async fn create_or_restore(
+        &self,
+        values: impl IntoIterator<Item = (<E::Model as SoftDelete>::Column, Value)>,
+    ) -> Result<Written<E::Model>, Error> {
+        let mut session = self.session()?;
+        let plan = tombstone::create_or_restore::<E::Model>(values, session.backend())?;
+        Ok(execute::create_or_restore(&mut session, plan).await?)
     }
 
     /// Updates the live row `id` with `values` and returns the row as

@@ -182,6 +182,12 @@ where
         dispatch::<T, SeaOrm, <T as HasHooks>::Hooks>(tx, hook).await
     }
 
+    fn lock_timeout(table: &'static str) -> DbErr {
+        DbErr::Custom(format!(
+            "the create-or-restore lock of `{table}` was not granted within innodb_lock_wait_timeout"
+        ))
+    }
+
     fn not_found(table: &'static str) -> DbErr {
         DbErr::RecordNotFound(format!(
             "the row written to `{table}` could not be read back"

@@ -26,17 +26,22 @@ pub enum Error {
     /// server, a missing table or column, a value the database refuses).
     /// sqlx's message names the object at fault.
     Database(::sqlx::Error),
-    /// A `restore` (or a cascade restore) would give a live row a unique
-    /// key that another live row holds now (see
-    /// [`unique_among_live`](crate::SoftDelete::unique_among_live)).
-    /// Nothing was changed.
+    /// A write would give a row a unique key another row holds: a
+    /// `restore` (or cascade restore) against a live row, an `insert` or
+    /// `update` against a live or trashed one, a `create_or_restore`
+    /// against a live one. `holder` says which; nothing was changed.
     Conflict {
-        /// The table of the row that could not be restored.
+        /// The table of the row that could not be written.
         table: &'static str,
         /// The unique constraint or index, where the database names it.
         constraint: Option<String>,
-        /// The database's unique-violation error.
-        source: ::sqlx::Error,
+        /// Who holds the key: a live row, or a trashed one (then restoring
+        /// it, as `create_or_restore` does, is the way).
+        holder: crate::Holder,
+        /// The database's unique-violation error; `None` when the handle
+        /// found the live holder itself (a create-or-restore) and wrote
+        /// nothing.
+        source: Option<::sqlx::Error>,
     },
     /// A [`Hooks`](super::Hooks) method failed; the operation was rolled
     /// back.
@@ -92,9 +97,8 @@ impl Error {
     #[must_use]
     pub fn as_sqlx(&self) -> Option<&::sqlx::Error> {
         match self {
-            Error::Database(source)
-            | Error::Conflict { source, .. }
-            | Error::Referenced { source, .. } => Some(source),
+            Error::Database(source) | Error::Referenced { source, .. } => Some(source),
+            Error::Conflict { source, .. } => source.as_ref(),
             Error::Hook { .. } | Error::Busy { .. } => None,
         }
     }
@@ -178,10 +182,12 @@ impl From<Failure<::sqlx::Error>> for Error {
             Failure::Conflict {
                 table,
                 constraint,
+                holder,
                 source,
             } => Error::Conflict {
                 table,
                 constraint,
+                holder,
                 source,
             },
             Failure::Referenced {
@@ -212,16 +218,10 @@ impl fmt::Display for Error {
             Error::Database(source) => write!(f, "database error: {source}"),
             Error::Conflict {
                 table,
-                constraint: Some(constraint),
+                constraint,
+                holder,
                 ..
-            } => write!(
-                f,
-                "cannot restore the row of `{table}`: a live row holds its unique key (`{constraint}`)"
-            ),
-            Error::Conflict { table, .. } => write!(
-                f,
-                "cannot restore the row of `{table}`: a live row holds one of its unique keys"
-            ),
+            } => crate::__layer::describe_conflict(f, table, constraint.as_deref(), *holder),
             Error::Hook {
                 table,
                 hook,
@@ -231,9 +231,7 @@ impl fmt::Display for Error {
                 "the `{hook}` hook of `{table}` failed, so nothing was changed: {source}"
             ),
             Error::Referenced {
-                table,
-                constraint,
-                ..
+                table, constraint, ..
             } => {
                 write!(f, "cannot remove the row of `{table}`: a row of a table it declares no cascade into still references it")?;
                 if let Some(constraint) = constraint {
@@ -252,9 +250,10 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Database(source)
-            | Error::Conflict { source, .. }
-            | Error::Referenced { source, .. } => Some(source),
+            Error::Database(source) | Error::Referenced { source, .. } => Some(source),
+            Error::Conflict { source, .. } => source
+                .as_ref()
+                .map(|source| source as &(dyn std::error::Error + 'static)),
             Error::Hook { source, .. } => Some(source.as_ref()),
             Error::Busy { .. } => None,
         }

@@ -11,11 +11,12 @@ use ::sqlx::FromRow;
 use super::session::SqlxSession;
 use super::source::{Connections, Leased};
 use super::{Dialect, Error, Hooks, Source};
-use crate::__layer::{execute, plan, PurgeConfig};
+use crate::__layer::{execute, plan, tombstone, PurgeConfig};
 use crate::chrono::{DateTime, Utc};
 use crate::sea_query::Value;
 use crate::{
     Cascade, HasHooks, PurgeProgress, RecordsDeletedBy, RecordsDeletionTime, SoftDelete, TrashMode,
+    Written,
 };
 
 /// A model that [`Handle`] can run on `DB`: a [`SoftDelete`] model that
@@ -207,6 +208,63 @@ impl<'c, T: Model<DB>, DB: Dialect> Handle<'c, T, DB> {
         let mut connection = self.lease().await?;
         let mut session = SqlxSession::<DB>::new(&mut connection);
         Ok(execute::insert(&mut session, plan).await?)
+    }
+
+    /// Inserts a row with `values`, or — when a trashed row holds one of
+    /// the model's `unique(...)` keys with these values — restores that row
+    /// (the most recently trashed, if several) and gives it the values
+    /// (all but its primary key), atomically: concurrent calls with one key
+    /// end with exactly one live row. A live holder is a conflict and
+    /// nothing changes. A model without `unique(...)`, or values that fill
+    /// no key, only insert. The restore's hooks run when a row is restored.
+    ///
+    /// Calls on one key's values wait for each other (PostgreSQL: an
+    /// advisory lock for the transaction; MySQL/MariaDB: a named lock,
+    /// `GET_LOCK`, up to `innodb_lock_wait_timeout`; SQLite: its write
+    /// lock), so this holds with or without a unique index behind the key.
+    /// Inside a transaction of yours on MySQL/MariaDB, call it before the
+    /// transaction's first read: its REPEATABLE READ snapshot, taken then,
+    /// would not see another call's row.
+    ///
+    /// ```
+    /// use soft_delete::sqlx::{Error, SoftDeleteExt};
+    /// use soft_delete::{Holder, SoftDelete, Written};
+    ///
+    /// #[derive(Debug, SoftDelete, sqlx::FromRow)]
+    /// #[soft_delete(table = "users", unique(email))]
+    /// struct User { id: i64, email: String, name: String, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
+    ///
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let pool = sqlx::SqlitePool::connect("sqlite::memory:").await?;
+    /// sqlx::raw_sql("CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL, name TEXT NOT NULL, deleted_at TEXT)")
+    ///     .execute(&pool)
+    ///     .await?;
+    /// let users = User::on(&pool);
+    /// let ada = || [(UserColumn::Email, "ada@example.com".into()), (UserColumn::Name, "Ada".into())];
+    ///
+    /// let Written::Created(user) = users.create_or_restore(ada()).await? else { panic!() };
+    /// users.delete(user.id).await?;
+    /// let Written::Restored(again) = users.create_or_restore(ada()).await? else { panic!() };
+    /// assert_eq!(again.id, user.id);
+    /// let taken = users.create_or_restore(ada()).await.unwrap_err();
+    /// assert!(matches!(taken, Error::Conflict { holder: Holder::Live, .. }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # }).unwrap();
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Conflict`] (holder [`Holder::Live`](crate::Holder::Live))
+    /// when a live row holds the key; [`Error::Hook`]; [`Error::Database`],
+    /// also for a value the database cannot hold or a column named twice.
+    pub async fn create_or_restore(
+        &self,
+        values: impl IntoIterator<Item = (T::Column, Value)>,
+    ) -> Result<Written<T>, Error> {
+        let plan = tombstone::create_or_restore::<T>(values, DB::BACKEND)?;
+        let mut connection = self.lease().await?;
+        let mut session = SqlxSession::<DB>::new(&mut connection);
+        Ok(execute::create_or_restore(&mut session, plan).await?)
     }
 
     /// Updates the live row `id` with `values` and returns the row as

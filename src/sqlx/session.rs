@@ -132,6 +132,12 @@ impl<T: Model<DB>, DB: Dialect> Session<T> for SqlxSession<'_, DB> {
     fn not_found(_table: &'static str) -> ::sqlx::Error {
         ::sqlx::Error::RowNotFound
     }
+
+    fn lock_timeout(table: &'static str) -> ::sqlx::Error {
+        ::sqlx::Error::Protocol(format!(
+            "the create-or-restore lock of `{table}` was not granted within innodb_lock_wait_timeout"
+        ))
+    }
 }
 
 impl<DB: Dialect> crate::hooks::Layer for DB {
