@@ -53,6 +53,14 @@ pub mod hooks;
 #[cfg(any(
     feature = "sqlx-sqlite",
     feature = "sqlx-postgres",
+    feature = "sqlx-mysql",
+    feature = "sea-orm"
+))]
+mod prune;
+
+#[cfg(any(
+    feature = "sqlx-sqlite",
+    feature = "sqlx-postgres",
     feature = "sqlx-mysql"
 ))]
 pub mod sqlx;

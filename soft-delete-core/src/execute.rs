@@ -689,6 +689,7 @@ where
     let PurgeConfig {
         range,
         mut on_batch,
+        stop,
     } = config;
     let hooks = session.has_hooks();
     let tree = purge::has_tree::<T>();
@@ -749,7 +750,11 @@ where
         if let Some(on_batch) = on_batch.as_mut() {
             on_batch(progress);
         }
-        if taken < size {
+        if taken < size
+            || stop
+                .as_ref()
+                .is_some_and(|stop| stop.load(std::sync::atomic::Ordering::Relaxed))
+        {
             break;
         }
     }

@@ -54,7 +54,7 @@ pub use execute::HookError;
 pub use join::ScopedJoin;
 pub use marker::{Clock, Marker, MarkerStyle, UpdatedAt};
 pub use mode::{ParseTrashModeError, TrashMode};
-pub use plan::PurgeProgress;
+pub use plan::{Pruned, PurgeProgress};
 pub use schema::{Backend, SchemaError, UnknownBackendError};
 /// The `sea-query` this crate was built with, for matching versions.
 pub use sea_query;

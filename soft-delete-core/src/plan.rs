@@ -459,6 +459,50 @@ pub struct PurgeConfig<'a> {
     pub range: PurgeRange,
     /// Called after each committed batch.
     pub on_batch: Option<Box<dyn FnMut(PurgeProgress) + Send + 'a>>,
+    /// When set, the purge stops after the batch during which it became
+    /// true (a pruner's shutdown).
+    pub stop: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+}
+
+/// What a pruner did to one model's table.
+///
+/// ```
+/// # use soft_delete::Pruned;
+/// fn summary(pruned: &Pruned) -> String {
+///     format!("{}: {} removed, {} kept", pruned.table, pruned.removed, pruned.kept)
+/// }
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Pruned {
+    /// The model's table.
+    pub table: &'static str,
+    /// Rows removed (of this table; the trashed rows below them went too).
+    pub removed: u64,
+    /// Rows due but kept, because a live row hangs below them.
+    pub kept: u64,
+}
+
+impl Pruned {
+    /// A report of `removed` and `kept` rows of `table`.
+    #[must_use]
+    pub fn new(table: &'static str, removed: u64, kept: u64) -> Self {
+        Pruned {
+            table,
+            removed,
+            kept,
+        }
+    }
+}
+
+/// The cutoff of a purge of `T`'s expired rows at `now`: `now` less its
+/// retention (the earliest instant when the retention reaches past it).
+#[must_use]
+pub fn expiry<T: crate::Retained>(now: DateTime<Utc>) -> DateTime<Utc> {
+    let seconds = T::RETAIN_SECONDS.map_or(0, |seconds| i64::try_from(seconds).unwrap_or(i64::MAX));
+    chrono::TimeDelta::try_seconds(seconds)
+        .and_then(|retain| now.checked_sub_signed(retain))
+        .unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
 
 impl PurgeConfig<'_> {
@@ -473,6 +517,7 @@ impl PurgeConfig<'_> {
                 filter: None,
             },
             on_batch: None,
+            stop: None,
         }
     }
 }

@@ -18,7 +18,8 @@ use crate::hooks::Hooks;
 use crate::sea_query::Value;
 use crate::TrashMode;
 use crate::{
-    Cascade, HasHooks, PurgeProgress, RecordsDeletedBy, RecordsDeletionTime, SoftDelete, Written,
+    Cascade, HasHooks, PurgeProgress, RecordsDeletedBy, RecordsDeletionTime, Retained, SoftDelete,
+    Written,
 };
 
 /// A SeaORM `Model` that [`Handle`] can run: it derives [`SoftDelete`]
@@ -278,6 +279,17 @@ where
         }
     }
 
+    /// [`purge_trashed_before`](Self::purge_trashed_before) now less the
+    /// model's retention (`retain = "30 days"` in the derive); a model
+    /// without `retain` has no such method. As
+    /// [`soft_delete::sqlx`'s](crate::sqlx::Handle::purge_expired).
+    pub fn purge_expired(&self) -> Purge<'c, E, C>
+    where
+        E::Model: Retained,
+    {
+        self.purge_trashed_before(plan::expiry::<E::Model>(Utc::now()))
+    }
+
     /// Cascade soft delete of the live row `id` and its live children
     /// ([`SoftDelete::cascade_delete_by_id`]), in one transaction: how many
     /// rows of each table were trashed, `None` if the row is absent or
@@ -367,6 +379,12 @@ impl<'c, E, C> Purge<'c, E, C> {
     /// Calls `progress` after each committed batch.
     pub fn on_batch(mut self, progress: impl FnMut(PurgeProgress) + Send + 'c) -> Self {
         self.config.on_batch = Some(Box::new(progress));
+        self
+    }
+
+    /// Stops after the batch during which `stop` became true.
+    pub(crate) fn stop_on(mut self, stop: std::sync::Arc<std::sync::atomic::AtomicBool>) -> Self {
+        self.config.stop = Some(stop);
         self
     }
 }

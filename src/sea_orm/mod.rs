@@ -66,6 +66,7 @@ mod entity;
 mod error;
 mod handle;
 mod join;
+mod pruner;
 mod session;
 
 pub use crate::hooks::{HookError, Hooks};
@@ -75,6 +76,7 @@ pub use entity::SoftDeleteEntity;
 pub use error::Error;
 pub use handle::{Handle, Id, Purge, SoftDeleteModel};
 pub use join::SelectExt;
+pub use pruner::Pruner;
 
 /// The [`Layer`](crate::hooks::Layer) of SeaORM: implement
 /// [`Hooks<Model, SeaOrm>`](Hooks) for a model's hooks to run in its

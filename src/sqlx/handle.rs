@@ -15,8 +15,8 @@ use crate::__layer::{execute, plan, tombstone, PurgeConfig};
 use crate::chrono::{DateTime, Utc};
 use crate::sea_query::Value;
 use crate::{
-    Cascade, HasHooks, PurgeProgress, RecordsDeletedBy, RecordsDeletionTime, SoftDelete, TrashMode,
-    Written,
+    Cascade, HasHooks, PurgeProgress, RecordsDeletedBy, RecordsDeletionTime, Retained, SoftDelete,
+    TrashMode, Written,
 };
 
 /// A model that [`Handle`] can run on `DB`: a [`SoftDelete`] model that
@@ -388,6 +388,35 @@ impl<'c, T: Model<DB>, DB: Dialect> Handle<'c, T, DB> {
         }
     }
 
+    /// [`purge_trashed_before`](Self::purge_trashed_before) now less the
+    /// model's retention (`retain = "30 days"` in the derive): the rows
+    /// past it go. A model without `retain` has no such method.
+    ///
+    /// ```
+    /// use soft_delete::sqlx::SoftDeleteExt;
+    /// use soft_delete::SoftDelete;
+    ///
+    /// #[derive(Debug, SoftDelete, sqlx::FromRow)]
+    /// #[soft_delete(table = "posts", retain = "30 days")]
+    /// struct Post { id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
+    ///
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let pool = sqlx::SqlitePool::connect("sqlite::memory:").await?;
+    /// sqlx::raw_sql("CREATE TABLE posts (id INTEGER PRIMARY KEY, deleted_at TEXT);
+    ///                INSERT INTO posts VALUES (1, '2020-01-01 00:00:00'), (2, datetime('now', '-1 day')), (3, NULL);")
+    ///     .execute(&pool)
+    ///     .await?;
+    /// assert_eq!(Post::on(&pool).purge_expired().await?, 1, "only the row past 30 days");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # }).unwrap();
+    /// ```
+    pub fn purge_expired(&self) -> Purge<'_, 'c, T, DB>
+    where
+        T: Retained,
+    {
+        self.purge_trashed_before(plan::expiry::<T>(Utc::now()))
+    }
+
     /// Cascade soft delete of the live row `id` and its live children
     /// ([`SoftDelete::cascade_delete_by_id`]), in one transaction: how many
     /// rows of each table were trashed, `None` if the row is absent or
@@ -522,6 +551,12 @@ impl<'h, T, DB: Dialect> Purge<'h, '_, T, DB> {
     /// Calls `progress` after each committed batch.
     pub fn on_batch(mut self, progress: impl FnMut(PurgeProgress) + Send + 'h) -> Self {
         self.config.on_batch = Some(Box::new(progress));
+        self
+    }
+
+    /// Stops after the batch during which `stop` became true.
+    pub(crate) fn stop_on(mut self, stop: std::sync::Arc<std::sync::atomic::AtomicBool>) -> Self {
+        self.config.stop = Some(stop);
         self
     }
 }

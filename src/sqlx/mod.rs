@@ -37,6 +37,7 @@
 mod dialect;
 mod error;
 mod handle;
+mod pruner;
 mod run;
 mod session;
 mod source;
@@ -47,5 +48,6 @@ pub use crate::PurgeProgress;
 pub use dialect::Dialect;
 pub use error::Error;
 pub use handle::{Handle, Model, Purge, SoftDeleteExt};
+pub use pruner::Pruner;
 pub use run::Run;
 pub use source::Source;
