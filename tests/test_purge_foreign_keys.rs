@@ -463,12 +463,36 @@ async fn erase_leaves_nothing_of_the_subtree_or_rolls_back_whole() {
     });
 }
 
-/// The statements alone, for running by hand: `erase_by_id` renders for
-/// each backend (its comments step repeats until it removes nothing).
-#[test]
-fn erase_by_id_lists_the_deletes_deepest_first() {
-    let plan = soft_delete::__layer::plan::erase::<Post>(7, soft_delete::Backend::Postgres);
-    let tables: Vec<&str> = plan.steps.iter().map(|step| step.table).collect();
-    assert_eq!(tables, ["reactions", "comments", "posts"]);
-    assert!(plan.steps[1].until_empty, "replies go leaves first");
+/// The statements alone, run by hand: `T::erase_by_id` in order, each
+/// until it removes nothing, leaves nothing of post 2's subtree under
+/// RESTRICT and touches nothing else.
+#[tokio::test]
+async fn erase_by_id_run_by_hand_removes_the_subtree() {
+    on_each_backend!(OnDelete::Restrict, |db, pool| {
+        let backend = db.backend();
+        forest(&db, [2, 3]).await;
+        let steps = Post::erase_by_id(2);
+        assert_eq!(steps.len(), 3, "{backend}: reactions, comments, posts");
+        let mut removed = 0;
+        for step in &steps {
+            loop {
+                let n = db.execute(step).await;
+                removed += n;
+                if n == 0 {
+                    break;
+                }
+            }
+        }
+        assert_eq!(removed, 5, "{backend}: a post, three comments, a reaction");
+        let left = rows(pool).await;
+        assert_eq!(left.len(), 5, "{backend}: post 3's tree is whole: {left:?}");
+        assert!(
+            left.iter().all(|&(table, id, _)| match table {
+                "posts" => id == 3,
+                "comments" => id / 10 == 3,
+                _ => id / 100 == 3,
+            }),
+            "{backend}: {left:?}"
+        );
+    });
 }

@@ -550,6 +550,39 @@ pub trait SoftDelete: Sized {
         statement::force_delete::<Self>(filter)
     }
 
+    /// The statements of an erase (the right to erasure): the hard delete
+    /// of the row `id` and of every row below it through the declared
+    /// cascades, live or trashed, deepest table first, the row itself last.
+    /// Run them in order in one transaction, each until it removes no row:
+    /// a step over a self-referencing table (`cascade(Self = "...")`) takes
+    /// the leaves of that table each time, because MySQL/MariaDB check a
+    /// foreign key row by row; any other step removes nothing the second
+    /// time. The run layers' `erase(id)` does all this, with hooks.
+    ///
+    /// ```
+    /// # use soft_delete::SoftDelete;
+    /// # use sea_query::PostgresQueryBuilder;
+    /// #[derive(SoftDelete)]
+    /// #[soft_delete(table = "comments")]
+    /// struct Comment { id: i64, post_id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
+    ///
+    /// #[derive(SoftDelete)]
+    /// #[soft_delete(table = "posts", cascade(Comment = "post_id"))]
+    /// struct Post { id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
+    ///
+    /// let steps: Vec<String> = Post::erase_by_id(7)
+    ///     .iter()
+    ///     .map(|delete| delete.to_string(PostgresQueryBuilder))
+    ///     .collect();
+    /// assert_eq!(steps.len(), 2);
+    /// assert!(steps[0].starts_with(r#"DELETE FROM "comments" WHERE "comments"."id" IN (WITH"#));
+    /// assert_eq!(steps[1], r#"DELETE FROM "posts" WHERE "posts"."id" IN (7)"#);
+    /// ```
+    #[must_use]
+    fn erase_by_id(id: Self::Id) -> Vec<DeleteStatement> {
+        purge::erase_statements::<Self>(id.into())
+    }
+
     /// The trash by time: "trashed in `[from, to)`" (either end `None` for
     /// open), for "deleted in the last 30 minutes — undo?" and audits. Times
     /// compare as times on every backend (on SQLite whatever format wrote

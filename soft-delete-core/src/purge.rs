@@ -10,8 +10,8 @@
 //! rows as the ones before it left them.
 
 use sea_query::{
-    Alias, BinOper, CommonTableExpression, Condition, Expr, ExprTrait as _, LockType, Order, Query,
-    SelectStatement, SubQueryStatement, UnionType, Value, WithClause,
+    Alias, BinOper, CommonTableExpression, Condition, DeleteStatement, Expr, ExprTrait as _,
+    LockType, Order, Query, SelectStatement, SubQueryStatement, UnionType, Value, WithClause,
 };
 
 use crate::cascade::{plan, Node};
@@ -194,6 +194,22 @@ fn in_rows(column: Expr, with: &WithClause, select: SelectStatement, negated: bo
 /// self-referencing table. With `only_trashed`, only the subtrees of roots
 /// with no live row below are touched, and only trashed rows in them.
 fn deletes<T: SoftDelete>(roots: &[Value], only_trashed: bool, backend: Backend) -> Vec<Step> {
+    delete_statements::<T>(roots, only_trashed)
+        .into_iter()
+        .map(|(delete, table, until_empty)| Step {
+            sql: Sql::render(&delete, backend),
+            table,
+            until_empty,
+        })
+        .collect()
+}
+
+/// [`deletes`] as statements, with each one's table and whether it runs
+/// until it removes nothing.
+fn delete_statements<T: SoftDelete>(
+    roots: &[Value],
+    only_trashed: bool,
+) -> Vec<(DeleteStatement, &'static str, bool)> {
     let nodes = plan::<T>();
     let mut steps = Vec::new();
     for (index, node) in nodes.iter().enumerate().rev() {
@@ -239,11 +255,7 @@ fn deletes<T: SoftDelete>(roots: &[Value], only_trashed: bool, backend: Backend)
             // A root without rows of its own table below: nothing to do here.
             continue;
         }
-        steps.push(Step {
-            sql: Sql::render(&delete, backend),
-            table: node.table,
-            until_empty,
-        });
+        steps.push((delete, node.table, until_empty));
     }
     let mut delete = Query::delete();
     delete
@@ -261,11 +273,7 @@ fn deletes<T: SoftDelete>(roots: &[Value], only_trashed: bool, backend: Backend)
                 true,
             ));
     }
-    steps.push(Step {
-        sql: Sql::render(&delete, backend),
-        table: T::TABLE,
-        until_empty: false,
-    });
+    steps.push((delete, T::TABLE, false));
     steps
 }
 
@@ -350,4 +358,13 @@ pub fn flat_batch<T: SoftDelete>(range: &PurgeRange, backend: Backend) -> Sql {
 #[must_use]
 pub fn erase<T: SoftDelete>(id: Value, backend: Backend) -> Vec<Step> {
     deletes::<T>(&[id], false, backend)
+}
+
+/// The statements of an erase of the row `id`, as `T::erase_by_id` gives
+/// them.
+pub(crate) fn erase_statements<T: SoftDelete>(id: Value) -> Vec<DeleteStatement> {
+    delete_statements::<T>(&[id], false)
+        .into_iter()
+        .map(|(delete, ..)| delete)
+        .collect()
 }
