@@ -198,8 +198,9 @@ const fn str_eq(a: &str, b: &str) -> bool {
     true
 }
 
-/// How many whole seconds after the cascade's second the parent may be
-/// stamped when children already hold earlier ones.
+/// How many whole seconds before the cascade's second the parent may be
+/// stamped when children trashed on their own already hold the seconds in
+/// between.
 const SPARE_SECONDS: i64 = 5;
 
 /// "Some child of `id` matches": `EXISTS` over each child table, `OR`ed.
@@ -578,7 +579,9 @@ fn delete_shared_stamp<T: SoftDelete>(
         // No child may hold the parent's stamp when it is not the cascade's:
         // the restore finds the cascade's children by that equality. A child
         // trashed in the cascade's second or later may round to it, so the
-        // parent then takes the first later whole second no child holds.
+        // parent then takes the latest earlier whole second no child holds:
+        // a marker is never later than its deletion (a purge or a retention
+        // then takes the row at most those seconds early, never late).
         let mut stamp = Expr::case(
             any_child::<T>(id, |child, column| {
                 statement::comparable(child.marker, column, backend)
@@ -587,13 +590,13 @@ fn delete_shared_stamp<T: SoftDelete>(
             .not(),
             marker.deleted_value(when),
         );
-        let later = |seconds| marker.time_value(floor + Duration::seconds(seconds));
-        for seconds in 2..=SPARE_SECONDS {
-            let candidate = later(seconds);
+        let earlier = |seconds| marker.time_value(floor - Duration::seconds(seconds));
+        for seconds in 1..SPARE_SECONDS {
+            let candidate = earlier(seconds);
             let taken = any_child::<T>(id, |_, column| column.eq(candidate.clone()));
             stamp = stamp.case(taken.not(), Expr::Value(candidate));
         }
-        stamp.finally(Expr::Value(later(SPARE_SECONDS + 1))).into()
+        stamp.finally(Expr::Value(earlier(SPARE_SECONDS))).into()
     };
 
     let primary_key_is = Expr::col((T::TABLE, T::PRIMARY_KEY)).eq(id.clone());

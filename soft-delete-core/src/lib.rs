@@ -732,12 +732,14 @@ pub trait SoftDelete: Sized {
     /// precision or the time between building and running the statements.
     ///
     /// Without `cascade_id` the cascade is one level deep: the children copy
-    /// the parent's *stored* marker, and are matched by it on restore. A child
-    /// deleted on its own before, in the cascade's second or later, makes the
-    /// parent take the first whole second from two seconds on that no child
-    /// holds; a child deleted on its own *later* with the very same marker
-    /// value (same second on a second-precision column) would be restored
-    /// with the parent: use `cascade_id` where that matters.
+    /// the parent's *stored* marker, and are matched by it on restore. The
+    /// parent holds the cascade's instant, unless a child deleted on its own
+    /// before holds the cascade's second or a later one: then the parent
+    /// takes the latest earlier whole second (up to five before) that no
+    /// child holds — a marker is never later than its deletion. A child
+    /// deleted on its own *later* with the very same marker value (same
+    /// second on a second-precision column) would be restored with the
+    /// parent: use `cascade_id` where that matters.
     /// `backend` matters on SQLite only, where that check compares times, not
     /// text.
     ///
