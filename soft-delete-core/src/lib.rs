@@ -758,7 +758,7 @@ pub trait SoftDelete: Sized {
     /// let statements = Post::cascade_delete_by_id(7, Backend::Postgres);
     /// let sql: Vec<String> = statements.iter().map(|s| s.build(PostgresQueryBuilder).0).collect();
     /// // The post, stamped now unless a comment already holds a marker in this
-    /// // second (then the first later whole second none holds) ...
+    /// // second (then the latest earlier whole second none holds) ...
     /// assert!(sql[0].starts_with(r#"UPDATE "posts" SET "deleted_at" = (CASE WHEN (NOT EXISTS(SELECT 1 FROM "comments" WHERE "comments"."post_id" = $1 AND "comments"."deleted_at" >= $2)) THEN $3 WHEN"#));
     /// assert!(sql[0].ends_with(r#"WHERE "posts"."id" = $17 AND "posts"."deleted_at" IS NULL"#));
     /// // ... then its live comments, copying the post's stored marker.
