@@ -1,6 +1,7 @@
-//! The service behind `cargo run --example rest_api`: the `Post` model, the
-//! database it runs on through `soft_delete::sqlx` (SQLite, PostgreSQL,
-//! MySQL/MariaDB), the input limits, and the axum router.
+//! The service behind `cargo run -p soft-delete-rest-api --bin rest_api`:
+//! the `Post` model (titles unique among live posts), the database it runs
+//! on through `soft_delete::sqlx` (SQLite, PostgreSQL, MySQL/MariaDB), the
+//! input limits, and the axum router.
 //!
 //! The routes ask the database for what they need through [`Store`]; every
 //! `soft_delete::sqlx` call of the service is in its implementation for
@@ -24,12 +25,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{DateTime, SecondsFormat, Utc};
-use sea_query::{ColumnDef, Expr, ExprTrait, Order, Query, Table};
+use sea_query::{ColumnDef, Expr, ExprTrait, Index, Order, Table, Value};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize, Serializer};
 use soft_delete::sqlx::{Dialect, Model, Run, SoftDeleteExt};
-use soft_delete::{Backend, SoftDelete, TrashMode};
-use sqlx::mysql::{MySql, MySqlConnectOptions, MySqlPoolOptions};
+use soft_delete::{Backend, Holder, SoftDelete, TrashMode, Written};
+use sqlx::mysql::{MySql, MySqlConnectOptions, MySqlDatabaseError, MySqlPoolOptions};
 use sqlx::pool::PoolOptions;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, Postgres};
 use sqlx::sqlite::{Sqlite, SqliteConnectOptions, SqlitePoolOptions};
@@ -39,9 +40,12 @@ use sqlx::{AssertSqlSafe, Connection, Pool};
 // The model and its input
 // ---------------------------------------------------------------------------
 
-/// A blog post; `deleted_at` is the soft-delete marker.
+/// A blog post; `deleted_at` is the soft-delete marker. Its title is its
+/// natural key: unique among live posts (`unique(title)`, and the index
+/// [`Post::unique_indexes`] gives), so a trashed post keeps its title and
+/// `POST /posts?restore_trashed=true` can bring it back by that title.
 #[derive(Debug, Clone, PartialEq, SoftDelete, sqlx::FromRow, Serialize)]
-#[soft_delete(table = "posts")]
+#[soft_delete(table = "posts", unique(title))]
 pub struct Post {
     pub id: i64,
     pub title: String,
@@ -76,12 +80,31 @@ pub struct NewPost {
     pub body: String,
 }
 
+impl NewPost {
+    /// The columns of the new row.
+    fn values(self) -> [(PostColumn, Value); 2] {
+        [
+            (PostColumn::Title, self.title.into()),
+            (PostColumn::Body, self.body.into()),
+        ]
+    }
+}
+
 /// Body of `PATCH /posts/{id}`: the fields to change.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PostPatch {
     pub title: Option<String>,
     pub body: Option<String>,
+}
+
+impl PostPatch {
+    /// The columns to change, the given fields only.
+    fn values(self) -> Vec<(PostColumn, Value)> {
+        let title = self.title.map(|title| (PostColumn::Title, title.into()));
+        let body = self.body.map(|body| (PostColumn::Body, body.into()));
+        title.into_iter().chain(body).collect()
+    }
 }
 
 /// A 422 unless every database can store `value` as `field`: no NUL
@@ -164,7 +187,9 @@ pub enum OpenError {
         address: String,
         cause: String,
     },
-    /// Connected, but `CREATE TABLE posts` failed.
+    /// Connected, but `CREATE TABLE posts` or one of its indexes failed
+    /// (the unique index of live titles does on a table whose live posts
+    /// share a title).
     CreateTable {
         backend: &'static str,
         cause: String,
@@ -194,7 +219,10 @@ impl fmt::Display for OpenError {
                 cause,
             } => write!(f, "cannot connect to {backend} at {address}: {cause}"),
             OpenError::CreateTable { backend, cause } => {
-                write!(f, "cannot create the posts table on {backend}: {cause}")
+                write!(
+                    f,
+                    "cannot create the posts table or its indexes on {backend}: {cause}"
+                )
             }
         }
     }
@@ -204,7 +232,8 @@ impl std::error::Error for OpenError {}
 
 impl Database {
     /// Connects to `url` (`sqlite:…`, `postgres://…`, `mysql://…` or
-    /// `mariadb://…`) and creates the `posts` table if it does not exist.
+    /// `mariadb://…`) and creates the `posts` table and its indexes if they
+    /// do not exist ([`schema`]).
     /// A SQLite file is created if missing.
     ///
     /// # Errors
@@ -322,6 +351,37 @@ fn create_posts(backend: Backend) -> String {
     backend.render(&table)
 }
 
+/// The schema of `posts` on `backend`, statement by statement, each safe to
+/// run again at every start: `CREATE TABLE IF NOT EXISTS posts`, then the
+/// unique index of live titles ([`Post::unique_indexes`]; `IF NOT EXISTS`
+/// added on SQLite and PostgreSQL; MySQL has no `IF NOT EXISTS` for its
+/// generated column or index, so [`create_table`] takes "already there" for
+/// done), and on SQLite and PostgreSQL an index of all titles, trashed ones
+/// included, for the look-ups of a trashed post by title (create,
+/// create-or-restore), which the partial unique index cannot serve; on
+/// MySQL that unique index starts with `title` and serves them.
+pub fn schema(backend: Backend) -> Vec<String> {
+    let mut statements = vec![create_posts(backend)];
+    for statement in Post::unique_indexes(backend) {
+        statements.push(match statement.strip_prefix("CREATE UNIQUE INDEX ") {
+            Some(rest) if backend != Backend::MySql => {
+                format!("CREATE UNIQUE INDEX IF NOT EXISTS {rest}")
+            }
+            _ => statement,
+        });
+    }
+    if backend != Backend::MySql {
+        let mut titles = Index::create();
+        titles
+            .if_not_exists()
+            .name("posts_title_idx")
+            .table(PostColumn::Table)
+            .col(PostColumn::Title);
+        statements.push(backend.render(&titles));
+    }
+    statements
+}
+
 impl<DB: Dialect> Posts<DB>
 where
     Post: Model<DB>,
@@ -407,12 +467,27 @@ pub trait Store: Clone + Send + Sync + 'static {
         mode: TrashMode,
     ) -> impl Future<Output = Result<Option<Post>, ApiError>> + Send;
 
-    /// Inserts a live post; the row the insert produced.
+    /// Inserts a live post; the row the insert produced. A 409 when a post
+    /// holds its title: a live one, or else a trashed one, which
+    /// [`create_or_restore`](Self::create_or_restore) would restore (looked
+    /// up before the insert: a post trashed in between is not seen, and the
+    /// insert then succeeds beside it; the unique index stops a post made
+    /// live in between).
     fn insert(&self, post: NewPost) -> impl Future<Output = Result<Post, ApiError>> + Send;
+
+    /// Restores the trashed post holding `post`'s title (the most recently
+    /// trashed, if several) and gives it `post`'s values, or else inserts
+    /// `post`; the row written. A 409 when a live post holds the title
+    /// (nothing changed).
+    fn create_or_restore(
+        &self,
+        post: NewPost,
+    ) -> impl Future<Output = Result<Written<Post>, ApiError>> + Send;
 
     /// Applies `patch` (at least one field) to the live post `id`; the row
     /// the update produced, `None` if the post is trashed or absent (then
-    /// nothing changed).
+    /// nothing changed). A 409 when a live post holds the new title; a
+    /// trashed one does not stop it (restoring that one is then a 409).
     fn update(
         &self,
         id: i64,
@@ -427,7 +502,7 @@ pub trait Store: Clone + Send + Sync + 'static {
     fn force_delete(&self, id: i64) -> impl Future<Output = Result<bool, ApiError>> + Send;
 
     /// Restore of the trashed post `id`: the live row, `None` if live or
-    /// absent.
+    /// absent; a 409 when a live post holds its title now.
     fn restore(&self, id: i64) -> impl Future<Output = Result<Option<Post>, ApiError>> + Send;
 }
 
@@ -458,61 +533,40 @@ where
         Ok(Post::on(&self.pool).find_in(id, mode).await?)
     }
 
-    /// Inserts a live post and returns the row the insert produced:
-    /// `INSERT … RETURNING`, or on MySQL (whose builder drops `RETURNING`)
-    /// the insert and a read of `LAST_INSERT_ID()` in one transaction, the
-    /// new row locked until it commits.
+    /// `Post::on(&pool).insert`, after a look for a holder of the title
+    /// ([`title_holder`]): the partial unique index lets a new post take the
+    /// title of a trashed one, which the service refuses so that the client
+    /// can choose to restore it.
     async fn insert(&self, post: NewPost) -> Result<Post, ApiError> {
-        let mut insert = Query::insert();
-        insert
-            .into_table(PostColumn::Table)
-            .columns([PostColumn::Title, PostColumn::Body])
-            .values([post.title.into(), post.body.into()])
-            .map_err(|error| ApiError::internal(&error))?;
-        if DB::BACKEND != Backend::MySql {
-            insert.returning(Query::returning().columns(Post::COLUMNS.iter().copied()));
-            let mut connection = self.pool.acquire().await?;
-            return Ok(insert.fetch_one(DB::executor(&mut connection)).await?);
+        let mut connection = self.pool.acquire().await?;
+        let holder: Option<Post> = title_holder(&post.title)
+            .fetch_optional(DB::executor(&mut connection))
+            .await?;
+        drop(connection);
+        if let Some(holder) = holder {
+            return Err(soft_delete::sqlx::Error::Conflict {
+                table: Post::TABLE,
+                constraint: None,
+                holder: if holder.is_trashed() {
+                    Holder::Trashed
+                } else {
+                    Holder::Live
+                },
+                source: None,
+            }
+            .into());
         }
-        let mut tx = self.pool.begin().await?;
-        insert.execute(DB::executor(&mut tx)).await?;
-        let mut select = Post::with_trashed();
-        select.and_where(
-            Expr::col((PostColumn::Table, PostColumn::Id)).eq(Expr::cust("LAST_INSERT_ID()")),
-        );
-        let row = select.fetch_one(DB::executor(&mut tx)).await?;
-        tx.commit().await?;
-        Ok(row)
+        Ok(Post::on(&self.pool).insert(post.values()).await?)
     }
 
-    /// Applies `patch` to the live post `id`; the row the update produced,
-    /// `None` if the post is trashed or absent (then nothing changed):
-    /// `UPDATE … RETURNING`, or on MySQL the update and the read in one
-    /// transaction, the row locked by the update.
+    async fn create_or_restore(&self, post: NewPost) -> Result<Written<Post>, ApiError> {
+        Ok(Post::on(&self.pool)
+            .create_or_restore(post.values())
+            .await?)
+    }
+
     async fn update(&self, id: i64, patch: PostPatch) -> Result<Option<Post>, ApiError> {
-        let mut update = Post::update();
-        if let Some(title) = patch.title {
-            update.value(PostColumn::Title, title);
-        }
-        if let Some(body) = patch.body {
-            update.value(PostColumn::Body, body);
-        }
-        update.and_where(Expr::col((PostColumn::Table, PostColumn::Id)).eq(id));
-        if DB::UPDATE_RETURNING {
-            update.returning(Query::returning().columns(Post::COLUMNS.iter().copied()));
-            let mut connection = self.pool.acquire().await?;
-            return Ok(update.fetch_optional(DB::executor(&mut connection)).await?);
-        }
-        let mut tx = self.pool.begin().await?;
-        // MySQL reports matched rows (sqlx sets FOUND_ROWS), so a patch that
-        // sets the values the row has already is a success too.
-        let row = if update.execute(DB::executor(&mut tx)).await? == 0 {
-            None
-        } else {
-            Post::find(id).fetch_optional(DB::executor(&mut tx)).await?
-        };
-        tx.commit().await?;
-        Ok(row)
+        Ok(Post::on(&self.pool).update(id, patch.values()).await?)
     }
 
     async fn delete(&self, id: i64) -> Result<Option<Post>, ApiError> {
@@ -528,12 +582,43 @@ where
     }
 }
 
-/// Creates the `posts` table on `connection` if it does not exist.
+/// The post holding the title `title`: the live one if any, else the most
+/// recently trashed (`deleted_at IS NOT NULL` false first, then the newest
+/// deletion), `LIMIT 1`.
+pub fn title_holder(title: &str) -> sea_query::SelectStatement {
+    let deleted_at = || Expr::col((PostColumn::Table, PostColumn::DeletedAt));
+    let mut select = Post::with_trashed();
+    select
+        .and_where(Expr::col((PostColumn::Table, PostColumn::Title)).eq(title))
+        .order_by_expr(deleted_at().is_not_null(), Order::Asc)
+        .order_by_expr(deleted_at(), Order::Desc)
+        .limit(1);
+    select
+}
+
+/// Creates the `posts` table and its indexes on `connection`, those that do
+/// not exist ([`schema`]).
 async fn create_table<DB: Dialect>(connection: &mut DB::Connection) -> Result<(), sqlx::Error> {
-    sqlx::raw_sql(AssertSqlSafe(create_posts(DB::BACKEND)))
-        .execute(DB::executor(connection))
-        .await?;
+    for statement in schema(DB::BACKEND) {
+        match sqlx::raw_sql(AssertSqlSafe(statement))
+            .execute(DB::executor(&mut *connection))
+            .await
+        {
+            Err(error) if !already_there(&error) => return Err(error),
+            _ => {}
+        }
+    }
     Ok(())
+}
+
+/// Whether `error` is MySQL's "Duplicate column name" (1060) or "Duplicate
+/// key name" (1061): the generated column or the index of a unique key
+/// made at an earlier start.
+fn already_there(error: &sqlx::Error) -> bool {
+    error
+        .as_database_error()
+        .and_then(|error| error.try_downcast_ref::<MySqlDatabaseError>())
+        .is_some_and(|error| matches!(error.number(), 1060 | 1061))
 }
 
 /// A backend's name in messages.
@@ -574,6 +659,21 @@ impl ApiError {
 
     fn unprocessable(message: impl Into<String>) -> Self {
         Self::new(StatusCode::UNPROCESSABLE_ENTITY, message)
+    }
+
+    /// The 409 of a write whose title `holder` holds: the title is the
+    /// posts' only unique key.
+    pub(crate) fn title_taken(holder: Holder) -> Self {
+        let message = match holder {
+            Holder::Live => "a live post holds this title: titles are unique among live posts",
+            Holder::Trashed => {
+                "a trashed post holds this title: `POST /posts?restore_trashed=true` \
+                 restores it with the values sent"
+            }
+            // Gone by the time the service looked.
+            _ => "another post held this title: titles are unique among live posts",
+        };
+        Self::new(StatusCode::CONFLICT, message)
     }
 
     /// The server's fault: logged in full, answered with a 500 that does not
@@ -617,8 +717,8 @@ impl From<sqlx::Error> for ApiError {
 
 impl From<soft_delete::sqlx::Error> for ApiError {
     fn from(error: soft_delete::sqlx::Error) -> Self {
-        if error.is_conflict() {
-            return Self::new(StatusCode::CONFLICT, error.to_string());
+        if let soft_delete::sqlx::Error::Conflict { holder, .. } = error {
+            return Self::title_taken(holder);
         }
         Self::internal(&error)
     }
@@ -732,6 +832,13 @@ impl ListParams {
     }
 }
 
+/// `?restore_trashed=true|false` of `POST /posts`.
+#[derive(Debug, Deserialize)]
+pub struct CreateParams {
+    #[serde(default)]
+    restore_trashed: bool,
+}
+
 /// `?force=true|false` of `DELETE /posts/{id}`.
 #[derive(Debug, Deserialize)]
 pub struct ForceParam {
@@ -810,18 +917,28 @@ async fn show_post<S: Store>(
     }
 }
 
-/// `POST /posts`: 201 with the new post.
+/// `POST /posts`: 201 with the new post; 409 if a post, live or trashed,
+/// holds the title. `POST /posts?restore_trashed=true`: 200 with the
+/// trashed post that held the title, restored with the values sent, or 201
+/// with a new post; 409 if a live post holds the title.
 async fn create_post<S: Store>(
     State(posts): State<S>,
+    ApiQuery(params): ApiQuery<CreateParams>,
     ApiJson(new): ApiJson<NewPost>,
 ) -> Result<(StatusCode, Json<Post>), ApiError> {
     storable("title", &new.title, TITLE_MAX_CHARS)?;
     storable("body", &new.body, BODY_MAX_CHARS)?;
-    Ok((StatusCode::CREATED, Json(posts.insert(new).await?)))
+    if !params.restore_trashed {
+        return Ok((StatusCode::CREATED, Json(posts.insert(new).await?)));
+    }
+    Ok(match posts.create_or_restore(new).await? {
+        Written::Created(post) => (StatusCode::CREATED, Json(post)),
+        Written::Restored(post) => (StatusCode::OK, Json(post)),
+    })
 }
 
 /// `PATCH /posts/{id}`: only a live post changes; a trashed post is 404 and
-/// stays unchanged.
+/// stays unchanged; a title another live post holds is 409.
 async fn update_post<S: Store>(
     State(posts): State<S>,
     ApiPath(id): ApiPath<i64>,
@@ -862,7 +979,7 @@ async fn delete_post<S: Store>(
 }
 
 /// `POST /posts/{id}/restore`: 200 with the restored post; 404 if the post
-/// is live or absent.
+/// is live or absent; 409 if a live post holds its title.
 async fn restore_post<S: Store>(
     State(posts): State<S>,
     ApiPath(id): ApiPath<i64>,

@@ -1,6 +1,8 @@
 //! The SQL of `rest_api_by_hand`, written by hand: the statements
 //! `soft_delete` renders for the service (`benches/rest_load.rs` checks that
-//! they are the same, text for text, on all three databases). Written once
+//! they are the same, text for text, on all three databases, and
+//! `tests/test_rest_served.rs` checks [`Sql::title_holder`]), but for
+//! [`Sql::restore_holder`], the twin's own way to create-or-restore. Written once
 //! in SQLite's form; [`Sql::new`] gives them MySQL's backquotes or
 //! PostgreSQL's `$n` placeholders at start-up, so that each is a
 //! `&'static str` for the life of the process, as a constant would be.
@@ -39,6 +41,12 @@ pub struct Sql {
     pub restore: &'static str,
     /// Hard delete: `id`.
     pub force_delete: &'static str,
+    /// The post holding a title, the live one first, then the most recently
+    /// trashed: `title`, `LIMIT ?` (1).
+    pub title_holder: &'static str,
+    /// Restore with new values: `title`, `body`, `deleted_at` (NULL), `id`
+    /// (a trashed row).
+    pub restore_holder: &'static str,
 }
 
 const SELECT: &str =
@@ -99,6 +107,12 @@ impl Sql {
                 r#"UPDATE "posts" SET "deleted_at" = ? WHERE "posts"."id" = ? AND {TRASHED}{returning}"#
             )),
             force_delete: sql(r#"DELETE FROM "posts" WHERE "posts"."id" = ?"#.to_owned()),
+            title_holder: sql(format!(
+                r#"{SELECT} WHERE "posts"."title" = ? ORDER BY "posts"."deleted_at" IS NOT NULL ASC, "posts"."deleted_at" DESC LIMIT ?"#
+            )),
+            restore_holder: sql(format!(
+                r#"UPDATE "posts" SET "title" = ?, "body" = ?, "deleted_at" = ? WHERE "posts"."id" = ? AND {TRASHED}{returning}"#
+            )),
         }
     }
 }

@@ -3,10 +3,14 @@
 //! statements and the same semantics as `soft_delete::sqlx` gives
 //! `examples/rest_api` (trashed rows hidden unless asked for, `RETURNING`
 //! where the database has it, on MySQL the write and the read of its row in
-//! one transaction).
+//! one transaction, a 409 for a title a live post holds or, on a create, a
+//! trashed one). Only its create-or-restore is a way of its own: a restore
+//! of the trashed holder with the values, guarded by `deleted_at IS NOT
+//! NULL`, else an insert, with the unique index of live titles deciding
+//! races (where the library also locks the title's values).
 
 use chrono::{DateTime, Utc};
-use soft_delete::TrashMode;
+use soft_delete::{Holder, TrashMode, Written};
 use sqlx::mysql::MySql;
 use sqlx::postgres::Postgres;
 use sqlx::sqlite::Sqlite;
@@ -120,24 +124,28 @@ where
     }
 
     async fn insert(&self, post: NewPost) -> Result<Post, ApiError> {
-        if DB::FLAVOR != Flavor::MySql {
-            return Ok(sqlx::query_as(self.sql.insert)
-                .bind(post.title)
-                .bind(post.body)
-                .fetch_one(self.pool())
-                .await?);
+        match self.title_holder(&post.title).await? {
+            Some(holder) if holder.deleted_at.is_some() => {
+                Err(ApiError::title_taken(Holder::Trashed))
+            }
+            Some(_) => Err(ApiError::title_taken(Holder::Live)),
+            None => self.insert_row(post).await,
         }
-        let mut tx = self.pool().begin().await?;
-        sqlx::query(self.sql.insert)
-            .bind(post.title)
-            .bind(post.body)
-            .execute(&mut *tx)
-            .await?;
-        let row = sqlx::query_as(self.sql.inserted)
-            .fetch_one(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(row)
+    }
+
+    async fn create_or_restore(&self, post: NewPost) -> Result<Written<Post>, ApiError> {
+        match self.title_holder(&post.title).await? {
+            Some(holder) if holder.deleted_at.is_some() => {
+                if let Some(row) = self.restore_holder(holder.id, &post).await? {
+                    return Ok(Written::Restored(row));
+                }
+                // Restored or removed by another request meanwhile: an
+                // insert, which a live holder makes a 409.
+            }
+            Some(_) => return Err(ApiError::title_taken(Holder::Live)),
+            None => {}
+        }
+        Ok(Written::Created(self.insert_row(post).await?))
     }
 
     async fn update(&self, id: i64, patch: PostPatch) -> Result<Option<Post>, ApiError> {
@@ -152,7 +160,11 @@ where
             if let Some(second) = second {
                 update = update.bind(second);
             }
-            return Ok(update.bind(id).fetch_optional(self.pool()).await?);
+            return update
+                .bind(id)
+                .fetch_optional(self.pool())
+                .await
+                .map_err(written);
         }
         let mut tx = self.pool().begin().await?;
         let mut update = sqlx::query(sql).bind(first);
@@ -160,7 +172,8 @@ where
             update = update.bind(second);
         }
         // MySQL reports matched rows (sqlx sets FOUND_ROWS), as for `rest_api`.
-        let changed = DB::rows_affected(&update.bind(id).execute(&mut *tx).await?);
+        let done = update.bind(id).execute(&mut *tx).await.map_err(written)?;
+        let changed = DB::rows_affected(&done);
         let row = if changed == 0 {
             None
         } else {
@@ -196,28 +209,71 @@ where
     for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
     DB::Arguments: IntoArguments<DB>,
     i64: for<'q> Encode<'q, DB> + Type<DB>,
+    String: for<'q> Encode<'q, DB> + Type<DB>,
     Option<DateTime<Utc>>: for<'q> Encode<'q, DB> + Type<DB>,
     Post: for<'r> FromRow<'r, DB::Row>,
 {
-    /// A soft delete or restore (`sql`) of the row `id`, setting
-    /// `deleted_at` to `at`: the row it produced, `None` if it changed
-    /// nothing. `RETURNING`, or on MySQL the update and the read of the row
-    /// it locked in one transaction, rolled back if nothing changed.
-    async fn mark(
-        &self,
-        sql: &'static str,
-        at: Option<DateTime<Utc>>,
-        id: i64,
-    ) -> Result<Option<Post>, ApiError> {
+    /// The post holding the title `title`: the live one, else the most
+    /// recently trashed.
+    async fn title_holder(&self, title: &str) -> Result<Option<Post>, ApiError> {
+        Ok(sqlx::query_as(self.sql.title_holder)
+            .bind(title.to_owned())
+            .bind(1_i64)
+            .fetch_optional(self.pool())
+            .await?)
+    }
+
+    /// Inserts a live post: the row the insert produced. `RETURNING`, or on
+    /// MySQL the insert and the read of `LAST_INSERT_ID()` in one
+    /// transaction.
+    async fn insert_row(&self, post: NewPost) -> Result<Post, ApiError> {
         if DB::FLAVOR != Flavor::MySql {
-            return Ok(sqlx::query_as(sql)
-                .bind(at)
-                .bind(id)
-                .fetch_optional(self.pool())
-                .await?);
+            return sqlx::query_as(self.sql.insert)
+                .bind(post.title)
+                .bind(post.body)
+                .fetch_one(self.pool())
+                .await
+                .map_err(written);
         }
         let mut tx = self.pool().begin().await?;
-        let changed = sqlx::query(sql).bind(at).bind(id).execute(&mut *tx).await?;
+        sqlx::query(self.sql.insert)
+            .bind(post.title)
+            .bind(post.body)
+            .execute(&mut *tx)
+            .await
+            .map_err(written)?;
+        let row = sqlx::query_as(self.sql.inserted)
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(row)
+    }
+
+    /// Restores the trashed post `id` with `post`'s values: the row it
+    /// produced, `None` if the post is no longer trashed (or gone). As
+    /// [`mark`](Self::mark) does, with the values.
+    async fn restore_holder(&self, id: i64, post: &NewPost) -> Result<Option<Post>, ApiError> {
+        let (title, body) = (post.title.clone(), post.body.clone());
+        let live = None::<DateTime<Utc>>;
+        if DB::FLAVOR != Flavor::MySql {
+            return sqlx::query_as(self.sql.restore_holder)
+                .bind(title)
+                .bind(body)
+                .bind(live)
+                .bind(id)
+                .fetch_optional(self.pool())
+                .await
+                .map_err(written);
+        }
+        let mut tx = self.pool().begin().await?;
+        let changed = sqlx::query(self.sql.restore_holder)
+            .bind(title)
+            .bind(body)
+            .bind(live)
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(written)?;
         if DB::rows_affected(&changed) == 0 {
             tx.rollback().await?;
             return Ok(None);
@@ -229,4 +285,54 @@ where
         tx.commit().await?;
         Ok(row)
     }
+
+    /// A soft delete or restore (`sql`) of the row `id`, setting
+    /// `deleted_at` to `at`: the row it produced, `None` if it changed
+    /// nothing. `RETURNING`, or on MySQL the update and the read of the row
+    /// it locked in one transaction, rolled back if nothing changed.
+    async fn mark(
+        &self,
+        sql: &'static str,
+        at: Option<DateTime<Utc>>,
+        id: i64,
+    ) -> Result<Option<Post>, ApiError> {
+        if DB::FLAVOR != Flavor::MySql {
+            return sqlx::query_as(sql)
+                .bind(at)
+                .bind(id)
+                .fetch_optional(self.pool())
+                .await
+                .map_err(written);
+        }
+        let mut tx = self.pool().begin().await?;
+        let changed = sqlx::query(sql)
+            .bind(at)
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(written)?;
+        if DB::rows_affected(&changed) == 0 {
+            tx.rollback().await?;
+            return Ok(None);
+        }
+        let row = sqlx::query_as(self.sql.find[view(TrashMode::WithTrashed)])
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(row)
+    }
+}
+
+/// `error` of a write: a 409 if it is a unique violation (with the index of
+/// live titles, only a live post can hold the title the write wanted), else
+/// a 500.
+fn written(error: sqlx::Error) -> ApiError {
+    if error
+        .as_database_error()
+        .is_some_and(|error| error.is_unique_violation())
+    {
+        return ApiError::title_taken(Holder::Live);
+    }
+    error.into()
 }

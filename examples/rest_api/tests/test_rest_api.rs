@@ -1,6 +1,7 @@
 //! Drives every route of `examples/rest_api` in-process (tower's `oneshot`)
 //! against in-memory SQLite, and checks the rows left in the table after each
-//! step.
+//! step. (`tests/test_rest_served.rs` runs titles and `?restore_trashed=true`
+//! on PostgreSQL and MariaDB too.)
 
 use soft_delete_rest_api::service;
 
@@ -453,6 +454,74 @@ async fn restore_brings_back_a_trashed_post_only() {
 }
 
 #[tokio::test]
+async fn a_title_a_trashed_post_holds_is_409_until_restore_trashed() {
+    let (app, pool) = setup().await;
+    let id = create(&app, "Hello", "v1").await;
+    let live_holds = "a live post holds this title: titles are unique among live posts";
+    let trashed_holds = "a trashed post holds this title: \
+        `POST /posts?restore_trashed=true` restores it with the values sent";
+    let hello = |body: &str| json!({ "title": "Hello", "body": body }).to_string();
+
+    // Live: 409 with or without the flag.
+    for uri in ["/posts", "/posts?restore_trashed=true"] {
+        let message =
+            expect_error(&app, "POST", uri, Some(&hello("x")), StatusCode::CONFLICT).await;
+        assert_eq!(message, live_holds, "{uri}");
+    }
+    let (status, _) = send(&app, "DELETE", &format!("/posts/{id}"), None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let trashed = stored(&pool, id).await;
+
+    // Trashed, no flag: 409 naming the flag; nothing written.
+    let message = expect_error(
+        &app,
+        "POST",
+        "/posts",
+        Some(&hello("v2")),
+        StatusCode::CONFLICT,
+    )
+    .await;
+    assert_eq!(message, trashed_holds);
+    assert_eq!(stored(&pool, id).await, trashed);
+    assert_eq!(row_count(&pool).await, 1);
+
+    // The flag: 200, the same post restored with the values sent.
+    let uri = "/posts?restore_trashed=true";
+    let (status, json) = send(&app, "POST", uri, Some(&hello("v2"))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        json,
+        json!({ "id": id, "title": "Hello", "body": "v2", "deleted_at": null })
+    );
+    assert_eq!(
+        stored(&pool, id).await,
+        Some(("Hello".to_owned(), "v2".to_owned(), None))
+    );
+    assert_eq!(row_count(&pool).await, 1);
+
+    // Again: live now, 409, unchanged.
+    let message = expect_error(&app, "POST", uri, Some(&hello("v3")), StatusCode::CONFLICT).await;
+    assert_eq!(message, live_holds);
+    assert_eq!(stored(&pool, id).await.unwrap().1, "v2");
+
+    // A title nobody holds: 201.
+    let payload = json!({ "title": "Fresh", "body": "f" }).to_string();
+    let (status, json) = send(&app, "POST", uri, Some(&payload)).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let fresh = json["id"].as_i64().unwrap();
+    assert_ne!(fresh, id);
+    assert_eq!(
+        json,
+        json!({ "id": fresh, "title": "Fresh", "body": "f", "deleted_at": null })
+    );
+    assert_eq!(
+        stored(&pool, fresh).await,
+        Some(("Fresh".to_owned(), "f".to_owned(), None))
+    );
+    assert_eq!(row_count(&pool).await, 2);
+}
+
+#[tokio::test]
 async fn bad_input_is_a_json_4xx() {
     let (app, pool) = setup().await;
     let id = create(&app, "title", "body").await;
@@ -481,6 +550,12 @@ async fn bad_input_is_a_json_4xx() {
             "DELETE",
             format!("/posts/{id}?force=yes"),
             None,
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "POST",
+            "/posts?restore_trashed=yes".into(),
+            Some(r#"{"title": "other", "body": "b"}"#),
             StatusCode::BAD_REQUEST,
         ),
         // Bodies: broken JSON, wrong shapes, missing fields, wrong content type.
@@ -570,6 +645,11 @@ async fn database_errors_are_a_json_500() {
         (
             "POST",
             "/posts".to_owned(),
+            Some(r#"{"title": "t", "body": "b"}"#),
+        ),
+        (
+            "POST",
+            "/posts?restore_trashed=true".to_owned(),
             Some(r#"{"title": "t", "body": "b"}"#),
         ),
         ("PATCH", format!("/posts/{id}"), Some(r#"{"title": "t"}"#)),

@@ -1,8 +1,10 @@
 //! `examples/rest_api` served on a real socket (127.0.0.1, a free port) on
 //! SQLite (in memory and in a file), PostgreSQL and MariaDB: clients that
-//! hang up mid-request, input a database cannot store, keyset pages, and a
-//! bounded load of concurrent clients whose every answer is checked against
-//! the rows left in the database.
+//! hang up mid-request, input a database cannot store, keyset pages, titles
+//! unique among live posts and `POST /posts?restore_trashed=true` (on the
+//! library's store and on `rest_api_by_hand`'s), and a bounded load of
+//! concurrent clients whose every answer is checked against the rows left
+//! in the database.
 
 use soft_delete_rest_api::service;
 
@@ -13,10 +15,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use sea_query::{MysqlQueryBuilder, PostgresQueryBuilder, QueryBuilder, SqliteQueryBuilder};
 use serde_json::{json, Value};
 use service::{Database, Post, Posts, BODY_MAX_CHARS, TITLE_MAX_CHARS};
 use soft_delete::sqlx::{Dialect, Model, SoftDeleteExt};
 use soft_delete::TrashMode;
+use soft_delete_rest_api::sql::{Flavor, Sql};
+use soft_delete_rest_api::store::ByHand;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -404,6 +409,259 @@ async fn list_pages_by_id() {
             message(&send(addr, "GET", "/posts?limit=101", None).await).contains("from 1 to 100")
         );
     });
+}
+
+// ---------------------------------------------------------------------------
+// Titles, and restoring a trashed post by its title
+// ---------------------------------------------------------------------------
+
+/// The 409 message of a title a live post holds.
+const LIVE_HOLDS: &str = "a live post holds this title: titles are unique among live posts";
+/// The 409 message of a create whose title a trashed post holds.
+const TRASHED_HOLDS: &str = "a trashed post holds this title: \
+    `POST /posts?restore_trashed=true` restores it with the values sent";
+
+/// `POST /posts` (`?restore_trashed=true` when `restore`) of `title` and
+/// `body`.
+async fn create(addr: SocketAddr, restore: bool, title: &str, body: &str) -> Answer {
+    let path = if restore {
+        "/posts?restore_trashed=true"
+    } else {
+        "/posts"
+    };
+    send(
+        addr,
+        "POST",
+        path,
+        Some(&json!({"title": title, "body": body})),
+    )
+    .await
+}
+
+/// Asserts a 409 with `expected` as its message.
+fn assert_conflict(answer: &Answer, expected: &str, context: &str) {
+    assert_eq!(answer.status, 409, "{context}: {:?}", answer.json);
+    assert_eq!(answer.json, json!({ "error": expected }), "{context}");
+}
+
+/// The rows titled `title`, by id: (body, trashed).
+async fn titled<DB: Dialect>(posts: &Posts<DB>, title: &str) -> BTreeMap<i64, (String, bool)>
+where
+    Post: Model<DB>,
+{
+    rows(posts)
+        .await
+        .into_values()
+        .filter(|post| post.title == title)
+        .map(|post| (post.id, (post.body, post.deleted_at.is_some())))
+        .collect()
+}
+
+/// A post's lifecycle by title on the server at `addr` (a store over
+/// `posts`), its titles starting with `prefix`: create → delete → create
+/// again is 409 (a trashed post holds the title) until
+/// `?restore_trashed=true`, which restores that post with the new values
+/// (200, same id); then that is 409 (a live post holds it), and a new title
+/// is 201. A PATCH or restore onto a live post's title is 409 too; of two
+/// trashed holders, the one trashed last is restored.
+async fn restore_by_title<DB: Dialect>(addr: SocketAddr, posts: &Posts<DB>, label: &str)
+where
+    Post: Model<DB>,
+{
+    let title = format!("{label}: Hello");
+    let first = create(addr, false, &title, "v1").await;
+    assert_eq!(first.status, 201, "{label}: {:?}", first.json);
+    let id = first.json["id"].as_i64().unwrap();
+    for restore in [false, true] {
+        let again = create(addr, restore, &title, "again").await;
+        assert_conflict(
+            &again,
+            LIVE_HOLDS,
+            &format!("{label}: live, flag {restore}"),
+        );
+    }
+    let deleted = send(addr, "DELETE", &format!("/posts/{id}"), None).await;
+    assert_eq!(deleted.status, 204, "{label}");
+
+    // Without the flag: 409, and the trashed post stays as it was.
+    let refused = create(addr, false, &title, "v2").await;
+    assert_conflict(&refused, TRASHED_HOLDS, &format!("{label}: trashed"));
+    assert_eq!(
+        titled(posts, &title).await,
+        BTreeMap::from([(id, ("v1".to_owned(), true))]),
+        "{label}"
+    );
+    let refused = send(
+        addr,
+        "POST",
+        "/posts?restore_trashed=false",
+        Some(&json!({"title": title, "body": "v2"})),
+    )
+    .await;
+    assert_conflict(&refused, TRASHED_HOLDS, &format!("{label}: flag false"));
+
+    // With it: 200, the same post, live, with the new values.
+    let restored = create(addr, true, &title, "v2").await;
+    assert_eq!(restored.status, 200, "{label}: {:?}", restored.json);
+    assert_eq!(
+        restored.json,
+        json!({ "id": id, "title": title, "body": "v2", "deleted_at": null }),
+        "{label}"
+    );
+    assert_eq!(
+        titled(posts, &title).await,
+        BTreeMap::from([(id, ("v2".to_owned(), false))]),
+        "{label}"
+    );
+
+    // Again: the post is live now, 409 and nothing changes.
+    let again = create(addr, true, &title, "v3").await;
+    assert_conflict(&again, LIVE_HOLDS, &format!("{label}: restored"));
+    assert_eq!(
+        titled(posts, &title).await,
+        BTreeMap::from([(id, ("v2".to_owned(), false))]),
+        "{label}"
+    );
+
+    // A title nobody holds: 201, a new post.
+    let fresh_title = format!("{label}: Fresh");
+    let fresh = create(addr, true, &fresh_title, "f").await;
+    assert_eq!(fresh.status, 201, "{label}: {:?}", fresh.json);
+    let fresh_id = fresh.json["id"].as_i64().unwrap();
+    assert_ne!(fresh_id, id, "{label}");
+    assert_eq!(
+        fresh.json,
+        json!({ "id": fresh_id, "title": fresh_title, "body": "f", "deleted_at": null }),
+        "{label}"
+    );
+    assert_eq!(
+        titled(posts, &fresh_title).await,
+        BTreeMap::from([(fresh_id, ("f".to_owned(), false))]),
+        "{label}"
+    );
+
+    // Only `true` and `false` are flags.
+    let bad = send(
+        addr,
+        "POST",
+        "/posts?restore_trashed=yes",
+        Some(&json!({"title": "x", "body": "b"})),
+    )
+    .await;
+    assert_eq!(bad.status, 400, "{label}: {:?}", bad.json);
+    assert!(
+        message(&bad).contains("restore_trashed"),
+        "{label}: {bad:?}"
+    );
+
+    // A PATCH onto a live post's title: 409, unchanged.
+    let patch = send(
+        addr,
+        "PATCH",
+        &format!("/posts/{fresh_id}"),
+        Some(&json!({"title": title})),
+    )
+    .await;
+    assert_conflict(&patch, LIVE_HOLDS, &format!("{label}: patch"));
+    assert_eq!(rows(posts).await[&fresh_id].title, fresh_title, "{label}");
+
+    // Two trashed holders (a PATCH may take a trashed post's title): the one
+    // trashed last comes back; restoring the other one is then 409.
+    let other_title = format!("{label}: Other");
+    let other = create(addr, false, &other_title, "o").await;
+    let other_id = other.json["id"].as_i64().unwrap();
+    for post in [id, other_id] {
+        if post == other_id {
+            let patch = send(
+                addr,
+                "PATCH",
+                &format!("/posts/{other_id}"),
+                Some(&json!({"title": title})),
+            )
+            .await;
+            assert_eq!(patch.status, 200, "{label}: {:?}", patch.json);
+        }
+        let deleted = send(addr, "DELETE", &format!("/posts/{post}"), None).await;
+        assert_eq!(deleted.status, 204, "{label}");
+    }
+    let restored = create(addr, true, &title, "v4").await;
+    assert_eq!(restored.status, 200, "{label}: {:?}", restored.json);
+    assert_eq!(restored.json["id"], other_id, "{label}: the last trashed");
+    assert_eq!(
+        titled(posts, &title).await,
+        BTreeMap::from([
+            (id, ("v2".to_owned(), true)),
+            (other_id, ("v4".to_owned(), false)),
+        ]),
+        "{label}"
+    );
+    let restore = send(addr, "POST", &format!("/posts/{id}/restore"), None).await;
+    assert_conflict(&restore, LIVE_HOLDS, &format!("{label}: restore"));
+    assert!(rows(posts).await[&id].deleted_at.is_some(), "{label}");
+
+    // A live and a trashed holder: the live one answers, either way.
+    for restore in [false, true] {
+        let taken = create(addr, restore, &title, "v5").await;
+        assert_conflict(
+            &taken,
+            LIVE_HOLDS,
+            &format!("{label}: both, flag {restore}"),
+        );
+    }
+    assert_eq!(
+        titled(posts, &title).await,
+        BTreeMap::from([
+            (id, ("v2".to_owned(), true)),
+            (other_id, ("v4".to_owned(), false)),
+        ]),
+        "{label}"
+    );
+}
+
+/// [`restore_by_title`] on every database, through the library's store and
+/// through `rest_api_by_hand`'s; then the schema is created again over the
+/// same tables (as at every start of a server), which changes nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_trashed_title_is_409_until_restore_trashed_brings_the_post_back() {
+    on_every_database!("titles", |posts, label| {
+        let addr = serve(service::app(posts.clone())).await;
+        restore_by_title(addr, &posts, &format!("{label}, library")).await;
+        let addr = serve(service::app(ByHand::new(posts.clone()))).await;
+        restore_by_title(addr, &posts, &format!("{label}, by hand")).await;
+
+        let before = rows(&posts).await;
+        let again = Posts::with_pool(posts.pool().clone()).await;
+        assert!(again.is_ok(), "{label}: {:?}", again.err());
+        assert_eq!(rows(&posts).await, before, "{label}");
+        // The unique index is still there: a PATCH onto a live title is 409.
+        let third = create(addr, false, &format!("{label}: Third"), "t").await;
+        assert_eq!(third.status, 201, "{label}: {:?}", third.json);
+        let patch = send(
+            addr,
+            "PATCH",
+            &format!("/posts/{}", third.json["id"]),
+            Some(&json!({"title": format!("{label}, library: Hello")})),
+        )
+        .await;
+        assert_conflict(
+            &patch,
+            LIVE_HOLDS,
+            &format!("{label}: after the schema again"),
+        );
+    });
+}
+
+/// The by-hand look-up of a title's holder is the statement the library
+/// renders for the service ([`service::title_holder`]).
+#[test]
+fn the_by_hand_title_holder_is_the_library_statement() {
+    fn check(flavor: Flavor, builder: &impl QueryBuilder) {
+        let library = service::title_holder("t").build_any(builder).0;
+        assert_eq!(Sql::new(flavor).title_holder, library, "{flavor:?}");
+    }
+    check(Flavor::Sqlite, &SqliteQueryBuilder);
+    check(Flavor::Postgres, &PostgresQueryBuilder);
+    check(Flavor::MySql, &MysqlQueryBuilder);
 }
 
 // ---------------------------------------------------------------------------
