@@ -198,8 +198,9 @@ fn apply(nodes: &[Node], states: &mut [State], step: &Step, cascade: u32) {
                 states[n] = State::Trashed;
             }
         }
+        // A row a cascade took comes back only with that cascade's root.
         Step::Restore(n) => {
-            if states[n] != State::Live {
+            if states[n] == State::Trashed {
                 states[n] = State::Live;
             }
         }
@@ -239,7 +240,9 @@ fn apply(nodes: &[Node], states: &mut [State], step: &Step, cascade: u32) {
                 }
                 states[n] = State::Live;
             }
-            State::Trashed | State::Member(_) => states[n] = State::Live,
+            State::Trashed => states[n] = State::Live,
+            // Refused: it comes back with its root.
+            State::Member(_) => {}
         },
     }
 }
@@ -291,11 +294,15 @@ where
             tx.commit().await.unwrap();
         }
         Step::CascadeRestore(n) => {
-            match node(n) {
-                (Kind::Post, id) => Post::on(pool).cascade_restore(id).await.unwrap(),
-                (Kind::Comment, id) => Comment::on(pool).cascade_restore(id).await.unwrap(),
-                (Kind::Reaction, id) => Reaction::on(pool).cascade_restore(id).await.unwrap(),
+            let restored = match node(n) {
+                (Kind::Post, id) => Post::on(pool).cascade_restore(id).await,
+                (Kind::Comment, id) => Comment::on(pool).cascade_restore(id).await,
+                (Kind::Reaction, id) => Reaction::on(pool).cascade_restore(id).await,
             };
+            match restored {
+                Ok(_) | Err(soft_delete::sqlx::Error::Cascaded { .. }) => {}
+                Err(error) => panic!("{error}"),
+            }
         }
     }
 }

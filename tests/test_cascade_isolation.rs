@@ -367,6 +367,8 @@ where
                 retries += 1;
                 tokio::time::sleep(StdDuration::from_millis(u64::from(retries) * 3)).await;
             }
+            // A row a cascade from above took comes back with its root.
+            Err(soft_delete::sqlx::Error::Cascaded { .. }) => return Ok((None, retries)),
             outcome => return outcome.map(|cascade| (cascade, retries)),
         }
     }

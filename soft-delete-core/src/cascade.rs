@@ -310,13 +310,20 @@ pub(crate) fn restore<T: SoftDelete>(id: &Value) -> Vec<Step> {
             )
         })
         .collect();
+    // The parent itself only when a cascade from above did not take it: a
+    // row below a cascade's root comes back with that root, never alone
+    // (no live row under a trashed parent).
+    let column = Expr::col((T::TABLE, cascade_id));
+    let own = Condition::all().add(primary_key_is).add(
+        Condition::any()
+            .add(column.clone().is_null())
+            .add(column.gt(0)),
+    );
     let parent = if T::SELF_FOREIGN_KEY.is_some() {
         // Rows of the parent's own model deleted with it.
-        Condition::any()
-            .add(primary_key_is)
-            .add(members(cascade_id, T::TABLE))
+        Condition::any().add(own).add(members(cascade_id, T::TABLE))
     } else {
-        Condition::all().add(primary_key_is)
+        own
     };
     statements.push((
         statement::mark_live(T::TABLE, T::MARKER, parent, now),

@@ -7,8 +7,8 @@ use std::future::Future;
 use chrono::{DateTime, Utc};
 
 use crate::plan::{
-    read_back, CascadePlan, ErasePlan, ForceDelete, Insert, PurgeConfig, PurgeProgress, PurgeRange,
-    Sql, Write, WriteKind,
+    self, read_back, CascadePlan, ErasePlan, ForceDelete, Insert, PurgeConfig, PurgeProgress,
+    PurgeRange, Sql, Write, WriteKind,
 };
 use crate::tombstone::{CreateOrRestore, Holder, Written};
 use crate::{purge, Backend, Cascade, SoftDelete};
@@ -103,6 +103,12 @@ pub enum Failure<E> {
         constraint: Option<String>,
         /// The driver's error.
         source: E,
+    },
+    /// A restore of a row a cascade trashed (its root or a row below),
+    /// which comes back only with that cascade's restore; nothing changed.
+    Cascaded {
+        /// The table of the row.
+        table: &'static str,
     },
     /// A hook failed; the operation was rolled back.
     Hook {
@@ -342,8 +348,31 @@ where
     S: Session<T>,
 {
     let holder = write.holder.take();
+    let cascaded = match write.kind {
+        WriteKind::Restore => plan::cascaded::<T>(write.id.clone(), false, session.backend()),
+        _ => None,
+    };
     let outcome = write_with_hooks(session, write).await;
-    with_holder(session, outcome, holder).await
+    match (outcome, cascaded) {
+        // A restore takes only rows trashed on their own; the refusal is
+        // decided by what the row is when read (a linearization point of
+        // the restore, which changed nothing).
+        (Ok(None), Some(cascaded)) => unrestored(session, cascaded).await.map(|()| None),
+        (outcome, _) => with_holder(session, outcome, holder).await,
+    }
+}
+
+/// After a restore that changed nothing: [`Failure::Cascaded`] when
+/// `cascaded` counts the row (a cascade trashed it), else nothing to say
+/// (absent, live, or a cascade's own root).
+async fn unrestored<T: SoftDelete, S: Session<T>>(
+    session: &mut S,
+    cascaded: Sql,
+) -> Result<(), Failure<S::Error>> {
+    if session.fetch_count(cascaded).await? > 0 {
+        return Err(Failure::Cascaded { table: T::TABLE });
+    }
+    Ok(())
 }
 
 async fn write_with_hooks<T, S>(
@@ -627,6 +656,10 @@ where
     S: Session<T>,
 {
     let hooks = session.has_hooks();
+    let cascaded = match plan.kind {
+        WriteKind::Restore => plan::cascaded::<T>(plan.id.clone(), true, session.backend()),
+        _ => None,
+    };
     session.begin(true).await?;
     let outcome = async {
         let CascadePlan {
@@ -652,6 +685,11 @@ where
                 .await
                 .map_err(|error| classify::<T, S>(table, kind.into(), error))?;
             if index == root && rows == 0 {
+                // In the transaction, the root locked: a row below another
+                // cascade's root comes back only with that root.
+                if let Some(cascaded) = cascaded {
+                    unrestored(session, cascaded).await?;
+                }
                 return Ok(None);
             }
             tables.push(table);

@@ -1401,7 +1401,7 @@ pub struct NoHooks;
 pub mod __layer {
     pub use crate::execute::{retryable_code, Failure, Fault, Hook, Session};
     pub use crate::plan::{PurgeConfig, Sql, DEFAULT_BATCH};
-    pub use crate::tombstone::describe_conflict;
+    pub use crate::tombstone::{describe_cascaded, describe_conflict};
     pub use crate::{execute, plan, purge, tombstone, value};
 }
 

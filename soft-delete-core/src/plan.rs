@@ -89,6 +89,26 @@ pub fn read_back<T: SoftDelete>(id: T::Id, backend: Backend) -> Sql {
     Sql::cached::<T>(Cached::Find(id, TrashMode::WithTrashed), backend)
 }
 
+/// `SELECT COUNT(*)` of the row `id` when a cascade trashed it: as a row
+/// below the cascade's root (`member`), or as either; `None` for a model
+/// without `cascade_id`.
+#[must_use]
+pub fn cascaded<T: SoftDelete>(id: T::Id, member: bool, backend: Backend) -> Option<Sql> {
+    let column = Expr::col((T::TABLE, T::MARKER.cascade_id?));
+    let mut select = Query::select();
+    select
+        .expr(Expr::col(sea_query::Asterisk).count())
+        .from(T::TABLE)
+        .and_where(Expr::col((T::TABLE, T::PRIMARY_KEY)).eq(id))
+        .and_where(T::MARKER.trashed_in(T::TABLE))
+        .and_where(if member {
+            column.lt(0)
+        } else {
+            column.is_not_null()
+        });
+    Some(Sql::render(&select, backend))
+}
+
 /// The live row `id`, or the row in `mode`'s view.
 #[must_use]
 pub fn find<T: SoftDelete>(id: T::Id, mode: TrashMode, backend: Backend) -> Sql {

@@ -93,9 +93,16 @@ pub(crate) fn soft_delete<T: SoftDelete>(
 }
 
 /// Marks the trashed rows matching `filter` as live again, clearing who
-/// deleted them.
+/// deleted them. With `cascade_id`, only rows trashed on their own: a row a
+/// cascade trashed (its root or a row below) comes back with that
+/// cascade's restore, so that no live row is left under a trashed parent
+/// and the cascade's restore stays whole.
 pub(crate) fn restore<T: SoftDelete>(filter: impl IntoCondition) -> UpdateStatement {
-    mark_live(T::TABLE, T::MARKER, filter, When::Now)
+    let mut update = mark_live(T::TABLE, T::MARKER, filter, When::Now);
+    if let Some(column) = T::MARKER.cascade_id {
+        update.and_where(Expr::col((T::TABLE, column)).is_null());
+    }
+    update
 }
 
 /// Sets `marker` of the live rows of `table` matching `filter` to `stamp`,

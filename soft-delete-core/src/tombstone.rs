@@ -122,6 +122,20 @@ pub fn describe_conflict(
     Ok(())
 }
 
+/// The message of a refused restore of a row a cascade trashed, written
+/// once for every run layer's error.
+///
+/// # Errors
+///
+/// The formatter's.
+pub fn describe_cascaded(f: &mut std::fmt::Formatter<'_>, table: &str) -> std::fmt::Result {
+    write!(
+        f,
+        "cannot restore the row of `{table}` alone: a cascade_delete trashed it (as its root or a row below); \
+         restore it with cascade_restore of that cascade's root, which brings back every row it took"
+    )
+}
+
 /// The row holding one of `T`'s declared unique keys with the values of
 /// `assignments` (other than the row `except`): a live one if any, else the
 /// most recently trashed; `None` when the values fill no declared key (a

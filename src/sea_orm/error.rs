@@ -42,6 +42,14 @@ pub enum Error {
         /// nothing.
         source: Option<DbErr>,
     },
+    /// A `restore` of a row that a `cascade_delete` trashed, as its root or
+    /// as a row below (a model with `cascade_id`): such a row comes back
+    /// only with that cascade's `cascade_restore` of its root, so that no
+    /// live row is left under a trashed parent. Nothing was changed.
+    Cascaded {
+        /// The table of the row.
+        table: &'static str,
+    },
     /// A hard delete (`force_delete`, a purge batch) failed because a row
     /// of a table the model declares no `cascade(...)` into still
     /// references the row: declare that child (or delete its rows first).
@@ -97,7 +105,7 @@ impl Error {
         match self {
             Error::Database(source) | Error::Referenced { source, .. } => Some(source),
             Error::Conflict { source, .. } => source.as_ref(),
-            Error::Hook { .. } | Error::UnsupportedBackend { .. } => None,
+            Error::Hook { .. } | Error::Cascaded { .. } | Error::UnsupportedBackend { .. } => None,
         }
     }
 
@@ -179,6 +187,7 @@ impl From<Failure<DbErr>> for Error {
                 constraint,
                 source,
             },
+            Failure::Cascaded { table } => Error::Cascaded { table },
             Failure::Hook {
                 table,
                 hook,
@@ -202,6 +211,7 @@ impl fmt::Display for Error {
                 holder,
                 ..
             } => crate::__layer::describe_conflict(f, table, constraint.as_deref(), *holder),
+            Error::Cascaded { table } => crate::__layer::describe_cascaded(f, table),
             Error::Referenced {
                 table, constraint, ..
             } => {
@@ -235,7 +245,7 @@ impl std::error::Error for Error {
                 .as_ref()
                 .map(|source| source as &(dyn std::error::Error + 'static)),
             Error::Hook { source, .. } => Some(source.as_ref()),
-            Error::UnsupportedBackend { .. } => None,
+            Error::Cascaded { .. } | Error::UnsupportedBackend { .. } => None,
         }
     }
 }

@@ -53,6 +53,14 @@ pub enum Error {
         /// What the hook returned.
         source: super::HookError,
     },
+    /// A `restore` of a row that a `cascade_delete` trashed, as its root or
+    /// as a row below (a model with `cascade_id`): such a row comes back
+    /// only with that cascade's `cascade_restore` of its root, so that no
+    /// live row is left under a trashed parent. Nothing was changed.
+    Cascaded {
+        /// The table of the row.
+        table: &'static str,
+    },
     /// A hard delete (`force_delete`, a purge batch) failed because a row
     /// of a table the model declares no `cascade(...)` into still
     /// references the row: declare that child (or delete its rows first).
@@ -99,7 +107,7 @@ impl Error {
         match self {
             Error::Database(source) | Error::Referenced { source, .. } => Some(source),
             Error::Conflict { source, .. } => source.as_ref(),
-            Error::Hook { .. } | Error::Busy { .. } => None,
+            Error::Hook { .. } | Error::Cascaded { .. } | Error::Busy { .. } => None,
         }
     }
 
@@ -199,6 +207,7 @@ impl From<Failure<::sqlx::Error>> for Error {
                 constraint,
                 source,
             },
+            Failure::Cascaded { table } => Error::Cascaded { table },
             Failure::Hook {
                 table,
                 hook,
@@ -230,6 +239,7 @@ impl fmt::Display for Error {
                 f,
                 "the `{hook}` hook of `{table}` failed, so nothing was changed: {source}"
             ),
+            Error::Cascaded { table } => crate::__layer::describe_cascaded(f, table),
             Error::Referenced {
                 table, constraint, ..
             } => {
@@ -255,7 +265,7 @@ impl std::error::Error for Error {
                 .as_ref()
                 .map(|source| source as &(dyn std::error::Error + 'static)),
             Error::Hook { source, .. } => Some(source.as_ref()),
-            Error::Busy { .. } => None,
+            Error::Cascaded { .. } | Error::Busy { .. } => None,
         }
     }
 }
