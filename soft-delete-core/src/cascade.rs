@@ -312,7 +312,7 @@ pub(crate) fn restore<T: SoftDelete>(id: &Value) -> Vec<Step> {
         .collect();
     // The parent itself only when a cascade from above did not take it: a
     // row below a cascade's root comes back with that root, never alone
-    // (no live row under a trashed parent).
+    // (a cascade's rows come back together or not at all).
     let column = Expr::col((T::TABLE, cascade_id));
     let own = Condition::all().add(primary_key_is).add(
         Condition::any()

@@ -95,8 +95,8 @@ pub(crate) fn soft_delete<T: SoftDelete>(
 /// Marks the trashed rows matching `filter` as live again, clearing who
 /// deleted them. With `cascade_id`, only rows trashed on their own: a row a
 /// cascade trashed (its root or a row below) comes back with that
-/// cascade's restore, so that no live row is left under a trashed parent
-/// and the cascade's restore stays whole.
+/// cascade's restore, so that a cascade's rows come back together or not
+/// at all.
 pub(crate) fn restore<T: SoftDelete>(filter: impl IntoCondition) -> UpdateStatement {
     let mut update = mark_live(T::TABLE, T::MARKER, filter, When::Now);
     if let Some(column) = T::MARKER.cascade_id {

@@ -44,8 +44,8 @@ pub enum Error {
     },
     /// A `restore` of a row that a `cascade_delete` trashed, as its root or
     /// as a row below (a model with `cascade_id`): such a row comes back
-    /// only with that cascade's `cascade_restore` of its root, so that no
-    /// live row is left under a trashed parent. Nothing was changed.
+    /// only with that cascade's `cascade_restore` of its root, so that a
+    /// cascade's rows come back together. Nothing was changed.
     Cascaded {
         /// The table of the row.
         table: &'static str,
