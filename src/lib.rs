@@ -38,6 +38,7 @@
 //! executing them with `sqlx` and `sea-query-sqlx`.
 
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(clippy::pedantic)]
 
 pub use soft_delete_core::*;
@@ -48,6 +49,15 @@ pub use soft_delete_core::*;
     feature = "sqlx-mysql",
     feature = "sea-orm"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "sqlx-sqlite",
+        feature = "sqlx-postgres",
+        feature = "sqlx-mysql",
+        feature = "sea-orm"
+    )))
+)]
 pub mod hooks;
 
 #[cfg(any(
@@ -63,9 +73,18 @@ mod prune;
     feature = "sqlx-postgres",
     feature = "sqlx-mysql"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "sqlx-sqlite",
+        feature = "sqlx-postgres",
+        feature = "sqlx-mysql"
+    )))
+)]
 pub mod sqlx;
 
 #[cfg(feature = "sea-orm")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sea-orm")))]
 pub mod sea_orm;
 /// Derives [`SoftDelete`](trait@SoftDelete) and a column enum for a struct.
 ///
