@@ -408,31 +408,38 @@ fn cascade(cx: &mut Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<Vec<Casc
     tokens.extend(group.to_token_stream());
     let mut children: Vec<Cascade> = Vec::new();
     let mut broken = false;
-    // `Comment` and `foreign_key = "post_id"` written apart: reported once,
-    // at the end, as the one entry they mean.
-    let mut bare_models: Vec<syn::Path> = Vec::new();
-    let mut loose_foreign_key: Option<Spanned<String>> = None;
     meta.parse_nested_meta(|inner| {
         let name = inner.path.to_token_stream().to_string().replace(' ', "");
-        let inner_path = &inner.path;
-        // A lowercase name is a key (`foreign_key = "post_id"`, `column =
-        // ...`), not a model: models are types, named in `PascalCase`.
-        let is_key = inner.path.segments.last().is_some_and(|segment| {
+        // Models are types, named in `PascalCase`; a lowercase name is a key
+        // written where the child belongs.
+        let lowercase = inner.path.segments.last().is_some_and(|segment| {
             segment.ident.to_string().starts_with(|c: char| c.is_ascii_lowercase())
         });
-        if is_key {
-            match string_value(cx, &inner, &name)? {
-                Some(value) => {
-                    loose_foreign_key = Some(Spanned {
-                        value: value.value(),
-                        tokens: quote!(#inner_path = #value).into_iter().collect(),
-                    });
-                }
-                None => broken = true,
-            }
+        if lowercase {
+            let written = skip_value(&inner)?;
+            // The column, when it was written as this key's string value.
+            let column = syn::parse2::<syn::MetaNameValue>(written.clone())
+                .ok()
+                .and_then(|pair| match pair.value {
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(column),
+                        ..
+                    }) => Some(column.value()),
+                    _ => None,
+                })
+                .unwrap_or_else(|| "...".to_owned());
+            cx.error_spanned_by(
+                &written,
+                format!("`cascade` names each child with its foreign key: write `cascade(Comment = \"{column}\")`, with the child model in place of `Comment`, not `{name}`"),
+            );
+            broken = true;
         } else if !inner.input.peek(syn::Token![=]) {
             skip_value(&inner)?;
-            bare_models.push(inner.path.clone());
+            cx.error_spanned_by(
+                &inner.path,
+                format!("`{name}` needs its foreign key: write `cascade({name} = \"...\")`, naming the column of `{name}` that holds this model's key"),
+            );
+            broken = true;
         } else if let Some(foreign_key) = name_value(cx, &inner, keys::FOREIGN_KEY)? {
             let mut entry = inner.path.to_token_stream();
             entry.extend(quote!(=));
@@ -458,29 +465,6 @@ fn cascade(cx: &mut Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<Vec<Casc
         }
         Ok(())
     })?;
-    let key = loose_foreign_key
-        .as_ref()
-        .map_or_else(|| "...".to_owned(), |key| key.value.clone());
-    match (bare_models.as_slice(), &loose_foreign_key) {
-        ([], None) => {}
-        ([], Some(foreign_key)) => {
-            cx.error_spanned_by(
-                &foreign_key.tokens,
-                format!("`cascade` names each child with its foreign key: write `cascade(Comment = \"{key}\")`, with the child model in place of `Comment`"),
-            );
-            broken = true;
-        }
-        (models, _) => {
-            for model in models {
-                let name = model.to_token_stream().to_string().replace(' ', "");
-                cx.error_spanned_by(
-                    model,
-                    format!("`{name}` needs its foreign key: write `cascade({name} = \"{key}\")`, naming the column of `{name}` that holds this model's key"),
-                );
-            }
-            broken = true;
-        }
-    }
     if children.is_empty() && !broken {
         cx.error_spanned_by(&tokens, format!("`cascade()` names no child: {USAGE}"));
         return Ok(None);
