@@ -13,6 +13,30 @@ use crate::plan::{
 use crate::tombstone::{CreateOrRestore, Holder, Written};
 use crate::{purge, Backend, Cascade, SoftDelete};
 
+/// A `tracing` event (target `soft_delete`, DEBUG) for a finished
+/// operation with feature `tracing`; nothing without it.
+macro_rules! event {
+    ($($field:tt)*) => {
+        #[cfg(feature = "tracing")]
+        tracing::debug!(target: "soft_delete", $($field)*);
+    };
+}
+
+/// The outcome of a cascade or erase of `table`, as [`event!`] reports it.
+fn traced(operation: &'static str, table: &'static str, outcome: Option<&Cascade>) {
+    #[cfg(feature = "tracing")]
+    if let Some(cascade) = outcome {
+        tracing::debug!(
+            target: "soft_delete",
+            table,
+            operation,
+            rows = cascade.total(),
+            "soft_delete {operation}"
+        );
+    }
+    let _ = (operation, table, outcome);
+}
+
 /// The error a hook returns; any error converts into it with `?`.
 pub type HookError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -508,6 +532,33 @@ where
 /// granted within `innodb_lock_wait_timeout`).
 pub async fn create_or_restore<T, S>(
     session: &mut S,
+    plan: CreateOrRestore<T>,
+) -> Result<Written<T>, Failure<S::Error>>
+where
+    T: SoftDelete<Id: Clone + Send + Sync> + Send + Sync,
+    S: Session<T>,
+{
+    let outcome = create_or_restore_traced(session, plan).await;
+    #[cfg(feature = "tracing")]
+    match &outcome {
+        Ok(written) => tracing::debug!(
+            target: "soft_delete",
+            table = T::TABLE,
+            restored = written.is_restored(),
+            "soft_delete create_or_restore"
+        ),
+        Err(Failure::Conflict { .. }) => tracing::debug!(
+            target: "soft_delete",
+            table = T::TABLE,
+            "soft_delete create_or_restore: a live row holds the key"
+        ),
+        Err(_) => {}
+    }
+    outcome
+}
+
+async fn create_or_restore_traced<T, S>(
+    session: &mut S,
     mut plan: CreateOrRestore<T>,
 ) -> Result<Written<T>, Failure<S::Error>>
 where
@@ -660,6 +711,10 @@ where
         WriteKind::Restore => plan::cascaded::<T>(plan.id.clone(), true, session.backend()),
         _ => None,
     };
+    let operation = match plan.kind {
+        WriteKind::Restore => "cascade_restore",
+        _ => "cascade_delete",
+    };
     session.begin(true).await?;
     let outcome = async {
         let CascadePlan {
@@ -704,7 +759,9 @@ where
         Ok(Some(Cascade::counted::<T>(&tables, &changed)))
     }
     .await;
-    finish(session, outcome, Option::is_some).await
+    let outcome = finish(session, outcome, Option::is_some).await?;
+    traced(operation, T::TABLE, outcome.as_ref());
+    Ok(outcome)
 }
 
 /// Runs a purge batch by batch until a batch takes fewer rows than its
@@ -783,6 +840,13 @@ where
             };
             (progress, deleted)
         };
+        event!(
+            table = T::TABLE,
+            batch = progress.batch,
+            deleted = progress.deleted,
+            kept = progress.kept,
+            "soft_delete purge batch"
+        );
         total = progress.total;
         kept += progress.kept;
         if let Some(on_batch) = on_batch.as_mut() {
@@ -906,7 +970,9 @@ where
         Ok(Some(Cascade::counted::<T>(&tables, &changed)))
     }
     .await;
-    finish(session, outcome, Option::is_some).await
+    let outcome = finish(session, outcome, Option::is_some).await?;
+    traced("erase", T::TABLE, outcome.as_ref());
+    Ok(outcome)
 }
 
 /// Whether a database error with SQLSTATE (or SQLite result code) `code`

@@ -129,6 +129,56 @@ impl fmt::Display for ParseTrashModeError {
 
 impl std::error::Error for ParseTrashModeError {}
 
+/// Serializes as the text form: `"without"`, `"with"` or `"only"` (feature
+/// `serde`).
+///
+/// ```
+/// use soft_delete_core::TrashMode;
+///
+/// fn to_json<T: serde::Serialize>(_: &T) {}
+/// to_json(&TrashMode::OnlyTrashed); // `"only"`
+/// ```
+#[cfg(feature = "serde")]
+impl serde::Serialize for TrashMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// Reads the text form, as [`FromStr`]: axum's `Query<Params>` with a
+/// `trashed: TrashMode` field takes `?trashed=only` (feature `serde`).
+///
+/// ```
+/// use serde::de::value::{Error, StrDeserializer};
+/// use serde::Deserialize as _;
+/// use soft_delete_core::TrashMode;
+///
+/// let only = TrashMode::deserialize(StrDeserializer::<Error>::new("only"));
+/// assert_eq!(only, Ok(TrashMode::OnlyTrashed));
+/// let all = TrashMode::deserialize(StrDeserializer::<Error>::new("all"));
+/// assert!(all.unwrap_err().to_string().contains("is not a trash mode"));
+/// ```
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for TrashMode {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Text;
+
+        impl serde::de::Visitor<'_> for Text {
+            type Value = TrashMode;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("\"without\", \"with\" or \"only\"")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<TrashMode, E> {
+                text.parse().map_err(E::custom)
+            }
+        }
+
+        deserializer.deserialize_str(Text)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

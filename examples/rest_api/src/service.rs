@@ -774,20 +774,13 @@ where
     }
 }
 
-/// `?trashed=without|with|only`, parsed with `TrashMode`'s `FromStr`.
-fn trash_mode(trashed: Option<&str>) -> Result<TrashMode, ApiError> {
-    match trashed {
-        Some(text) => text.parse().map_err(|error| {
-            ApiError::bad_request(format!("invalid `trashed` parameter: {error}"))
-        }),
-        None => Ok(TrashMode::default()),
-    }
-}
-
 /// `?trashed=…` of `GET /posts/{id}`.
 #[derive(Debug, Deserialize)]
 pub struct ShowParams {
-    trashed: Option<String>,
+    /// `without`, `with` or `only`, read by `TrashMode`'s serde support
+    /// (soft-delete's `serde` feature).
+    #[serde(default)]
+    trashed: TrashMode,
 }
 
 /// Posts per page of `GET /posts` unless `limit` says otherwise.
@@ -798,7 +791,8 @@ pub const MAX_PAGE: u32 = 100;
 /// `?trashed=…&after=<id>&limit=<n>` of `GET /posts`.
 #[derive(Debug, Deserialize)]
 pub struct ListParams {
-    trashed: Option<String>,
+    /// `without`, `with` or `only` (soft-delete's `serde` feature).
+    trashed: Option<TrashMode>,
     after: Option<String>,
     limit: Option<String>,
 }
@@ -874,7 +868,7 @@ async fn list_posts<S: Store>(
     State(posts): State<S>,
     ApiQuery(params): ApiQuery<ListParams>,
 ) -> Result<Response, ApiError> {
-    let mode = trash_mode(params.trashed.as_deref())?;
+    let mode = params.trashed.unwrap_or_default();
     let after = params.after()?;
     let limit = params.limit()?;
     // One more than the page, to know whether another page follows.
@@ -906,7 +900,7 @@ async fn show_post<S: Store>(
     ApiPath(id): ApiPath<i64>,
     ApiQuery(params): ApiQuery<ShowParams>,
 ) -> Result<Json<Post>, ApiError> {
-    let mode = trash_mode(params.trashed.as_deref())?;
+    let mode = params.trashed;
     match posts.find(id, mode).await? {
         Some(post) => Ok(Json(post)),
         None => Err(ApiError::not_found(match mode {
