@@ -20,8 +20,6 @@
 //! reported as incomplete (those are the defaults).
 
 use std::num::NonZeroU32;
-use std::path::PathBuf;
-use std::str::FromStr;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
@@ -32,8 +30,12 @@ use sea_query::{
 use sea_query_sqlx::SqlxBinder;
 use serde_json::{json, Value as Json};
 use soft_delete::{Backend, SoftDelete, TrashMode};
-use sqlx::postgres::{PgConnectOptions, PgConnection};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqliteSynchronous};
+use soft_delete_benches::{
+    arg, drop_postgres_schema, median, postgres_schema, postgres_url, source, write_results,
+    ScratchFile,
+};
+use sqlx::postgres::PgConnection;
+use sqlx::sqlite::SqliteConnection;
 use sqlx::{AssertSqlSafe, Connection, Executor, Row};
 
 /// The soft-deleted table.
@@ -271,12 +273,10 @@ async fn median_times(
             assert_eq!(rows, expected, "{}: wrong rows", conn.name());
         }
     }
+    let median = |times: Vec<Duration>| {
+        Duration::from_secs_f64(median(times.iter().map(Duration::as_secs_f64)))
+    };
     Ok((median(soft_times), median(plain_times)))
-}
-
-fn median(mut times: Vec<Duration>) -> Duration {
-    times.sort();
-    times[times.len() / 2]
 }
 
 fn ms(duration: Duration) -> f64 {
@@ -455,65 +455,28 @@ async fn run(conn: &mut Conn, options: &Options) -> Result<Json, sqlx::Error> {
 }
 
 async fn postgres(options: &Options) -> Result<Option<Json>, sqlx::Error> {
-    let url = std::env::var("SOFT_DELETE_POSTGRES_URL")
-        .ok()
-        .filter(|url| !url.is_empty())
-        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/test".to_owned());
-    let connect = PgConnectOptions::from_str(&url)?;
-    let mut conn = match PgConnection::connect_with(&connect).await {
-        Ok(conn) => conn,
-        Err(error) => {
-            println!("skipped: PostgreSQL at {url}: {error}");
-            return Ok(None);
-        }
+    let url = postgres_url();
+    let Some(connect) = postgres_schema(&url, SCHEMA).await? else {
+        return Ok(None);
     };
-    conn.execute(AssertSqlSafe(format!(
-        "DROP SCHEMA IF EXISTS {SCHEMA} CASCADE; CREATE SCHEMA {SCHEMA}; SET search_path TO {SCHEMA}"
-    )))
-    .await?;
-    let mut conn = Conn::Postgres(conn);
+    let mut conn = Conn::Postgres(PgConnection::connect_with(&connect).await?);
     let result = run(&mut conn, options).await;
-    conn.run(&format!("DROP SCHEMA {SCHEMA} CASCADE")).await?;
+    if let Conn::Postgres(conn) = conn {
+        conn.close().await?;
+    }
+    drop_postgres_schema(&url, SCHEMA).await?;
     result.map(Some)
 }
 
 async fn sqlite(options: &Options) -> Result<Json, sqlx::Error> {
-    let path = std::env::temp_dir().join(format!("soft-delete-bench-{}.db", std::process::id()));
-    let connect = SqliteConnectOptions::new()
-        .filename(&path)
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal);
-    let mut conn = Conn::Sqlite(SqliteConnection::connect_with(&connect).await?);
+    let file = ScratchFile::new("soft-delete-bench");
+    let mut conn = Conn::Sqlite(SqliteConnection::connect_with(&file.options()).await?);
     let result = run(&mut conn, options).await;
     if let Conn::Sqlite(conn) = conn {
         conn.close().await?;
     }
-    for suffix in ["", "-wal", "-shm"] {
-        let mut file = path.clone().into_os_string();
-        file.push(suffix);
-        let _ = std::fs::remove_file(PathBuf::from(file));
-    }
+    drop(file);
     result
-}
-
-/// The library version measured: `SOFT_DELETE_BENCH_SOURCE` when set (say,
-/// for a `git archive` snapshot), else `git describe --always --dirty` of the
-/// library's sources.
-fn source_version() -> String {
-    if let Ok(source) = std::env::var("SOFT_DELETE_BENCH_SOURCE") {
-        return source;
-    }
-    std::process::Command::new("git")
-        .args(["describe", "--always", "--dirty", "--exclude", "*"])
-        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
-        .output()
-        .ok()
-        .filter(|output| output.status.success())
-        .map_or_else(
-            || "unknown".to_owned(),
-            |output| String::from_utf8_lossy(&output.stdout).trim().to_owned(),
-        )
 }
 
 /// Settings from the command line (cargo passes `--bench` too):
@@ -525,22 +488,9 @@ struct Options {
 
 impl Options {
     fn from_args() -> Options {
-        let args: Vec<String> = std::env::args().collect();
-        let value = |name: &str| {
-            args.iter()
-                .position(|arg| arg == name)
-                .and_then(|at| args.get(at + 1))
-        };
         Options {
-            batch: value("--batch")
-                .and_then(|n| n.parse().ok())
-                .or(NonZeroU32::new(DEFAULT_BATCH))
-                .unwrap_or(NonZeroU32::MIN),
-            purge_limit: Duration::from_secs(
-                value("--purge-seconds")
-                    .and_then(|n| n.parse().ok())
-                    .unwrap_or(DEFAULT_PURGE_SECONDS),
-            ),
+            batch: NonZeroU32::new(arg("--batch", DEFAULT_BATCH)).unwrap_or(NonZeroU32::MIN),
+            purge_limit: Duration::from_secs(arg("--purge-seconds", DEFAULT_PURGE_SECONDS)),
         }
     }
 }
@@ -555,7 +505,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let postgres = postgres(&options).await?;
     let sqlite = sqlite(&options).await?;
     let result = json!({
-        "source": source_version(),
+        "source": source(),
         "rows": ROWS,
         "trashed": TRASHED,
         "page": PAGE,
@@ -563,12 +513,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "postgres": postgres,
         "sqlite": sqlite,
     });
-    let out = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
-        .join("benches/results/database.json");
-    if let Some(dir) = out.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    std::fs::write(&out, serde_json::to_string_pretty(&result)? + "\n")?;
-    println!("wrote {}", out.display());
+    write_results("database.json", &result);
     Ok(())
 }

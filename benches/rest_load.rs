@@ -57,6 +57,7 @@ use sea_query::{
 };
 use serde_json::{json, Value};
 use soft_delete::{SoftDelete, TrashMode};
+use soft_delete_benches::{median, source};
 use sqlx::Connection;
 
 /// The baseline's SQL, checked against the library's.
@@ -1037,16 +1038,6 @@ fn last_dump_total(dir: &Path, pid: &str) -> Result<u64> {
     Ok(summary.trim().parse()?)
 }
 
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    let middle = values.len() / 2;
-    if values.len() % 2 == 1 {
-        values[middle]
-    } else {
-        f64::midpoint(values[middle - 1], values[middle])
-    }
-}
-
 fn micros(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1e6
 }
@@ -1062,7 +1053,7 @@ fn report(backend: Backend, samples: &Samples, counts: &Counts, table: &mut Stri
         let library = &sides[&Side::Library];
         let by_hand = &sides[&Side::ByHand];
         let per_round = |f: &dyn Fn(&Sample, &Sample) -> f64| {
-            median(library.iter().zip(by_hand).map(|(l, h)| f(l, h)).collect())
+            median(library.iter().zip(by_hand).map(|(l, h)| f(l, h)))
         };
         let rps_ratio = per_round(&|l, h| h.rps / l.rps);
         let p50_ratio = per_round(&|l, h| l.p50.as_secs_f64() / h.p50.as_secs_f64());
@@ -1070,10 +1061,10 @@ fn report(backend: Backend, samples: &Samples, counts: &Counts, table: &mut Stri
         let cpu_ratio = per_round(&|l, h| l.cpu.as_secs_f64() / h.cpu.as_secs_f64());
         let side = |samples: &Vec<Sample>| {
             json!({
-                "rps": median(samples.iter().map(|s| s.rps).collect()).round(),
-                "p50_us": median(samples.iter().map(|s| micros(s.p50)).collect()).round(),
-                "p99_us": median(samples.iter().map(|s| micros(s.p99)).collect()).round(),
-                "cpu_us_per_request": round3(median(samples.iter().map(|s| micros(s.cpu)).collect())),
+                "rps": median(samples.iter().map(|s| s.rps)).round(),
+                "p50_us": median(samples.iter().map(|s| micros(s.p50))).round(),
+                "p99_us": median(samples.iter().map(|s| micros(s.p99))).round(),
+                "cpu_us_per_request": round3(median(samples.iter().map(|s| micros(s.cpu)))),
                 "requests_per_round": samples.iter().map(|s| s.count).collect::<Vec<_>>(),
             })
         };
@@ -1116,41 +1107,6 @@ fn report(backend: Backend, samples: &Samples, counts: &Counts, table: &mut Stri
         }));
     }
     rows
-}
-
-/// The commit measured: `SOFT_DELETE_BENCH_SOURCE`, else `git rev-parse`.
-fn source() -> String {
-    if let Ok(source) = std::env::var("SOFT_DELETE_BENCH_SOURCE") {
-        return source;
-    }
-    let git = |args: &[&str]| {
-        Command::new("git")
-            .args(args)
-            .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
-            .output()
-            .ok()
-            .filter(|output| output.status.success())
-    };
-    let Some(head) = git(&["rev-parse", "--short", "HEAD"]) else {
-        return "unknown".to_owned();
-    };
-    let head = String::from_utf8_lossy(&head.stdout).trim().to_owned();
-    // Changes outside the results count as a dirty tree.
-    let clean = git(&[
-        "diff",
-        "--quiet",
-        "HEAD",
-        "--",
-        ".",
-        ":!benches/results",
-        ":!docs/benchmarks.svg",
-    ])
-    .is_some();
-    if clean {
-        head
-    } else {
-        format!("{head} + uncommitted changes")
-    }
 }
 
 async fn run(args: &Args) -> Result<Value> {

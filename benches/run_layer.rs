@@ -30,8 +30,11 @@ use sea_query::{Order, PostgresQueryBuilder, QueryBuilder, SqliteQueryBuilder, U
 use serde_json::{json, Value as Json};
 use soft_delete::sqlx::{Run, SoftDeleteExt};
 use soft_delete::{SoftDelete, TrashMode};
+use soft_delete_benches::{
+    arg, callgrind_instructions, median, source, write_results, ScratchFile,
+};
 use sqlx::postgres::PgPoolOptions;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::SqlitePoolOptions;
 use sqlx::{AssertSqlSafe, Database, Pool};
 
 /// A model of typical width, as in `benches/statements.rs`.
@@ -227,16 +230,6 @@ where
     times
 }
 
-fn median(values: &mut [f64]) -> f64 {
-    values.sort_by(f64::total_cmp);
-    let mid = values.len() / 2;
-    if values.len().is_multiple_of(2) {
-        f64::midpoint(values[mid - 1], values[mid])
-    } else {
-        values[mid]
-    }
-}
-
 /// Alternating rounds on `pool`; a JSON row per operation, printed too.
 async fn compare<DB>(name: &str, pool: &Pool<DB>, sql: &Sql, rounds: usize, size: i64) -> Vec<Json>
 where
@@ -275,24 +268,24 @@ where
     for (op, operation) in OPERATIONS.iter().enumerate() {
         #[allow(clippy::cast_precision_loss)]
         let per_call = |times: &[Times]| -> f64 {
-            let mut us: Vec<f64> = times
+            let us: Vec<f64> = times
                 .iter()
                 .map(|t| t[op].as_secs_f64() * 1e6 / counts[op] as f64)
                 .collect();
-            median(&mut us)
+            median(us)
         };
         let mut ratios: Vec<f64> = derived
             .iter()
             .zip(&hand)
             .map(|(d, h)| d[op].as_secs_f64() / h[op].as_secs_f64())
             .collect();
-        let ratio = median(&mut ratios);
-        let mut statement_ratios: Vec<f64> = statement
+        let ratio = median(ratios.iter().copied());
+        let statement_ratios: Vec<f64> = statement
             .iter()
             .zip(&hand)
             .map(|(s, h)| s[op].as_secs_f64() / h[op].as_secs_f64())
             .collect();
-        let statement_ratio = median(&mut statement_ratios);
+        let statement_ratio = median(statement_ratios);
         let (d, h, st) = (per_call(&derived), per_call(&hand), per_call(&statement));
         let verdict = if ratio <= TARGET { "met" } else { "MISSED" };
         println!(
@@ -336,15 +329,6 @@ fn insert_rows(numbered: bool) -> String {
     format!("INSERT INTO bench_run_posts (id, title, body, author_id, created_at, deleted_at) VALUES {}", rows.join(", "))
 }
 
-fn arg(name: &str, default: usize) -> usize {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|at| args.get(at + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 /// Whether a batch runs `operation` (`find`, `list`, `write` for the
 /// deletes and the restores): every one, unless `--op` names one, for
 /// instructions per operation under callgrind (with `--only`).
@@ -368,21 +352,9 @@ fn runs(operation: &str) -> bool {
 fn instructions(repeats: usize) {
     const ROUNDS: usize = 10;
     const BATCH: usize = 50;
-    let this = std::env::current_exe().expect("the bench's path");
     let count = |side: &str, op: &str, rounds: usize| -> f64 {
-        let out = std::process::Command::new("valgrind")
-            .args(["--tool=callgrind", "--callgrind-out-file=/dev/null"])
-            .arg(&this)
-            .args(["--bench", "--only", side, "--op", op, "--rounds"])
-            .arg(rounds.to_string())
-            .output()
-            .expect("valgrind (with callgrind) on the PATH");
-        let log = String::from_utf8_lossy(&out.stderr);
-        let collected = log
-            .lines()
-            .find_map(|line| line.split("Collected : ").nth(1))
-            .unwrap_or_else(|| panic!("no instruction count in valgrind's output:\n{log}"));
-        collected.trim().parse().expect("a count")
+        let rounds = rounds.to_string();
+        callgrind_instructions(&["--bench", "--only", side, "--op", op, "--rounds", &rounds])
     };
     // Operations per run: finds, lists of 50 rows, deletes plus restores.
     let calls = [
@@ -409,13 +381,13 @@ fn instructions(repeats: usize) {
     let per_call: Vec<Vec<f64>> = runs
         .iter()
         .map(|side| {
-            let setup = median(&mut side.iter().map(|run| run[0]).collect::<Vec<_>>());
+            let setup = median(side.iter().map(|run| run[0]));
             calls
                 .iter()
                 .enumerate()
                 .map(|(at, (_, n))| {
-                    let mut totals: Vec<f64> = side.iter().map(|run| run[at + 1]).collect();
-                    (median(&mut totals) - setup) / *n as f64
+                    let totals: Vec<f64> = side.iter().map(|run| run[at + 1]).collect();
+                    (median(totals) - setup) / *n as f64
                 })
                 .collect()
         })
@@ -439,16 +411,13 @@ fn instructions(repeats: usize) {
         }));
     }
     let result = json!({
-        "source": std::env::var("SOFT_DELETE_BENCH_SOURCE").unwrap_or_else(|_| "working tree".to_owned()),
+        "source": source(),
         "target": TARGET,
         "repeats": repeats,
         "measure": "instructions per call (callgrind), each side alone in its own process, 10 rounds of batches of 50 less the setup; median over repeats, sides alternating; 'write' is a delete or a restore",
         "rows": rows,
     });
-    let out = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
-        .join("benches/results/run-layer-instructions.json");
-    std::fs::write(&out, format!("{result:#}\n")).expect("write results");
-    println!("wrote {}", out.display());
+    write_results("run-layer-instructions.json", &result);
 }
 
 /// The side `--only` names, if any.
@@ -474,23 +443,17 @@ fn main() {
         return;
     }
     let rounds = arg("--rounds", 31);
-    let size = i64::try_from(arg("--batch", 50)).unwrap_or(50);
+    let size: i64 = arg("--batch", 50);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("tokio runtime");
     let mut rows = Vec::new();
     runtime.block_on(async {
-        let path =
-            std::env::temp_dir().join(format!("soft_delete_run_layer_{}.db", std::process::id()));
-        let options = SqliteConnectOptions::new()
-            .filename(&path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal);
+        let file = ScratchFile::new("soft_delete_run_layer");
         let pool = SqlitePoolOptions::new()
             .max_connections(1)
-            .connect_with(options)
+            .connect_with(file.options())
             .await
             .expect("SQLite file");
         sqlx::raw_sql(AssertSqlSafe(CREATE.replace("{TS}", "TEXT")))
@@ -513,9 +476,7 @@ fn main() {
             rows.extend(compare("SQLite", &pool, &sql, rounds, size).await);
         }
         pool.close().await;
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-        }
+        drop(file);
 
         if only().is_some() {
             return;
@@ -551,18 +512,15 @@ fn main() {
         pool.close().await;
     });
     let result = json!({
-        "source": std::env::var("SOFT_DELETE_BENCH_SOURCE").unwrap_or_else(|_| "working tree".to_owned()),
+        "source": source(),
         "target": TARGET,
         "rounds": rounds,
         "batch": size,
         "measure": "alternating rounds, derived then hand-written (order swapped each round); ratio = median over rounds of batch-time ratios; one pooled connection, current-thread tokio runtime",
         "rows": rows,
     });
-    let out = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
-        .join("benches/results/run-layer.json");
     if only().is_some() {
         return;
     }
-    std::fs::write(&out, format!("{result:#}\n")).expect("write results");
-    println!("wrote {}", out.display());
+    write_results("run-layer.json", &result);
 }
