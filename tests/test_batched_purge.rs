@@ -10,6 +10,7 @@ mod common;
 use std::num::NonZeroU32;
 
 use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Utc};
+use common::TestBackend as _;
 use common::{marker, Backend, Db, FromRow, Row, SqlType, TimestampModel as Model};
 use sea_query::{Cond, Expr, ExprTrait, Query};
 use soft_delete::SoftDelete;
@@ -375,7 +376,7 @@ async fn plain_purge_compares_database_written_markers_as_times_on_postgres() {
 
 #[tokio::test]
 async fn plain_purge_compares_database_written_markers_as_times_on_mariadb() {
-    plain_purge_of_database_written_markers(Backend::Mysql).await;
+    plain_purge_of_database_written_markers(Backend::MySql).await;
 }
 
 /// Rows a microsecond and a millisecond either side of the cutoff: "strictly
@@ -429,7 +430,7 @@ async fn batched_purge_is_exact_to_the_microsecond_on_postgres() {
 
 #[tokio::test]
 async fn batched_purge_is_exact_to_the_microsecond_on_mariadb() {
-    exact_to_the_microsecond(Backend::Mysql).await;
+    exact_to_the_microsecond(Backend::MySql).await;
 }
 
 /// Never a live row, whatever the cutoff: one far in the future purges every
@@ -523,5 +524,5 @@ async fn batches_take_the_oldest_first_across_formats_on_postgres() {
 
 #[tokio::test]
 async fn batches_take_the_oldest_first_across_formats_on_mariadb() {
-    oldest_first(Backend::Mysql).await;
+    oldest_first(Backend::MySql).await;
 }

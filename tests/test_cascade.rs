@@ -12,6 +12,7 @@ mod common;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Utc};
+use common::TestBackend as _;
 use common::{Backend, Db, FromRow, Row};
 use sea_query::{Query, UpdateStatement};
 use soft_delete::{MarkerStyle, RecordsDeletionTime, SoftDelete};
@@ -152,8 +153,8 @@ fn marker_type(
         (Backend::Postgres, true, Seconds) => "TIMESTAMPTZ(0) NULL",
         (Backend::Postgres, false, Micro) => "TIMESTAMP NULL",
         (Backend::Postgres, false, Seconds) => "TIMESTAMP(0) NULL",
-        (Backend::Mysql, _, Micro) => "DATETIME(6) NULL",
-        (Backend::Mysql, _, Seconds) => "DATETIME NULL",
+        (Backend::MySql, _, Micro) => "DATETIME(6) NULL",
+        (Backend::MySql, _, Seconds) => "DATETIME NULL",
     }
 }
 
@@ -221,7 +222,7 @@ impl FromRow for Stored {
 async fn snapshot<F: Family>(db: &Db) -> Snapshot {
     let backend = db.backend();
     let text = match backend {
-        Backend::Mysql => "CHAR",
+        Backend::MySql => "CHAR",
         Backend::Sqlite | Backend::Postgres => "TEXT",
     };
     let mut tables = vec![(F::Parent::TABLE, F::Parent::MARKER)];
@@ -554,5 +555,5 @@ async fn a_child_trashed_by_a_clock_ahead_is_not_restored_on_postgres() {
 
 #[tokio::test]
 async fn a_child_trashed_by_a_clock_ahead_is_not_restored_on_mariadb() {
-    clock_ahead(Backend::Mysql).await;
+    clock_ahead(Backend::MySql).await;
 }

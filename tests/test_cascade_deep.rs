@@ -82,7 +82,7 @@ fn time_type(db: &Db) -> &'static str {
     match db.backend() {
         Backend::Sqlite => "TEXT",
         Backend::Postgres => "TIMESTAMPTZ",
-        Backend::Mysql => "DATETIME",
+        Backend::MySql => "DATETIME",
     }
 }
 
@@ -423,7 +423,7 @@ async fn random_trees_cascades_and_restores_agree_with_a_model() {
         match backend {
             Backend::Sqlite => property(&db, db.sqlite_pool(), 256).await,
             Backend::Postgres => property(&db, db.postgres_pool(), 256).await,
-            Backend::Mysql => property(&db, db.mysql_pool(), 256).await,
+            Backend::MySql => property(&db, db.mysql_pool(), 256).await,
         }
     }
 }
@@ -508,7 +508,7 @@ async fn cascades_reach_every_level_and_restore_exactly() {
         match backend {
             Backend::Sqlite => deep_and_exact(&db, db.sqlite_pool()).await,
             Backend::Postgres => deep_and_exact(&db, db.postgres_pool()).await,
-            Backend::Mysql => deep_and_exact(&db, db.mysql_pool()).await,
+            Backend::MySql => deep_and_exact(&db, db.mysql_pool()).await,
         }
     }
 }
@@ -563,7 +563,7 @@ where
             P::query().execute(&mut *tx).await.unwrap();
             tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
         }
-        Backend::Mysql => {
+        Backend::MySql => {
             // The database's clock a minute behind the application's.
             sqlx::raw_sql("SET timestamp = UNIX_TIMESTAMP() - 60")
                 .execute(&mut *tx)
@@ -615,7 +615,7 @@ async fn the_database_clock_after_begin_or_behind_takes_every_child() {
         match backend {
             Backend::Sqlite => database_clock(&db, db.sqlite_pool()).await,
             Backend::Postgres => database_clock(&db, db.postgres_pool()).await,
-            Backend::Mysql => database_clock(&db, db.mysql_pool()).await,
+            Backend::MySql => database_clock(&db, db.mysql_pool()).await,
         }
     }
 }

@@ -59,7 +59,7 @@ async fn trees(db: &Db) {
     let time = match db.backend() {
         Backend::Sqlite => "TEXT",
         Backend::Postgres => "TIMESTAMPTZ",
-        Backend::Mysql => "DATETIME(6)",
+        Backend::MySql => "DATETIME(6)",
     };
     for ddl in [
         format!("CREATE TABLE posts (id BIGINT PRIMARY KEY, deleted_at {time} NULL, deletion_id BIGINT NULL)"),
@@ -235,7 +235,7 @@ async fn a_restore_racing_a_delete_ends_as_if_serial() {
                 )
                 .await;
             }
-            Backend::Mysql => {
+            Backend::MySql => {
                 let db = Db::options(backend).max_connections(4).connect().await;
                 trees(&db).await;
                 race_on(
@@ -419,7 +419,7 @@ async fn random_cascades_keep_every_invariant() {
         match backend {
             Backend::Sqlite => random_run(db.sqlite_pool(), backend).await,
             Backend::Postgres => random_run(db.postgres_pool(), backend).await,
-            Backend::Mysql => random_run(db.mysql_pool(), backend).await,
+            Backend::MySql => random_run(db.mysql_pool(), backend).await,
         }
     }
 }

@@ -9,6 +9,7 @@ mod common;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use common::TestBackend as _;
 use common::{Backend, Db, FromRow, Row, SqlType};
 use sea_query::{Expr, ExprTrait, PostgresQueryBuilder, Query, UpdateStatement};
 use sea_query_sqlx::SqlxBinder;

@@ -13,6 +13,7 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{TimeZone, Utc};
+use common::TestBackend as _;
 use common::{Backend, Db};
 use sea_orm::{SqlxMySqlConnector, SqlxPostgresConnector, SqlxSqliteConnector};
 use soft_delete::sea_orm::SoftDeleteEntity as _;
@@ -60,7 +61,7 @@ fn types(backend: Backend) -> (&'static str, &'static str) {
     match backend {
         Backend::Sqlite => ("INTEGER PRIMARY KEY AUTOINCREMENT", "TEXT"),
         Backend::Postgres => ("BIGSERIAL PRIMARY KEY", "TIMESTAMPTZ"),
-        Backend::Mysql => ("BIGINT AUTO_INCREMENT PRIMARY KEY", "DATETIME(6)"),
+        Backend::MySql => ("BIGINT AUTO_INCREMENT PRIMARY KEY", "DATETIME(6)"),
     }
 }
 
@@ -208,7 +209,7 @@ async fn create_or_restore_restores_the_latest_holder_creates_or_conflicts() {
             match backend {
                 Backend::Sqlite => lifecycle(&db, db.sqlite_pool()).await,
                 Backend::Postgres => lifecycle(&db, db.postgres_pool()).await,
-                Backend::Mysql => lifecycle(&db, db.mysql_pool()).await,
+                Backend::MySql => lifecycle(&db, db.mysql_pool()).await,
             }
         }
     }
@@ -408,7 +409,7 @@ async fn concurrent_create_or_restore_leaves_one_live_row_per_key() {
             match backend {
                 Backend::Sqlite => races(&db, db.sqlite_pool(), indexes).await,
                 Backend::Postgres => races(&db, db.postgres_pool(), indexes).await,
-                Backend::Mysql => races(&db, db.mysql_pool(), indexes).await,
+                Backend::MySql => races(&db, db.mysql_pool(), indexes).await,
             }
         }
     }
@@ -471,7 +472,7 @@ async fn a_conflict_says_whether_a_live_or_a_trashed_row_holds_the_key() {
         match backend {
             Backend::Sqlite => holders(&db, db.sqlite_pool()).await,
             Backend::Postgres => holders(&db, db.postgres_pool()).await,
-            Backend::Mysql => holders(&db, db.mysql_pool()).await,
+            Backend::MySql => holders(&db, db.mysql_pool()).await,
         }
     }
 }
@@ -487,7 +488,7 @@ async fn sea_orm_create_or_restore() {
             Backend::Postgres => {
                 SqlxPostgresConnector::from_sqlx_postgres_pool(db.postgres_pool().clone())
             }
-            Backend::Mysql => SqlxMySqlConnector::from_sqlx_mysql_pool(db.mysql_pool().clone()),
+            Backend::MySql => SqlxMySqlConnector::from_sqlx_mysql_pool(db.mysql_pool().clone()),
         };
         let accounts = account::Entity::on(&connection);
         let created = accounts

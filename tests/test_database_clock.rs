@@ -10,6 +10,7 @@ mod common;
 use std::num::NonZeroU32;
 
 use chrono::{DateTime, Duration, DurationRound, NaiveDateTime, Utc};
+use common::TestBackend as _;
 use common::{marker, Backend, Db, FromRow, Row, SqlType, TimestampModel as Model};
 use sea_query::{Cond, DeleteStatement, Expr, ExprTrait, Query};
 use soft_delete::{Clock, SoftDelete};
@@ -55,7 +56,7 @@ impl FromRow for ServerNow {
 async fn server_utc_now(db: &Db) -> DateTime<Utc> {
     let sql = match db.backend() {
         Backend::Postgres => "SELECT (clock_timestamp() AT TIME ZONE 'UTC') AS now",
-        Backend::Mysql => "SELECT UTC_TIMESTAMP(6) AS now",
+        Backend::MySql => "SELECT UTC_TIMESTAMP(6) AS now",
         Backend::Sqlite => "SELECT strftime('%Y-%m-%d %H:%M:%f', 'now') AS now",
     };
     let rows = db.fetch_sql::<ServerNow>(sql).await;
@@ -138,7 +139,7 @@ async fn stamps<T: Model>(db: &Db, what: &str) {
 async fn soft_delete_stamps_the_servers_utc_clock() {
     for backend in common::backends() {
         let db = Db::connect(backend).await;
-        if backend == Backend::Mysql {
+        if backend == Backend::MySql {
             struct Zone(String);
             impl FromRow for Zone {
                 fn from_row(row: &Row<'_>) -> Self {
@@ -302,7 +303,7 @@ impl FromRow for Stored {
 /// equal stored value.
 async fn stored(db: &Db, table: &str) -> std::collections::BTreeMap<i64, Option<String>> {
     let text = match db.backend() {
-        Backend::Mysql => "CHAR",
+        Backend::MySql => "CHAR",
         Backend::Sqlite | Backend::Postgres => "TEXT",
     };
     let sql = format!(

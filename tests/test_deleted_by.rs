@@ -10,6 +10,7 @@ mod common;
 use std::fmt::Debug;
 
 use chrono::{DateTime, Duration, Utc};
+use common::TestBackend as _;
 use common::{Backend, Db, FromRow, Row, SqlType};
 use sea_query::{Cond, Expr, ExprTrait, Query, Value};
 use soft_delete::{RecordsDeletedBy, SoftDelete, TrashMode};
@@ -92,7 +93,7 @@ trait Model: SoftDelete<Id = i64> + RecordsDeletedBy + FromRow + Clone + Partial
 
 fn nullable_text(backend: Backend) -> &'static str {
     match backend {
-        Backend::Mysql => "VARCHAR(255) NULL",
+        Backend::MySql => "VARCHAR(255) NULL",
         Backend::Sqlite | Backend::Postgres => "TEXT NULL",
     }
 }
@@ -100,7 +101,7 @@ fn nullable_text(backend: Backend) -> &'static str {
 fn unix_marker(backend: Backend) -> &'static str {
     match backend {
         Backend::Sqlite => "INTEGER NOT NULL DEFAULT 0",
-        Backend::Postgres | Backend::Mysql => "BIGINT NOT NULL DEFAULT 0",
+        Backend::Postgres | Backend::MySql => "BIGINT NOT NULL DEFAULT 0",
     }
 }
 
@@ -128,7 +129,7 @@ impl Model for Ticket {
     fn actor_type(backend: Backend) -> &'static str {
         match backend {
             Backend::Sqlite => "INTEGER NULL",
-            Backend::Postgres | Backend::Mysql => "BIGINT NULL",
+            Backend::Postgres | Backend::MySql => "BIGINT NULL",
         }
     }
     fn actors() -> [i64; 5] {

@@ -8,6 +8,7 @@
 mod common;
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use common::TestBackend as _;
 use common::{Backend, Db, SqlType};
 use sea_query::{Expr, ExprTrait};
 use soft_delete::sqlx::{Dialect, Error, Model, Run, SoftDeleteExt};
@@ -113,7 +114,7 @@ where
             }
         }
         let expected_refusal = match backend {
-            Backend::Mysql => !(1000..=9999).contains(&chrono::Datelike::year(&at)),
+            Backend::MySql => !(1000..=9999).contains(&chrono::Datelike::year(&at)),
             Backend::Sqlite => !(0..=9999).contains(&chrono::Datelike::year(&at)),
             Backend::Postgres => chrono::Datelike::year(&at) < -4713,
         };
@@ -207,7 +208,7 @@ where
         .fetch_all::<Post, _>(pool)
         .await;
     match backend {
-        Backend::Mysql => {
+        Backend::MySql => {
             assert_eq!(limited.expect("MariaDB has unsigned limits").len(), 3);
             assert!(matched.expect("MariaDB compares unsigned").is_empty());
         }
@@ -242,21 +243,21 @@ async fn edge_values() {
         match backend {
             Backend::Sqlite => markers_are_stored_or_refused(&db, db.sqlite_pool()).await,
             Backend::Postgres => markers_are_stored_or_refused(&db, db.postgres_pool()).await,
-            Backend::Mysql => markers_are_stored_or_refused(&db, db.mysql_pool()).await,
+            Backend::MySql => markers_are_stored_or_refused(&db, db.mysql_pool()).await,
         }
         let db = Db::options(backend).max_connections(2).connect().await;
         posts(&db, 1..=6).await;
         match backend {
             Backend::Sqlite => far_cutoffs_purge_what_is_due(&db, db.sqlite_pool()).await,
             Backend::Postgres => far_cutoffs_purge_what_is_due(&db, db.postgres_pool()).await,
-            Backend::Mysql => far_cutoffs_purge_what_is_due(&db, db.mysql_pool()).await,
+            Backend::MySql => far_cutoffs_purge_what_is_due(&db, db.mysql_pool()).await,
         }
         let db = Db::options(backend).max_connections(2).connect().await;
         posts(&db, 1..=3).await;
         match backend {
             Backend::Sqlite => u64_max_is_an_error_not_a_panic(&db, db.sqlite_pool()).await,
             Backend::Postgres => u64_max_is_an_error_not_a_panic(&db, db.postgres_pool()).await,
-            Backend::Mysql => u64_max_is_an_error_not_a_panic(&db, db.mysql_pool()).await,
+            Backend::MySql => u64_max_is_an_error_not_a_panic(&db, db.mysql_pool()).await,
         }
     }
 }

@@ -112,7 +112,7 @@ async fn tables(db: &Db) {
     let (text, time) = match db.backend() {
         Backend::Sqlite => ("TEXT", "TEXT"),
         Backend::Postgres => ("TEXT", "TIMESTAMPTZ"),
-        Backend::Mysql => ("VARCHAR(255)", "DATETIME(6)"),
+        Backend::MySql => ("VARCHAR(255)", "DATETIME(6)"),
     };
     db.raw(&format!(
         "CREATE TABLE posts (id BIGINT PRIMARY KEY, title {text} NOT NULL, deleted_at {time} NULL)"
@@ -123,7 +123,7 @@ async fn tables(db: &Db) {
         match db.backend() {
             Backend::Sqlite => "INTEGER PRIMARY KEY AUTOINCREMENT",
             Backend::Postgres => "BIGSERIAL PRIMARY KEY",
-            Backend::Mysql => "BIGINT AUTO_INCREMENT PRIMARY KEY",
+            Backend::MySql => "BIGINT AUTO_INCREMENT PRIMARY KEY",
         }
     ))
     .await;
@@ -270,7 +270,7 @@ async fn hooks_run_in_the_operations_transaction() {
         match backend {
             Backend::Sqlite => hooks(&db, db.sqlite_pool()).await,
             Backend::Postgres => hooks(&db, db.postgres_pool()).await,
-            Backend::Mysql => hooks(&db, db.mysql_pool()).await,
+            Backend::MySql => hooks(&db, db.mysql_pool()).await,
         }
     }
 }

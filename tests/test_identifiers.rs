@@ -6,6 +6,7 @@
 mod common;
 
 use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Utc};
+use common::TestBackend as _;
 use common::{Backend, Db, FromRow, Row, SqlType};
 use sea_query::{Cond, Expr, ExprTrait, JoinType, Query};
 use soft_delete::{MarkerStyle, RecordsDeletionTime, SoftDelete, TrashMode};
@@ -360,7 +361,7 @@ fn harness_quotes_like_sea_query() {
     let select = Query::select().column("a\"b`c").from("t").to_owned();
     for (backend, sql) in [
         (Backend::Postgres, select.to_string(PostgresQueryBuilder)),
-        (Backend::Mysql, select.to_string(MysqlQueryBuilder)),
+        (Backend::MySql, select.to_string(MysqlQueryBuilder)),
         (Backend::Sqlite, select.to_string(SqliteQueryBuilder)),
     ] {
         assert_eq!(

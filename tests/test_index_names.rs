@@ -8,6 +8,7 @@
 mod common;
 
 use chrono::{DateTime, Utc};
+use common::TestBackend as _;
 use common::{Db, SqlType};
 use sea_query::{IndexCreateStatement, Query, Value};
 use soft_delete::{SchemaError, SoftDelete};

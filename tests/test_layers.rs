@@ -8,6 +8,7 @@ mod common;
 use std::fmt::Write as _;
 
 use chrono::{Duration, Utc};
+use common::TestBackend as _;
 use common::{Backend, Db};
 use sea_orm::{
     ConnectionTrait as _, DatabaseConnection, DatabaseTransaction, SqlxMySqlConnector,
@@ -170,7 +171,7 @@ async fn schema(db: &Db) {
     let (id, ts) = match db.backend() {
         Backend::Sqlite => ("INTEGER PRIMARY KEY", "TEXT NULL"),
         Backend::Postgres => ("BIGINT PRIMARY KEY", "TIMESTAMPTZ NULL"),
-        Backend::Mysql => ("BIGINT PRIMARY KEY", "DATETIME(6) NULL"),
+        Backend::MySql => ("BIGINT PRIMARY KEY", "DATETIME(6) NULL"),
     };
     db.raw(&format!(
         "CREATE TABLE posts (id {id}, slug VARCHAR(100) NOT NULL, deleted_at {ts})"
@@ -207,7 +208,7 @@ fn sea_orm_connection(db: &Db) -> DatabaseConnection {
         Backend::Postgres => {
             SqlxPostgresConnector::from_sqlx_postgres_pool(db.postgres_pool().clone())
         }
-        Backend::Mysql => SqlxMySqlConnector::from_sqlx_mysql_pool(db.mysql_pool().clone()),
+        Backend::MySql => SqlxMySqlConnector::from_sqlx_mysql_pool(db.mysql_pool().clone()),
     }
 }
 
@@ -283,7 +284,7 @@ async fn state(db: &Db) -> String {
             .fetch_all(db.postgres_pool())
             .await
             .expect("read rows"),
-            Backend::Mysql => {
+            Backend::MySql => {
                 let rows: Vec<(i64, String, i64)> = sqlx::query_as(AssertSqlSafe(
                     sql.replace("post_id,", "CAST(post_id AS CHAR),"),
                 ))
@@ -306,7 +307,7 @@ async fn state(db: &Db) -> String {
             .fetch_all(db.postgres_pool())
             .await
             .expect("read audit"),
-        Backend::Mysql => sqlx::query_scalar("SELECT event FROM audit ORDER BY event")
+        Backend::MySql => sqlx::query_scalar("SELECT event FROM audit ORDER BY event")
             .fetch_all(db.mysql_pool())
             .await
             .expect("read audit"),
@@ -383,7 +384,7 @@ async fn through_sqlx(db: &Db) -> Vec<String> {
     match db.backend() {
         Backend::Sqlite => sqlx_scenario!(db.sqlite_pool()),
         Backend::Postgres => sqlx_scenario!(db.postgres_pool()),
-        Backend::Mysql => sqlx_scenario!(db.mysql_pool()),
+        Backend::MySql => sqlx_scenario!(db.mysql_pool()),
     }
 }
 

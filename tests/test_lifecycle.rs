@@ -5,6 +5,7 @@
 mod common;
 
 use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Utc};
+use common::TestBackend as _;
 use common::{Db, FromRow, Row, SqlType};
 use sea_query::{Cond, Expr, ExprTrait, JoinType, Query, Value};
 use soft_delete::{SoftDelete, TrashMode};

@@ -7,6 +7,7 @@
 mod common;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
+use common::TestBackend as _;
 use common::{Db, FromRow, Row, SqlType};
 use sea_query::Query;
 use soft_delete::{Backend, SchemaError, SoftDelete};
@@ -199,7 +200,7 @@ async fn live_view_of_a_long_table_name_fits_every_database() {
             common::Backend::Postgres => format!(
                 "SELECT viewname::text AS name FROM pg_views WHERE schemaname = current_schema() AND viewname = '{name}'"
             ),
-            common::Backend::Mysql => format!(
+            common::Backend::MySql => format!(
                 "SELECT CAST(table_name AS CHAR) AS name FROM information_schema.views WHERE table_schema = DATABASE() AND table_name = '{name}'"
             ),
         };

@@ -15,6 +15,7 @@ mod common;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Utc};
+use common::TestBackend as _;
 use common::{Backend, Db, FromRow, Row, SqlType};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, FileFailurePersistence, TestCaseError, TestError, TestRunner};
@@ -636,5 +637,5 @@ fn model_equivalence_postgres() {
 
 #[test]
 fn model_equivalence_mysql() {
-    property_on(Backend::Mysql);
+    property_on(Backend::MySql);
 }

@@ -38,6 +38,7 @@ use std::num::NonZeroU32;
 use std::time::Instant;
 
 use chrono::{DateTime, Duration, Utc};
+use common::TestBackend as _;
 use common::{Backend, Db};
 use sea_query::Query;
 use soft_delete::sqlx::{Dialect, Error, Model, SoftDeleteExt};
@@ -266,7 +267,7 @@ async fn schema(db: &Db, on_delete: OnDelete) {
     let time = match db.backend() {
         Backend::Sqlite => "TEXT",
         Backend::Postgres => "TIMESTAMPTZ",
-        Backend::Mysql => "DATETIME(6)",
+        Backend::MySql => "DATETIME(6)",
     };
     let action = on_delete.clause();
     for ddl in [
@@ -1293,7 +1294,7 @@ async fn property_on(backend: Backend, seeds: &[u64]) {
     match backend {
         Backend::Sqlite => run_seeds(&dbs, Db::sqlite_pool, seeds).await,
         Backend::Postgres => run_seeds(&dbs, Db::postgres_pool, seeds).await,
-        Backend::Mysql => run_seeds(&dbs, Db::mysql_pool, seeds).await,
+        Backend::MySql => run_seeds(&dbs, Db::mysql_pool, seeds).await,
     }
 }
 
@@ -1309,5 +1310,5 @@ async fn random_trees_agree_with_the_model_on_postgres() {
 
 #[tokio::test]
 async fn random_trees_agree_with_the_model_on_mariadb() {
-    property_on(Backend::Mysql, &seeds(cases())).await;
+    property_on(Backend::MySql, &seeds(cases())).await;
 }

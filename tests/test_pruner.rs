@@ -87,7 +87,7 @@ async fn schema(db: &Db) {
     let (id, time) = match db.backend() {
         Backend::Sqlite => ("INTEGER PRIMARY KEY", "TEXT"),
         Backend::Postgres => ("BIGINT PRIMARY KEY", "TIMESTAMPTZ"),
-        Backend::Mysql => ("BIGINT PRIMARY KEY", "DATETIME(6)"),
+        Backend::MySql => ("BIGINT PRIMARY KEY", "DATETIME(6)"),
     };
     db.raw(&format!(
         "CREATE TABLE posts (id {id}, deleted_at {time} NULL)"
@@ -269,7 +269,7 @@ async fn retention_and_the_pruner() {
         match backend {
             Backend::Sqlite => retention(&db, db.sqlite_pool()).await,
             Backend::Postgres => retention(&db, db.postgres_pool()).await,
-            Backend::Mysql => retention(&db, db.mysql_pool()).await,
+            Backend::MySql => retention(&db, db.mysql_pool()).await,
         }
     }
 }
@@ -285,7 +285,7 @@ async fn sea_orm_pruner() {
             Backend::Postgres => {
                 SqlxPostgresConnector::from_sqlx_postgres_pool(db.postgres_pool().clone())
             }
-            Backend::Mysql => SqlxMySqlConnector::from_sqlx_mysql_pool(db.mysql_pool().clone()),
+            Backend::MySql => SqlxMySqlConnector::from_sqlx_mysql_pool(db.mysql_pool().clone()),
         };
         let report = soft_delete::sea_orm::Pruner::new(&connection)
             .model::<comment::Entity>()

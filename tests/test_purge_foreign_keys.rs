@@ -91,7 +91,7 @@ async fn schema(db: &Db, on_delete: OnDelete) {
         match db.backend() {
             Backend::Sqlite => "TEXT",
             Backend::Postgres => "TIMESTAMPTZ",
-            Backend::Mysql => "DATETIME(6)",
+            Backend::MySql => "DATETIME(6)",
         },
         match on_delete {
             OnDelete::Restrict => "",
@@ -273,7 +273,7 @@ macro_rules! on_each_backend {
                     let $pool = $db.postgres_pool();
                     $body
                 }
-                Backend::Mysql => {
+                Backend::MySql => {
                     let $pool = $db.mysql_pool();
                     $body
                 }
@@ -455,7 +455,7 @@ async fn erase_leaves_nothing_of_the_subtree_or_rolls_back_whole() {
                 .fetch_one(db.postgres_pool())
                 .await
                 .expect("audit"),
-            Backend::Mysql => sqlx::query_scalar("SELECT COUNT(*) FROM audit")
+            Backend::MySql => sqlx::query_scalar("SELECT COUNT(*) FROM audit")
                 .fetch_one(db.mysql_pool())
                 .await
                 .expect("audit"),

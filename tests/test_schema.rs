@@ -9,6 +9,7 @@
 mod common;
 
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use common::TestBackend as _;
 use common::{Backend, Db, FromRow, Row};
 use sea_query::{ColumnDef, Cond, Expr, ExprTrait, Order, Query, Table, TableCreateStatement};
 use soft_delete::{RecordsDeletionTime, SoftDelete};
@@ -452,7 +453,7 @@ async fn live_plan<T: Model>(db: &Db) -> String {
             .into_iter()
             .map(|line| line.0)
             .collect(),
-        Backend::Mysql => unreachable!("MariaDB has no partial index to match"),
+        Backend::MySql => unreachable!("MariaDB has no partial index to match"),
     };
     lines.join("\n")
 }
@@ -514,7 +515,7 @@ async fn indexes<T: Model>(db: &Db) {
                 db.sql(&T::query())
             );
         }
-        Backend::Mysql => {
+        Backend::MySql => {
             let sql = format!(
                 "EXPLAIN {}",
                 db.sql(

@@ -5,6 +5,7 @@
 mod common;
 
 use chrono::{Duration, Utc};
+use common::TestBackend as _;
 use common::{Backend, Db, SqlType};
 use sea_orm::{
     ActiveModelTrait as _, ConnectionTrait, DatabaseConnection, EntityTrait as _, Set,
@@ -101,7 +102,7 @@ fn connect(db: &Db) -> DatabaseConnection {
         Backend::Postgres => {
             SqlxPostgresConnector::from_sqlx_postgres_pool(db.postgres_pool().clone())
         }
-        Backend::Mysql => SqlxMySqlConnector::from_sqlx_mysql_pool(db.mysql_pool().clone()),
+        Backend::MySql => SqlxMySqlConnector::from_sqlx_mysql_pool(db.mysql_pool().clone()),
     }
 }
 

@@ -27,6 +27,7 @@ use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use common::TestBackend as _;
 use common::{Backend, Db, SqlType};
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DbErr, IsolationLevel, SqlxMySqlConnector,
@@ -49,7 +50,7 @@ fn connect(db: &Db) -> DatabaseConnection {
         Backend::Postgres => {
             SqlxPostgresConnector::from_sqlx_postgres_pool(db.postgres_pool().clone())
         }
-        Backend::Mysql => SqlxMySqlConnector::from_sqlx_mysql_pool(db.mysql_pool().clone()),
+        Backend::MySql => SqlxMySqlConnector::from_sqlx_mysql_pool(db.mysql_pool().clone()),
     }
 }
 
@@ -69,7 +70,7 @@ fn timestamp_type(backend: Backend) -> &'static str {
     match backend {
         Backend::Sqlite => "TEXT",
         Backend::Postgres => "TIMESTAMPTZ",
-        Backend::Mysql => "DATETIME(6)",
+        Backend::MySql => "DATETIME(6)",
     }
 }
 
@@ -172,7 +173,7 @@ fn stored(backend: Backend, at: DateTime<Utc>) -> DateTime<Utc> {
 fn refused(backend: Backend, at: DateTime<Utc>) -> bool {
     let year = chrono::Datelike::year(&at);
     match backend {
-        Backend::Mysql => !(1000..=9999).contains(&year),
+        Backend::MySql => !(1000..=9999).contains(&year),
         Backend::Sqlite => !(0..=9999).contains(&year),
         Backend::Postgres => year < -4713,
     }
@@ -361,7 +362,7 @@ async fn u64_max_is_an_error_not_a_panic(db: &Db, conn: &DatabaseConnection) {
         .filter(post_id().eq(u64::MAX).into())
         .await;
     match backend {
-        Backend::Mysql => assert_eq!(
+        Backend::MySql => assert_eq!(
             filtered.expect("MariaDB compares unsigned"),
             0,
             "{backend}: no key is u64::MAX"
@@ -381,12 +382,12 @@ async fn u64_max_is_an_error_not_a_panic(db: &Db, conn: &DatabaseConnection) {
         ])
         .await;
     let error = inserted.expect_err("a BIGINT key cannot hold u64::MAX");
-    if backend != Backend::Mysql {
+    if backend != Backend::MySql {
         assert!(names_it(&error), "{backend}: {error}");
     }
     let updated = posts.update(3, [(PostColumn::Id, u64::MAX.into())]).await;
     let error = updated.expect_err("a BIGINT key cannot hold u64::MAX");
-    if backend != Backend::Mysql {
+    if backend != Backend::MySql {
         assert!(names_it(&error), "{backend}: {error}");
     }
 
@@ -1486,7 +1487,7 @@ async fn random_cascades_keep_every_invariant() {
 /// victim's transaction again succeeds.
 #[tokio::test]
 async fn a_deadlock_is_retryable() {
-    for backend in [Backend::Postgres, Backend::Mysql]
+    for backend in [Backend::Postgres, Backend::MySql]
         .into_iter()
         .filter_map(Backend::if_configured)
     {
@@ -1636,7 +1637,7 @@ async fn a_serialization_failure_is_retryable() {
 /// changed nothing; once the holder is done, the delete runs.
 #[tokio::test]
 async fn a_lock_wait_timeout_is_retryable() {
-    let Some(backend) = Backend::Mysql.if_configured() else {
+    let Some(backend) = Backend::MySql.if_configured() else {
         return;
     };
     let db = Db::options(backend)
@@ -1817,7 +1818,7 @@ async fn a_connection_not_acquired_is_retryable() {
 /// the transaction run again on a fresh connection succeeds.
 #[tokio::test]
 async fn a_lost_connection_is_retryable() {
-    for backend in [Backend::Postgres, Backend::Mysql]
+    for backend in [Backend::Postgres, Backend::MySql]
         .into_iter()
         .filter_map(Backend::if_configured)
     {

@@ -5,6 +5,7 @@
 mod common;
 
 use chrono::{DateTime, Duration, Utc};
+use common::TestBackend as _;
 use common::{Backend, Db, SqlType};
 use sea_query::{Expr, ExprTrait, Query};
 use soft_delete::sqlx::{Dialect, Error, Model, Run, SoftDeleteExt};
@@ -52,7 +53,7 @@ macro_rules! on_every_backend {
             match backend {
                 Backend::Sqlite => $test(&db, db.sqlite_pool()).await,
                 Backend::Postgres => $test(&db, db.postgres_pool()).await,
-                Backend::Mysql => $test(&db, db.mysql_pool()).await,
+                Backend::MySql => $test(&db, db.mysql_pool()).await,
             }
         }
     };
@@ -62,7 +63,7 @@ async fn posts_table(db: &Db) {
     let (text, time) = match db.backend() {
         Backend::Sqlite => ("TEXT", "TEXT"),
         Backend::Postgres => ("TEXT", "TIMESTAMPTZ"),
-        Backend::Mysql => ("VARCHAR(255)", "DATETIME(6)"),
+        Backend::MySql => ("VARCHAR(255)", "DATETIME(6)"),
     };
     db.raw(&format!(
         "CREATE TABLE posts (id BIGINT PRIMARY KEY, title {text} NOT NULL, deleted_at {time} NULL, deleted_by {text} NULL)"

@@ -7,6 +7,7 @@
 mod common;
 
 use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Utc};
+use common::TestBackend as _;
 use common::{Backend, Db, FromRow, Row, SqlType};
 use sea_query::{Expr, ExprTrait, Query};
 use soft_delete::{RecordsDeletionTime, SoftDelete, TrashMode};
@@ -46,7 +47,7 @@ fn zones(backend: Backend) -> Vec<Zone> {
             },
         ],
         // The test server has no time zone tables: offsets only.
-        Backend::Mysql => vec![
+        Backend::MySql => vec![
             Zone {
                 set: "SET time_zone = '+13:00'",
                 reported: "+13:00",
@@ -116,7 +117,7 @@ async fn marker<T: SoftDelete<Id = i64>>(db: &Db, id: i64) -> Option<DateTime<Ut
 async fn assert_zone(db: &Db, zone: Zone) {
     let setting = match db.backend() {
         Backend::Postgres => "current_setting('TimeZone')",
-        Backend::Mysql => "CAST(@@session.time_zone AS CHAR)",
+        Backend::MySql => "CAST(@@session.time_zone AS CHAR)",
         Backend::Sqlite => return,
     };
     let select = Query::select()
@@ -140,7 +141,7 @@ async fn server_utc_text<T: SoftDelete>(db: &Db, id: i64) -> Option<String> {
             format!("to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')")
         }
         (Backend::Postgres, false) => format!("to_char({column}, 'YYYY-MM-DD HH24:MI:SS.US')"),
-        (Backend::Mysql, _) => format!("DATE_FORMAT({column}, '%Y-%m-%d %H:%i:%s.%f')"),
+        (Backend::MySql, _) => format!("DATE_FORMAT({column}, '%Y-%m-%d %H:%i:%s.%f')"),
         (Backend::Sqlite, _) => return None,
     };
     let select = Query::select()
@@ -160,7 +161,7 @@ async fn server_says_now<T: SoftDelete>(db: &Db, id: i64) -> Option<bool> {
         (Backend::Postgres, false) => {
             format!("abs(extract(epoch from ({column} - (now() AT TIME ZONE 'UTC')))) < 60")
         }
-        (Backend::Mysql, _) => {
+        (Backend::MySql, _) => {
             format!("ABS(TIMESTAMPDIFF(SECOND, {column}, UTC_TIMESTAMP(6))) < 60")
         }
         (Backend::Sqlite, _) => return None,

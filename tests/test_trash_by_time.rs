@@ -7,6 +7,7 @@
 mod common;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use common::TestBackend as _;
 use common::{Backend, Db, SqlType};
 use soft_delete::sqlx::{Run, SoftDeleteExt};
 use soft_delete::SoftDelete;
@@ -116,7 +117,7 @@ async fn list_trashed_since_is_newest_first() {
             match backend {
                 Backend::Sqlite => statement.execute(db.sqlite_pool()).await,
                 Backend::Postgres => statement.execute(db.postgres_pool()).await,
-                Backend::Mysql => statement.execute(db.mysql_pool()).await,
+                Backend::MySql => statement.execute(db.mysql_pool()).await,
             }
             .expect("soft delete");
         }
@@ -124,7 +125,7 @@ async fn list_trashed_since_is_newest_first() {
         let notes = match backend {
             Backend::Sqlite => Note::on(db.sqlite_pool()).list_trashed_since(since).await,
             Backend::Postgres => Note::on(db.postgres_pool()).list_trashed_since(since).await,
-            Backend::Mysql => Note::on(db.mysql_pool()).list_trashed_since(since).await,
+            Backend::MySql => Note::on(db.mysql_pool()).list_trashed_since(since).await,
         }
         .expect("list");
         let ids: Vec<i64> = notes.iter().map(|note| note.id).collect();

@@ -10,6 +10,7 @@ mod common;
 use std::num::NonZeroU32;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use common::TestBackend as _;
 use common::{Backend, Db, FromRow, Row, SqlType};
 use sea_query::{Cond, Expr, ExprTrait, Query};
 use soft_delete::{MarkerStyle, SoftDelete, TrashMode};
@@ -38,10 +39,10 @@ async fn accounts(backend: Backend) -> Db {
     let db = Db::connect(backend).await;
     let marker = match backend {
         Backend::Sqlite => "INTEGER NOT NULL DEFAULT 0",
-        Backend::Postgres | Backend::Mysql => "BIGINT NOT NULL DEFAULT 0",
+        Backend::Postgres | Backend::MySql => "BIGINT NOT NULL DEFAULT 0",
     };
     let handle = match backend {
-        Backend::Mysql => "VARCHAR(191) NOT NULL",
+        Backend::MySql => "VARCHAR(191) NOT NULL",
         Backend::Sqlite | Backend::Postgres => "TEXT NOT NULL",
     };
     db.raw(&format!(

@@ -6,6 +6,7 @@
 mod common;
 
 use chrono::{DateTime, Duration, DurationRound, NaiveDateTime, Utc};
+use common::TestBackend as _;
 use common::{Backend, Db};
 use sea_query::{Expr, ExprTrait, Query};
 use soft_delete::sqlx::{Dialect, Model, Run, SoftDeleteExt};
@@ -66,7 +67,7 @@ macro_rules! on_every_backend {
             match backend {
                 Backend::Sqlite => $test(&db, db.sqlite_pool()).await,
                 Backend::Postgres => $test(&db, db.postgres_pool()).await,
-                Backend::Mysql => $test(&db, db.mysql_pool()).await,
+                Backend::MySql => $test(&db, db.mysql_pool()).await,
             }
         }
     };
@@ -84,7 +85,7 @@ fn time_types(db: &Db) -> (&'static str, &'static str) {
     match db.backend() {
         Backend::Sqlite => ("TEXT", "TEXT"),
         Backend::Postgres => ("TIMESTAMPTZ", "TIMESTAMP"),
-        Backend::Mysql => ("DATETIME(6)", "DATETIME(6)"),
+        Backend::MySql => ("DATETIME(6)", "DATETIME(6)"),
     }
 }
 

@@ -9,6 +9,7 @@ mod common;
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
+use common::TestBackend as _;
 use common::{Backend, Db};
 use sea_orm::{SqlxMySqlConnector, SqlxPostgresConnector, SqlxSqliteConnector};
 use soft_delete::sea_orm::SoftDeleteEntity as _;
@@ -47,7 +48,7 @@ async fn users(db: &Db) {
     let (id, time) = match db.backend() {
         Backend::Sqlite => ("INTEGER PRIMARY KEY AUTOINCREMENT", "TEXT"),
         Backend::Postgres => ("BIGSERIAL PRIMARY KEY", "TIMESTAMPTZ"),
-        Backend::Mysql => ("BIGINT AUTO_INCREMENT PRIMARY KEY", "DATETIME(6)"),
+        Backend::MySql => ("BIGINT AUTO_INCREMENT PRIMARY KEY", "DATETIME(6)"),
     };
     db.raw(&format!(
         "CREATE TABLE users (id {id}, email VARCHAR(100) NOT NULL, name VARCHAR(100) NOT NULL DEFAULT 'anonymous', visits BIGINT NOT NULL DEFAULT 0, updated_at {time} NULL, deleted_at {time} NULL)"
@@ -218,7 +219,7 @@ async fn insert_and_update_return_the_row_they_wrote() {
         match backend {
             Backend::Sqlite => writes(&db, db.sqlite_pool()).await,
             Backend::Postgres => writes(&db, db.postgres_pool()).await,
-            Backend::Mysql => writes(&db, db.mysql_pool()).await,
+            Backend::MySql => writes(&db, db.mysql_pool()).await,
         }
     }
 }
@@ -233,7 +234,7 @@ async fn sea_orm_insert_and_update_return_the_row_they_wrote() {
             Backend::Postgres => {
                 SqlxPostgresConnector::from_sqlx_postgres_pool(db.postgres_pool().clone())
             }
-            Backend::Mysql => SqlxMySqlConnector::from_sqlx_mysql_pool(db.mysql_pool().clone()),
+            Backend::MySql => SqlxMySqlConnector::from_sqlx_mysql_pool(db.mysql_pool().clone()),
         };
         let users = user::Entity::on(&connection);
         let ada = users

@@ -28,6 +28,7 @@
 #![deny(missing_docs)]
 #![warn(clippy::pedantic)]
 
+mod backend;
 mod cache;
 mod cascade;
 #[doc(hidden)]
@@ -47,6 +48,7 @@ pub mod tombstone;
 pub mod value;
 mod view;
 
+pub use backend::{Backend, UnknownBackendError};
 pub use cascade::{Cascade, Child};
 /// The `chrono` this crate was built with, for matching versions.
 pub use chrono;
@@ -55,7 +57,7 @@ pub use join::ScopedJoin;
 pub use marker::{Clock, Marker, MarkerStyle, UpdatedAt};
 pub use mode::{ParseTrashModeError, TrashMode};
 pub use plan::{Pruned, PurgeProgress};
-pub use schema::{Backend, SchemaError, UnknownBackendError};
+pub use schema::SchemaError;
 /// The `sea-query` this crate was built with, for matching versions.
 pub use sea_query;
 pub use tombstone::{Holder, Written};

@@ -1,8 +1,6 @@
 //! Views over a model's live rows, for raw SQL and reporting tools that
 //! cannot be taught the scope.
 
-use sea_query::{MysqlQueryBuilder, PostgresQueryBuilder, SqliteQueryBuilder};
-
 use crate::schema::{fitted_name, MAX_IDENTIFIER_BYTES};
 use crate::{statement, Backend, SchemaError, SoftDelete, TrashMode};
 
@@ -30,11 +28,7 @@ pub(crate) fn checked_name(name: &str) -> Result<&str, SchemaError> {
 /// (sea-query has no view statement).
 pub(crate) fn create<T: SoftDelete>(name: &str, backend: Backend) -> String {
     let select = statement::select::<T>(TrashMode::WithoutTrashed);
-    let select = match backend {
-        Backend::Postgres => select.to_string(PostgresQueryBuilder),
-        Backend::MySql => select.to_string(MysqlQueryBuilder),
-        Backend::Sqlite => select.to_string(SqliteQueryBuilder),
-    };
+    let select = backend.inline(&select);
     format!("CREATE VIEW {} AS {select}", quoted(name, backend))
 }
 

@@ -27,7 +27,6 @@
 // Each test binary uses its own part of the harness.
 #![allow(dead_code)]
 
-use std::fmt;
 use std::str::FromStr;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
@@ -46,32 +45,33 @@ pub const POSTGRES_URL_VAR: &str = "SOFT_DELETE_POSTGRES_URL";
 /// Environment variable holding the MariaDB/MySQL URL.
 pub const MYSQL_URL_VAR: &str = "SOFT_DELETE_MYSQL_URL";
 
-/// A database engine the tests run on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    /// In-memory SQLite: always available.
-    Sqlite,
-    /// The server at `SOFT_DELETE_POSTGRES_URL`.
-    Postgres,
-    /// The server at `SOFT_DELETE_MYSQL_URL`.
-    Mysql,
-}
+/// A database engine the tests run on: the library's own [`Backend`]
+/// (`MySql` is MariaDB here), with what the tests ask of it beyond the
+/// library in [`TestBackend`].
+pub use soft_delete::Backend;
 
-impl fmt::Display for Backend {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Backend::Sqlite => "SQLite",
-            Backend::Postgres => "PostgreSQL",
-            Backend::Mysql => "MariaDB",
-        })
-    }
-}
-
-impl Backend {
+/// What the tests ask of a [`Backend`]: whether its server is configured,
+/// its URL, quoting and column types for hand-written SQL.
+pub trait TestBackend: Copy {
     /// This backend if it is configured; otherwise prints one
     /// `skipped: ... is not set` line and returns `None`. SQLite is always
     /// configured.
-    pub fn if_configured(self) -> Option<Backend> {
+    fn if_configured(self) -> Option<Backend>;
+    /// The environment variable holding the server's URL (none for SQLite).
+    fn url_var(self) -> Option<&'static str>;
+    /// The server's URL.
+    fn url(self) -> String;
+    /// `ident` quoted for this backend, quote characters inside doubled: for
+    /// hand-written SQL.
+    fn quote(self, ident: &str) -> String;
+    /// This engine as the library's statements take it (itself).
+    fn schema(self) -> Backend;
+    /// The column type of `ty` in this backend's DDL.
+    fn column_type(self, ty: SqlType) -> &'static str;
+}
+
+impl TestBackend for Backend {
+    fn if_configured(self) -> Option<Backend> {
         match self.url_var() {
             None => Some(self),
             Some(var) if std::env::var_os(var).is_some_and(|url| !url.is_empty()) => Some(self),
@@ -86,7 +86,7 @@ impl Backend {
         match self {
             Backend::Sqlite => None,
             Backend::Postgres => Some(POSTGRES_URL_VAR),
-            Backend::Mysql => Some(MYSQL_URL_VAR),
+            Backend::MySql => Some(MYSQL_URL_VAR),
         }
     }
 
@@ -95,11 +95,9 @@ impl Backend {
         std::env::var(var).unwrap_or_else(|_| panic!("{var} is not set"))
     }
 
-    /// `ident` quoted for this backend, quote characters inside doubled: for
-    /// hand-written SQL.
-    pub fn quote(self, ident: &str) -> String {
+    fn quote(self, ident: &str) -> String {
         let quote = match self {
-            Backend::Mysql => '`',
+            Backend::MySql => '`',
             Backend::Sqlite | Backend::Postgres => '"',
         };
         let mut quoted = String::with_capacity(ident.len() + 2);
@@ -114,30 +112,23 @@ impl Backend {
         quoted
     }
 
-    /// This engine as the library names it, for the schema helpers and the
-    /// statements that take a [`soft_delete::Backend`].
-    pub fn schema(self) -> soft_delete::Backend {
-        match self {
-            Backend::Sqlite => soft_delete::Backend::Sqlite,
-            Backend::Postgres => soft_delete::Backend::Postgres,
-            Backend::Mysql => soft_delete::Backend::MySql,
-        }
+    fn schema(self) -> Backend {
+        self
     }
 
-    /// The column type of `ty` in this backend's DDL.
-    pub fn column_type(self, ty: SqlType) -> &'static str {
+    fn column_type(self, ty: SqlType) -> &'static str {
         match (self, ty) {
             (Backend::Sqlite, SqlType::Id) => "INTEGER PRIMARY KEY",
             (_, SqlType::Id) => "BIGINT PRIMARY KEY",
             (Backend::Sqlite, SqlType::BigInt) => "INTEGER NOT NULL",
             (_, SqlType::BigInt) => "BIGINT NOT NULL",
-            (Backend::Mysql, SqlType::Text) => "VARCHAR(255) NOT NULL",
+            (Backend::MySql, SqlType::Text) => "VARCHAR(255) NOT NULL",
             (_, SqlType::Text) => "TEXT NOT NULL",
             (_, SqlType::Bool) => "BOOLEAN NOT NULL DEFAULT FALSE",
             (Backend::Sqlite, SqlType::TimestampTz | SqlType::Timestamp) => "TEXT NULL",
             (Backend::Postgres, SqlType::TimestampTz) => "TIMESTAMPTZ NULL",
             (Backend::Postgres, SqlType::Timestamp) => "TIMESTAMP NULL",
-            (Backend::Mysql, SqlType::TimestampTz | SqlType::Timestamp) => "DATETIME(6) NULL",
+            (Backend::MySql, SqlType::TimestampTz | SqlType::Timestamp) => "DATETIME(6) NULL",
         }
     }
 }
@@ -145,14 +136,14 @@ impl Backend {
 /// SQLite, plus PostgreSQL and MariaDB when their URL is set (one
 /// `skipped: ...` line for each that is not).
 pub fn backends() -> Vec<Backend> {
-    [Backend::Sqlite, Backend::Postgres, Backend::Mysql]
+    [Backend::Sqlite, Backend::Postgres, Backend::MySql]
         .into_iter()
         .filter_map(Backend::if_configured)
         .collect()
 }
 
 /// What a column holds, mapped to each backend's DDL by
-/// [`Backend::column_type`].
+/// [`TestBackend::column_type`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SqlType {
     /// `BIGINT PRIMARY KEY` (ids are given explicitly by the tests).
@@ -266,8 +257,8 @@ impl DbOptions {
                     _namespace: Some(Arc::new(namespace)),
                 }
             }
-            Backend::Mysql => {
-                let namespace = Namespace::create(Backend::Mysql).await;
+            Backend::MySql => {
+                let namespace = Namespace::create(Backend::MySql).await;
                 let options = MySqlConnectOptions::from_str(&namespace.url)
                     .unwrap_or_else(|e| panic!("{MYSQL_URL_VAR} is not a valid URL: {e}"))
                     .database(&namespace.name);
@@ -289,7 +280,7 @@ impl DbOptions {
                         panic!("MariaDB: cannot connect with {MYSQL_URL_VAR}: {e}")
                     });
                 Db {
-                    backend: Backend::Mysql,
+                    backend: Backend::MySql,
                     pool: Pool::Mysql(pool),
                     _namespace: Some(Arc::new(namespace)),
                 }
@@ -361,7 +352,7 @@ impl Db {
         match self.backend {
             Backend::Sqlite => stmt.build_sqlx(SqliteQueryBuilder),
             Backend::Postgres => stmt.build_sqlx(PostgresQueryBuilder),
-            Backend::Mysql => stmt.build_sqlx(MysqlQueryBuilder),
+            Backend::MySql => stmt.build_sqlx(MysqlQueryBuilder),
         }
     }
 
@@ -534,7 +525,7 @@ impl Db {
             Backend::Postgres => format!(
                 "SELECT indexname::text AS name FROM pg_indexes WHERE schemaname = current_schema() AND tablename = '{table}' AND indexname NOT LIKE '%_pkey'"
             ),
-            Backend::Mysql => format!(
+            Backend::MySql => format!(
                 "SELECT DISTINCT CAST(index_name AS CHAR) AS name FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = '{table}' AND index_name <> 'PRIMARY'"
             ),
         };
@@ -659,7 +650,7 @@ impl Namespace {
         let quoted = backend.quote(&name);
         let sql = match backend {
             Backend::Postgres => format!("CREATE SCHEMA {quoted}"),
-            Backend::Mysql => format!("CREATE DATABASE {quoted}"),
+            Backend::MySql => format!("CREATE DATABASE {quoted}"),
             Backend::Sqlite => unreachable!("SQLite databases are private already"),
         };
         admin(backend, &url, &sql).await.unwrap_or_else(|e| {
@@ -683,7 +674,7 @@ async fn admin(backend: Backend, url: &str, sql: &str) -> Result<(), sqlx::Error
             conn.execute(AssertSqlSafe(sql.to_owned())).await?;
             conn.close().await
         }
-        Backend::Mysql => {
+        Backend::MySql => {
             let mut conn = sqlx::MySqlConnection::connect(url).await?;
             conn.execute("SET SESSION lock_wait_timeout = 20").await?;
             conn.execute(AssertSqlSafe(sql.to_owned())).await?;
@@ -698,7 +689,7 @@ impl Drop for Namespace {
         let quoted = self.backend.quote(&self.name);
         let sql = match self.backend {
             Backend::Postgres => format!("DROP SCHEMA IF EXISTS {quoted} CASCADE"),
-            Backend::Mysql => format!("DROP DATABASE IF EXISTS {quoted}"),
+            Backend::MySql => format!("DROP DATABASE IF EXISTS {quoted}"),
             Backend::Sqlite => return,
         };
         // Drop may run inside the test's runtime (which must not block on

@@ -10,6 +10,7 @@ use soft_delete_rest_api::service;
 
 #[path = "../../../tests/common/mod.rs"]
 mod common;
+use common::TestBackend as _;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::SocketAddr;
@@ -148,7 +149,7 @@ macro_rules! on_every_database {
             let $posts = Posts::with_pool(db.postgres_pool().clone()).await.unwrap();
             $check
         }
-        if let Some(backend) = common::Backend::Mysql.if_configured() {
+        if let Some(backend) = common::Backend::MySql.if_configured() {
             let $label = "MariaDB";
             let db = common::Db::options(backend)
                 .max_connections(8)
