@@ -41,7 +41,25 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(clippy::pedantic)]
 
-pub use soft_delete_core::*;
+// The library, item by item: the model trait and its markers, what the
+// statements take and return, the schema helpers' types; then the crates
+// its signatures speak in.
+pub use soft_delete_core::{
+    Backend, Cascade, Child, Clock, HasHooks, HookError, Holder, Marker, MarkerStyle, NoHooks,
+    ParseTrashModeError, Pruned, PurgeProgress, RecordsDeletedBy, RecordsDeletionTime, Retained,
+    SchemaError, ScopedJoin, SoftDelete, TrashMode, UnknownBackendError, UpdatedAt, ValueError,
+    Written,
+};
+pub use soft_delete_core::{chrono, sea_query};
+
+/// What the derive's expansion names; not part of the API.
+#[doc(hidden)]
+pub use soft_delete_core::__private;
+
+/// What the run layers share (the operation plans and their executor);
+/// not part of the API.
+#[doc(hidden)]
+pub use soft_delete_core::__layer;
 
 #[cfg(any(
     feature = "sqlx-sqlite",
