@@ -22,7 +22,11 @@
 //! SOFT_DELETE_MYSQL_URL=mysql://root@127.0.0.1:3306/test cargo bench -p soft-delete-benches --bench lifecycle -- --part purge --purge-rounds 5
 //! ```
 //!
-//! (`--part all`, the default, runs both.) SQLite is a file of the
+//! (`--part all`, the default, runs both.) `--part purge_instructions
+//! --repeats 1` counts the instructions of a whole purge on SQLite under
+//! callgrind, each side alone in a process of its own (`--only
+//! library|hand|statements --op purge --calls 1`, less `--calls 0`, the
+//! loading alone): ≈ 2 min a repeat. SQLite is a file of the
 //! temporary directory (WAL, `synchronous = NORMAL`); PostgreSQL is the
 //! server at `SOFT_DELETE_POSTGRES_URL` (default this machine's
 //! `postgres://postgres@127.0.0.1:5432/test`), in a schema of its own
@@ -917,6 +921,83 @@ where
         .expect("what is left")
 }
 
+/// Drops, creates and loads the posts and comments ([`purge_schema`]).
+async fn load_posts<DB>(pool: &Pool<DB>)
+where
+    DB: Dialect,
+    for<'c> &'c Pool<DB>: Executor<'c, Database = DB>,
+{
+    for statement in purge_schema(DB::BACKEND) {
+        sqlx::raw_sql(AssertSqlSafe(statement))
+            .execute(pool)
+            .await
+            .expect("load posts and comments");
+    }
+}
+
+/// Instructions of one whole purge on SQLite (callgrind: the client, sqlx
+/// and SQLite's engine, in one process), each side alone in a process of
+/// its own (`--only <side> --op purge --calls 1`) less the same process
+/// loading the tables only (`--calls 0`); the median over `repeats`, the
+/// sides' order swapped every repeat.
+fn purge_instructions(repeats: usize) -> Json {
+    let sides = ["library", "hand", "statements"];
+    let count = |side: &str, calls: &str| {
+        soft_delete_benches::callgrind_instructions(&[
+            "--bench", "--only", side, "--op", "purge", "--calls", calls,
+        ])
+    };
+    let mut runs: [Vec<f64>; 3] = Default::default();
+    for repeat in 0..repeats {
+        let mut order = [0, 1, 2];
+        if repeat % 2 == 1 {
+            order.reverse();
+        }
+        for side in order {
+            let setup = count(sides[side], "0");
+            runs[side].push(count(sides[side], "1") - setup);
+        }
+    }
+    let totals: Vec<f64> = runs
+        .iter()
+        .map(|side| median(side.iter().copied()))
+        .collect();
+    #[allow(clippy::cast_precision_loss)]
+    let per_row = |at: usize| totals[at] / PURGED_ROWS as f64;
+    // Throughput in instructions: by hand's work / the library's.
+    let ratio = totals[1] / totals[0];
+    let statements_ratio = totals[1] / totals[2];
+    let verdict = if ratio >= PURGE_TARGET {
+        "met"
+    } else {
+        "MISSED"
+    };
+    println!(
+        "SQLite     purge {PURGED_ROWS} rows, instructions: library {:.1} M ({:.0} a row)  by hand {:.1} M ({:.0} a row)  by hand / library {ratio:.3} ({verdict})  |  library's statements by hand {:.1} M, ratio {statements_ratio:.3}",
+        totals[0] / 1e6,
+        per_row(0),
+        totals[1] / 1e6,
+        per_row(1),
+        totals[2] / 1e6,
+    );
+    json!({
+        "source": source(),
+        "database": "SQLite",
+        "target": format!("by hand / library instructions >= {PURGE_TARGET} (the throughput ratio in instructions)"),
+        "repeats": repeats,
+        "measure": "instructions of one whole purge (callgrind: client, sqlx and SQLite's engine), each side alone in its own process, less the same process loading the tables only; median over repeats, sides' order swapped each repeat",
+        "rows_purged": PURGED_ROWS,
+        "library": totals[0].round(),
+        "by_hand": totals[1].round(),
+        "library_statements": totals[2].round(),
+        "library_per_row": per_row(0).round(),
+        "by_hand_per_row": per_row(1).round(),
+        "ratio": round3(ratio),
+        "library_statements_ratio": round3(statements_ratio),
+        "met": ratio >= PURGE_TARGET,
+    })
+}
+
 /// A side of the purge comparison.
 #[derive(Clone, Copy, PartialEq, Debug)]
 enum PurgeSide {
@@ -947,12 +1028,7 @@ where
     (i64,): for<'r> sqlx::FromRow<'r, DB::Row>,
     (i64, i64, i64): for<'r> sqlx::FromRow<'r, DB::Row>,
 {
-    for statement in purge_schema(DB::BACKEND) {
-        sqlx::raw_sql(AssertSqlSafe(statement))
-            .execute(pool)
-            .await
-            .expect("load posts and comments");
-    }
+    load_posts(pool).await;
     let before = left(pool).await;
     let start = Instant::now();
     let purged = match side {
@@ -1119,14 +1195,8 @@ where
 // ---------------------------------------------------------------------------
 
 /// The side `--only` names, if any.
-fn only() -> Option<Side> {
-    let side: String = arg("--only", String::new());
-    match side.as_str() {
-        "" => None,
-        "library" => Some(Side::Library),
-        "hand" => Some(Side::ByHand),
-        other => panic!("--only library|hand, not {other}"),
-    }
+fn only() -> Option<String> {
+    Some(arg("--only", String::new())).filter(|side| !side.is_empty())
 }
 
 fn main() {
@@ -1150,7 +1220,26 @@ fn main() {
                 .connect_with(file.options())
                 .await
                 .expect("SQLite file");
-            one_side(&pool, side, &op, calls).await;
+            if op == "purge" {
+                let side = match side.as_str() {
+                    "library" => PurgeSide::Library,
+                    "hand" => PurgeSide::ByHand,
+                    "statements" => PurgeSide::Statements,
+                    other => panic!("--only library|hand|statements, not {other}"),
+                };
+                if calls == 0 {
+                    load_posts(&pool).await;
+                } else {
+                    purge_run(&pool, &HandPurge::new(Backend::Sqlite), side).await;
+                }
+            } else {
+                let side = match side.as_str() {
+                    "library" => Side::Library,
+                    "hand" => Side::ByHand,
+                    other => panic!("--only library|hand, not {other}"),
+                };
+                one_side(&pool, side, &op, calls).await;
+            }
             pool.close().await;
         });
         return;
@@ -1161,9 +1250,11 @@ fn main() {
     let (with_cor, with_purge) = match part.as_str() {
         "all" => (true, true),
         "create_or_restore" => (true, false),
-        "purge" => (false, true),
-        other => panic!("--part all|create_or_restore|purge, not {other}"),
+        "purge" | "purge_instructions" => (false, part == "purge"),
+        other => panic!("--part all|create_or_restore|purge|purge_instructions, not {other}"),
     };
+    let purge_counts =
+        (part == "purge_instructions").then(|| purge_instructions(arg("--repeats", 3)));
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -1175,51 +1266,55 @@ fn main() {
     } else {
         Vec::new()
     };
-    runtime.block_on(async {
-        let file = ScratchFile::new("soft-delete-bench-lifecycle");
-        let pool = SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect_with(file.options())
-            .await
-            .expect("SQLite file");
-        if with_cor {
-            cor.extend(compare_create_or_restore("SQLite", &pool, &SQLITE, rounds).await);
-        }
-        if with_purge {
-            purges.push(compare_purge("SQLite", &pool, purge_rounds).await);
-        }
-        pool.close().await;
-        drop(file);
-
-        let url = postgres_url();
-        if let Some(options) = postgres_schema(&url, SCHEMA).await.expect("a schema") {
-            let pool = postgres_pool(options).await.expect("PostgreSQL");
+    if with_cor || with_purge {
+        runtime.block_on(async {
+            let file = ScratchFile::new("soft-delete-bench-lifecycle");
+            let pool = SqlitePoolOptions::new()
+                .max_connections(1)
+                .connect_with(file.options())
+                .await
+                .expect("SQLite file");
             if with_cor {
-                cor.extend(compare_create_or_restore("PostgreSQL", &pool, &POSTGRES, rounds).await);
+                cor.extend(compare_create_or_restore("SQLite", &pool, &SQLITE, rounds).await);
             }
             if with_purge {
-                purges.push(compare_purge("PostgreSQL", &pool, purge_rounds).await);
+                purges.push(compare_purge("SQLite", &pool, purge_rounds).await);
             }
             pool.close().await;
-            drop_postgres_schema(&url, SCHEMA)
-                .await
-                .expect("drop the schema");
-        }
+            drop(file);
 
-        match mysql_url() {
-            Some(url) if with_purge => {
-                if let Some(pool) = mysql_database(&url, SCHEMA).await.expect("a database") {
-                    purges.push(compare_purge("MariaDB", &pool, purge_rounds).await);
-                    pool.close().await;
-                    drop_mysql_database(&url, SCHEMA)
-                        .await
-                        .expect("drop the database");
+            let url = postgres_url();
+            if let Some(options) = postgres_schema(&url, SCHEMA).await.expect("a schema") {
+                let pool = postgres_pool(options).await.expect("PostgreSQL");
+                if with_cor {
+                    cor.extend(
+                        compare_create_or_restore("PostgreSQL", &pool, &POSTGRES, rounds).await,
+                    );
                 }
+                if with_purge {
+                    purges.push(compare_purge("PostgreSQL", &pool, purge_rounds).await);
+                }
+                pool.close().await;
+                drop_postgres_schema(&url, SCHEMA)
+                    .await
+                    .expect("drop the schema");
             }
-            Some(_) => {}
-            None => println!("skipped: MySQL/MariaDB purge (SOFT_DELETE_MYSQL_URL is unset)"),
-        }
-    });
+
+            match mysql_url() {
+                Some(url) if with_purge => {
+                    if let Some(pool) = mysql_database(&url, SCHEMA).await.expect("a database") {
+                        purges.push(compare_purge("MariaDB", &pool, purge_rounds).await);
+                        pool.close().await;
+                        drop_mysql_database(&url, SCHEMA)
+                            .await
+                            .expect("drop the database");
+                    }
+                }
+                Some(_) => {}
+                None => println!("skipped: MySQL/MariaDB purge (SOFT_DELETE_MYSQL_URL is unset)"),
+            }
+        });
+    }
     let source = source();
     let create_or_restore = json!({
         "source": source,
@@ -1253,14 +1348,17 @@ fn main() {
     if with_purge {
         result.insert("purge".to_owned(), purge);
     }
-    let sources: Vec<Option<&Json>> = ["create_or_restore", "purge"]
+    if let Some(counts) = purge_counts {
+        result.insert("purge_instructions".to_owned(), counts);
+    }
+    let sources: Vec<&Json> = ["create_or_restore", "purge", "purge_instructions"]
         .iter()
-        .map(|part| result.get(*part).and_then(|part| part.get("source")))
+        .filter_map(|part| result.get(*part).and_then(|part| part.get("source")))
         .collect();
-    let top = if sources[0] == sources[1] {
+    let top = if sources.windows(2).all(|pair| pair[0] == pair[1]) {
         json!(source)
     } else {
-        json!("per part: see create_or_restore.source and purge.source")
+        json!("per part: see each part's source")
     };
     result.insert("source".to_owned(), top);
     let result = Json::Object(result);
