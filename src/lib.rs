@@ -44,13 +44,13 @@
 // The library, item by item: the model trait and its markers, what the
 // statements take and return, the schema helpers' types; then the crates
 // its signatures speak in.
+pub use soft_delete_core::{chrono, sea_query};
 pub use soft_delete_core::{
-    Backend, Cascade, Child, Clock, HasHooks, HookError, Holder, Marker, MarkerStyle, NoHooks,
+    Backend, Cascade, Child, Clock, HasHooks, Holder, HookError, Marker, MarkerStyle, NoHooks,
     ParseTrashModeError, Pruned, PurgeProgress, RecordsDeletedBy, RecordsDeletionTime, Retained,
     SchemaError, ScopedJoin, SoftDelete, TrashMode, UnknownBackendError, UpdatedAt, ValueError,
     Written,
 };
-pub use soft_delete_core::{chrono, sea_query};
 
 /// What the derive's expansion names; not part of the API.
 #[doc(hidden)]
