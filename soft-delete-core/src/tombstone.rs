@@ -224,7 +224,7 @@ pub struct CreateOrRestore<T: SoftDelete> {
     pub lock_outside: bool,
     /// Releases the locks taken outside the transaction.
     pub unlock: Vec<Sql>,
-    /// The holder of a key (see [`holders`]); `None` when the values fill
+    /// The holder of a key (live first, then the most recently trashed); `None` when the values fill
     /// no declared key, and the plan only inserts.
     pub holder: Option<Sql>,
     /// The insert, when no row holds the key.

@@ -355,7 +355,7 @@ fn create_posts(backend: Backend) -> String {
 /// run again at every start: `CREATE TABLE IF NOT EXISTS posts`, then the
 /// unique index of live titles ([`Post::unique_indexes`]; `IF NOT EXISTS`
 /// added on SQLite and PostgreSQL; MySQL has no `IF NOT EXISTS` for its
-/// generated column or index, so [`create_table`] takes "already there" for
+/// generated column or index, so `create_table` takes "already there" for
 /// done), and on SQLite and PostgreSQL an index of all titles, trashed ones
 /// included, for the look-ups of a trashed post by title (create,
 /// create-or-restore), which the partial unique index cannot serve; on
