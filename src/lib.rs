@@ -47,9 +47,9 @@
 pub use soft_delete_core::{chrono, sea_query};
 pub use soft_delete_core::{
     Backend, Cascade, Child, Clock, HasHooks, Holder, HookError, Marker, MarkerStyle, NoHooks,
-    ParseTrashModeError, Pruned, PurgeProgress, RecordsDeletedBy, RecordsDeletionTime, Retained,
-    SchemaError, ScopedJoin, SoftDelete, TrashMode, UnknownBackendError, UpdatedAt, ValueError,
-    Written,
+    Parent, ParseTrashModeError, Pruned, PurgeProgress, RecordsDeletedBy, RecordsDeletionTime,
+    Retained, SchemaError, ScopedJoin, SoftDelete, TrashMode, UnknownBackendError, UpdatedAt,
+    ValueError, Written,
 };
 
 /// What the derive's expansion names; not part of the API.
@@ -116,6 +116,7 @@ pub mod sea_orm;
 /// | `deleted_by = "..."` | none | a nullable column recording who deleted the row ([`RecordsDeletedBy`]) |
 /// | `now = "application" \| "database"` | `application` | whose clock stamps a soft delete ([`Clock`]) |
 /// | `cascade(Child = "...")` | none | a child reached by cascade deletes and restores ([`Child`]); repeatable |
+/// | `parent(Post = "...")` | none | a parent and this model's column holding its key ([`Parent`]; `Self = "parent_id"` for its own parent row); repeatable: a restore under a trashed parent is refused |
 /// | `unique(field, ...)` | none | fields, by their Rust names, unique among live rows ([`SoftDelete::UNIQUE`] holds their SQL names, [`SoftDelete::unique_indexes`] their DDL); repeatable |
 /// | `retain = "30 days"` | none | how long trashed rows are kept: a positive whole number of `days`, `hours` or `minutes` ([`SoftDelete::RETAIN_SECONDS`], [`Retained`]); timestamp and unix styles only |
 /// | `hooks = "..."` | [`NoHooks`] | a type whose `soft_delete::sqlx::Hooks` run around each write, in its transaction ([`HasHooks`]) |

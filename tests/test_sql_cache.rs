@@ -111,10 +111,13 @@ struct Signed {
     table = "cache_threads",
     cascade_id = "deletion_id",
     deleted_by = "deleted_by",
-    updated_at = "updated_at"
+    updated_at = "updated_at",
+    parent(Post = "post_id", Self = "parent_id")
 )]
 struct Everything {
     id: i64,
+    post_id: i64,
+    parent_id: Option<i64>,
     deleted_at: Option<DateTime<Utc>>,
     deleted_by: Option<String>,
     updated_at: DateTime<Utc>,

@@ -9,7 +9,7 @@
 //! cascade restore matches children by that value: one level deep only, and
 //! exact as long as no child trashed on its own holds the same value (a
 //! child trashed before in the cascade's second or later makes the parent
-//! take the first whole second from two seconds on that no child holds).
+//! take the latest earlier whole second that no child holds).
 
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
@@ -97,6 +97,90 @@ impl Child {
             children: C::CHILDREN,
         }
     }
+}
+
+/// A parent row a model declares (`parent(Post = "post_id")` in the
+/// derive): read as `T::PARENTS`. A row whose parent is trashed is not
+/// restored alone: its restore is refused with an error naming the parent
+/// (restore the parent first, with its cascade), so that no live row sits
+/// under a trashed parent.
+///
+/// ```
+/// use soft_delete::SoftDelete;
+///
+/// #[derive(SoftDelete)]
+/// #[soft_delete(table = "posts")]
+/// struct Post { id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
+///
+/// #[derive(SoftDelete)]
+/// #[soft_delete(table = "comments", parent(Post = "post_id"))]
+/// struct Comment { id: i64, post_id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
+///
+/// assert_eq!(Comment::PARENTS[0].table, "posts");
+/// assert_eq!(Comment::PARENTS[0].foreign_key, "post_id");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct Parent {
+    /// SQL name of the parent's table.
+    pub table: &'static str,
+    /// SQL name of the parent's primary key.
+    pub primary_key: &'static str,
+    /// SQL name of this model's column holding the parent's key.
+    pub foreign_key: &'static str,
+    /// The parent's marker.
+    pub marker: Marker,
+}
+
+impl Parent {
+    /// The parent model `P`, referenced through this model's `foreign_key`.
+    #[must_use]
+    pub const fn of<P: SoftDelete>(foreign_key: &'static str) -> Self {
+        Parent {
+            table: P::TABLE,
+            primary_key: P::PRIMARY_KEY,
+            foreign_key,
+            marker: P::MARKER,
+        }
+    }
+}
+
+/// The parents a restore of `T` must find live: its declared `parent(...)`s
+/// (`None` without any).
+pub(crate) fn parents_live<T: SoftDelete>() -> Option<Condition> {
+    if T::PARENTS.is_empty() {
+        return None;
+    }
+    let alias = Alias::new("soft_delete_parent");
+    let mut live = Condition::all();
+    for parent in T::PARENTS {
+        let mut trashed = Query::select();
+        trashed.expr(Expr::Constant(Value::Int(Some(1))));
+        if parent.table == T::TABLE {
+            // The model's own table, as a derived table of its trashed keys:
+            // MySQL refuses an UPDATE whose subquery reads the updated table
+            // directly (error 1093), and `DISTINCT` keeps the derived table
+            // from being merged back into the statement.
+            let rows = Query::select()
+                .distinct()
+                .column((T::TABLE, T::PRIMARY_KEY))
+                .from(T::TABLE)
+                .and_where(T::MARKER.trashed_in(T::TABLE))
+                .to_owned();
+            trashed.from_subquery(rows, alias.clone());
+        } else {
+            trashed.from_as(parent.table, alias.clone()).and_where(
+                parent
+                    .marker
+                    .trashed(Expr::col((alias.clone(), parent.marker.column))),
+            );
+        }
+        trashed.and_where(
+            Expr::col((alias.clone(), parent.primary_key)).equals((T::TABLE, parent.foreign_key)),
+        );
+        live = live.add(Expr::not_exists(trashed));
+    }
+    Some(live)
 }
 
 /// What is wrong with a `cascade(Child = "...")`, found while
@@ -274,8 +358,12 @@ pub(crate) fn restore<T: SoftDelete>(id: &Value) -> Vec<Step> {
                 (statement, child.table)
             })
             .collect();
+        let mut root = Condition::all().add(primary_key_is);
+        if let Some(live) = parents_live::<T>() {
+            root = root.add(live);
+        }
         statements.push((
-            statement::mark_live(T::TABLE, T::MARKER, primary_key_is, now),
+            statement::mark_live(T::TABLE, T::MARKER, root, now),
             T::TABLE,
         ));
         return statements;
@@ -314,11 +402,14 @@ pub(crate) fn restore<T: SoftDelete>(id: &Value) -> Vec<Step> {
     // row below a cascade's root comes back with that root, never alone
     // (a cascade's rows come back together or not at all).
     let column = Expr::col((T::TABLE, cascade_id));
-    let own = Condition::all().add(primary_key_is).add(
+    let mut own = Condition::all().add(primary_key_is).add(
         Condition::any()
             .add(column.clone().is_null())
             .add(column.gt(0)),
     );
+    if let Some(live) = parents_live::<T>() {
+        own = own.add(live);
+    }
     let parent = if T::SELF_FOREIGN_KEY.is_some() {
         // Rows of the parent's own model deleted with it.
         Condition::any().add(own).add(members(cascade_id, T::TABLE))

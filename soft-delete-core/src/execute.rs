@@ -134,6 +134,14 @@ pub enum Failure<E> {
         /// The table of the row.
         table: &'static str,
     },
+    /// A restore of a row whose declared parent is trashed; nothing
+    /// changed.
+    TrashedParent {
+        /// The table of the row.
+        table: &'static str,
+        /// The parent's table.
+        parent: &'static str,
+    },
     /// A hook failed; the operation was rolled back.
     Hook {
         /// The model's table.
@@ -373,7 +381,7 @@ where
 {
     let holder = write.holder.take();
     let cascaded = match write.kind {
-        WriteKind::Restore => plan::cascaded::<T>(write.id.clone(), false, session.backend()),
+        WriteKind::Restore => plan::refusals::<T>(write.id.clone(), false, session.backend()),
         _ => None,
     };
     let outcome = write_with_hooks(session, write).await;
@@ -386,15 +394,26 @@ where
     }
 }
 
-/// After a restore that changed nothing: [`Failure::Cascaded`] when
-/// `cascaded` counts the row (a cascade trashed it), else nothing to say
-/// (absent, live, or a cascade's own root).
+/// After a restore that changed nothing: [`Failure::Cascaded`] when a
+/// cascade took the row, [`Failure::TrashedParent`] when a parent it
+/// declares is trashed, else nothing to say (absent, live, or a cascade's
+/// own root).
 async fn unrestored<T: SoftDelete, S: Session<T>>(
     session: &mut S,
-    cascaded: Sql,
+    refusals: plan::Refusals,
 ) -> Result<(), Failure<S::Error>> {
-    if session.fetch_count(cascaded).await? > 0 {
-        return Err(Failure::Cascaded { table: T::TABLE });
+    if let Some(cascaded) = refusals.cascaded {
+        if session.fetch_count(cascaded).await? > 0 {
+            return Err(Failure::Cascaded { table: T::TABLE });
+        }
+    }
+    for (parent, trashed) in refusals.parents {
+        if session.fetch_count(trashed).await? > 0 {
+            return Err(Failure::TrashedParent {
+                table: T::TABLE,
+                parent,
+            });
+        }
     }
     Ok(())
 }
@@ -708,7 +727,7 @@ where
 {
     let hooks = session.has_hooks();
     let cascaded = match plan.kind {
-        WriteKind::Restore => plan::cascaded::<T>(plan.id.clone(), true, session.backend()),
+        WriteKind::Restore => plan::refusals::<T>(plan.id.clone(), true, session.backend()),
         _ => None,
     };
     let operation = match plan.kind {

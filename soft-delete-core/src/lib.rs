@@ -49,7 +49,7 @@ pub mod value;
 mod view;
 
 pub use backend::{Backend, UnknownBackendError};
-pub use cascade::{Cascade, Child};
+pub use cascade::{Cascade, Child, Parent};
 /// The `chrono` this crate was built with, for matching versions.
 pub use chrono;
 pub use execute::HookError;
@@ -179,6 +179,26 @@ pub trait SoftDelete: Sized {
     /// assert_eq!(Comment::SELF_FOREIGN_KEY, Some("parent_id"));
     /// ```
     const SELF_FOREIGN_KEY: Option<&'static str> = None;
+
+    /// The parents the model declares (`parent(Post = "post_id")` in the
+    /// derive, `parent(Self = "parent_id")` for its own parent row): a
+    /// restore of a row whose parent is trashed is refused, so that no live
+    /// row sits under a trashed parent. None by default.
+    ///
+    /// ```
+    /// # use soft_delete::SoftDelete;
+    /// #[derive(SoftDelete)]
+    /// #[soft_delete(table = "posts")]
+    /// struct Post { id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
+    ///
+    /// #[derive(SoftDelete)]
+    /// #[soft_delete(table = "comments", parent(Post = "post_id"))]
+    /// struct Comment { id: i64, post_id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
+    ///
+    /// assert_eq!(Comment::PARENTS[0].table, "posts");
+    /// assert!(Post::PARENTS.is_empty());
+    /// ```
+    const PARENTS: &'static [Parent] = &[];
 
     /// The keys that are unique among live rows (`unique(...)` in the
     /// derive, repeatable), each a list of SQL column names, in the order
@@ -1403,7 +1423,7 @@ pub struct NoHooks;
 pub mod __layer {
     pub use crate::execute::{retryable_code, Failure, Fault, Hook, Session};
     pub use crate::plan::{PurgeConfig, Sql, DEFAULT_BATCH};
-    pub use crate::tombstone::{describe_cascaded, describe_conflict};
+    pub use crate::tombstone::{describe_cascaded, describe_conflict, describe_trashed_parent};
     pub use crate::{execute, plan, purge, tombstone, value};
 }
 

@@ -109,6 +109,57 @@ pub fn cascaded<T: SoftDelete>(id: T::Id, member: bool, backend: Backend) -> Opt
     Some(Sql::render(&select, backend))
 }
 
+/// Why a restore of the row `id` changed nothing, when the row is trashed:
+/// a cascade took it ([`cascaded`]), or one of its declared parents is
+/// trashed (a `SELECT COUNT(*)` per parent, with the parent's table). `None`
+/// when the model has neither `cascade_id` nor a `parent(...)`.
+#[must_use]
+pub fn refusals<T: SoftDelete<Id: Clone>>(
+    id: T::Id,
+    member: bool,
+    backend: Backend,
+) -> Option<Refusals> {
+    let cascaded = cascaded::<T>(id.clone(), member, backend);
+    let alias = sea_query::Alias::new("soft_delete_parent");
+    let parents: Vec<(&'static str, Sql)> = T::PARENTS
+        .iter()
+        .map(|parent| {
+            let trashed_parent = Query::select()
+                .expr(Expr::val(1))
+                .from_as(parent.table, alias.clone())
+                .and_where(
+                    Expr::col((alias.clone(), parent.primary_key))
+                        .equals((T::TABLE, parent.foreign_key)),
+                )
+                .and_where(
+                    parent
+                        .marker
+                        .trashed(Expr::col((alias.clone(), parent.marker.column))),
+                )
+                .to_owned();
+            let mut select = Query::select();
+            select
+                .expr(Expr::col(sea_query::Asterisk).count())
+                .from(T::TABLE)
+                .and_where(Expr::col((T::TABLE, T::PRIMARY_KEY)).eq(id.clone()))
+                .and_where(T::MARKER.trashed_in(T::TABLE))
+                .and_where(Expr::exists(trashed_parent));
+            (parent.table, Sql::render(&select, backend))
+        })
+        .collect();
+    (cascaded.is_some() || !parents.is_empty()).then_some(Refusals { cascaded, parents })
+}
+
+/// The reads that tell why a restore changed nothing (see [`refusals`]).
+#[derive(Debug, Clone)]
+pub struct Refusals {
+    /// Counts the row when a cascade took it.
+    pub cascaded: Option<Sql>,
+    /// Per declared parent: its table, and a count of the row when that
+    /// parent is trashed.
+    pub parents: Vec<(&'static str, Sql)>,
+}
+
 /// The live row `id`, or the row in `mode`'s view.
 #[must_use]
 pub fn find<T: SoftDelete>(id: T::Id, mode: TrashMode, backend: Backend) -> Sql {

@@ -102,6 +102,10 @@ pub(crate) fn restore<T: SoftDelete>(filter: impl IntoCondition) -> UpdateStatem
     if let Some(column) = T::MARKER.cascade_id {
         update.and_where(Expr::col((T::TABLE, column)).is_null());
     }
+    // Never a live row under a trashed parent the model declares.
+    if let Some(live) = crate::cascade::parents_live::<T>() {
+        update.cond_where(live);
+    }
     update
 }
 

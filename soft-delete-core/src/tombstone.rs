@@ -136,6 +136,24 @@ pub fn describe_cascaded(f: &mut std::fmt::Formatter<'_>, table: &str) -> std::f
     )
 }
 
+/// The message of a refused restore of a row whose parent is trashed,
+/// written once for every run layer's error.
+///
+/// # Errors
+///
+/// The formatter's.
+pub fn describe_trashed_parent(
+    f: &mut std::fmt::Formatter<'_>,
+    table: &str,
+    parent: &str,
+) -> std::fmt::Result {
+    write!(
+        f,
+        "cannot restore the row of `{table}`: its parent row in `{parent}` is trashed; \
+         restore the parent first (its cascade_restore brings back what its cascade took)"
+    )
+}
+
 /// The row holding one of `T`'s declared unique keys with the values of
 /// `assignments` (other than the row `except`): a live one if any, else the
 /// most recently trashed; `None` when the values fill no declared key (a

@@ -22,6 +22,7 @@ pub mod keys {
     pub const UNIQUE: &str = "unique";
     pub const RETAIN: &str = "retain";
     pub const CASCADE: &str = "cascade";
+    pub const PARENT: &str = "parent";
     pub const HOOKS: &str = "hooks";
     pub const CRATE: &str = "crate";
     pub const PRIMARY_KEY: &str = "primary_key";
@@ -42,6 +43,7 @@ const STRUCT_KEYS: &[&str] = &[
     keys::UNIQUE,
     keys::RETAIN,
     keys::CASCADE,
+    keys::PARENT,
     keys::HOOKS,
     keys::CRATE,
 ];
@@ -146,6 +148,9 @@ pub struct ContainerAttrs {
     pub cascade_id: Option<Spanned<String>>,
     pub now: Option<Spanned<Now>>,
     pub cascades: Vec<Cascade>,
+    /// `parent(...)`: the models above this one, each with this model's
+    /// column holding its key.
+    pub parents: Vec<Cascade>,
     pub uniques: Vec<UniqueKey>,
     /// `retain = "..."`, in seconds.
     pub retain: Option<Spanned<u64>>,
@@ -189,6 +194,8 @@ impl Rejected {
 }
 
 impl ContainerAttrs {
+    // One branch per key, all read in this one loop.
+    #[allow(clippy::too_many_lines)]
     pub fn from_attrs(cx: &mut Ctxt, attrs: &[Attribute]) -> Self {
         // The keys whose value is an SQL name, read alike.
         let mut names = [
@@ -201,6 +208,7 @@ impl ContainerAttrs {
         let mut style = Slot::new(keys::STYLE);
         let mut now = Slot::new(keys::NOW);
         let mut cascades = Vec::new();
+        let mut parents = Vec::new();
         let mut uniques = Vec::new();
         let mut retain = Slot::new(keys::RETAIN);
         // The keys whose value is a Rust path, read alike.
@@ -237,6 +245,11 @@ impl ContainerAttrs {
                     match cascade(cx, &meta)? {
                         Some(children) => cascades.extend(children),
                         None => rejected.add(keys::CASCADE),
+                    }
+                } else if path.is_ident(keys::PARENT) {
+                    match parent(cx, &meta)? {
+                        Some(above) => parents.extend(above),
+                        None => rejected.add(keys::PARENT),
                     }
                 } else if path.is_ident(keys::UNIQUE) {
                     match unique(cx, &meta)? {
@@ -284,6 +297,7 @@ impl ContainerAttrs {
             cascade_id,
             now: now.get(),
             cascades,
+            parents,
             uniques,
             retain: retain.get(),
             hooks,
@@ -386,20 +400,70 @@ fn choice<T: Copy>(
     Ok(None)
 }
 
+/// The words of a `cascade(...)` or `parent(...)` list, for its errors.
+struct Link {
+    key: &'static str,
+    /// `child` or `parent`.
+    role: &'static str,
+    /// A model to write in examples.
+    example: &'static str,
+    usage: &'static str,
+    /// Why a model is listed once.
+    twice: &'static str,
+    /// Which column the foreign key of the model `name` is.
+    column_of: fn(&str) -> String,
+}
+
+const CASCADE_LINK: Link = Link {
+    key: keys::CASCADE,
+    role: "child",
+    example: "Comment",
+    usage: "write `cascade(Comment = \"post_id\")`: each child model, and the name of its column that holds this model's key",
+    twice: "a child has one foreign key",
+    column_of: |name| format!("the column of `{name}` that holds this model's key"),
+};
+
+const PARENT_LINK: Link = Link {
+    key: keys::PARENT,
+    role: "parent",
+    example: "Post",
+    usage: "write `parent(Post = \"post_id\")`: each parent model, and the name of this model's column that holds its key",
+    twice: "a parent is referenced through one column",
+    column_of: |name| format!("this model's column that holds `{name}`'s key"),
+};
+
 /// `cascade(Comment = "post_id", ...)`: each child model with its column
-/// holding this model's key. Malformed entries are recorded as errors and
-/// left out.
-///
-/// The child is the key and its foreign key the value, so two children keyed
-/// by columns of the same name never repeat a `key = value` pair (which
-/// clippy's `duplicated_attributes` would flag in the user's crate).
+/// holding this model's key.
 fn cascade(cx: &mut Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<Vec<Cascade>>> {
-    const USAGE: &str = "write `cascade(Comment = \"post_id\")`: each child model, and the name of its column that holds this model's key";
+    links(cx, meta, &CASCADE_LINK)
+}
+
+/// `parent(Post = "post_id", ...)`: each parent model with this model's
+/// column holding its key.
+fn parent(cx: &mut Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<Vec<Cascade>>> {
+    links(cx, meta, &PARENT_LINK)
+}
+
+/// A list of linked models, each `Model = "column"`. Malformed entries are
+/// recorded as errors and left out.
+///
+/// The model is the key and its column the value, so two models linked by
+/// columns of the same name never repeat a `key = value` pair (which
+/// clippy's `duplicated_attributes` would flag in the user's crate).
+fn links(cx: &mut Ctxt, meta: &ParseNestedMeta, words: &Link) -> syn::Result<Option<Vec<Cascade>>> {
+    let Link {
+        key,
+        role,
+        example,
+        usage,
+        twice,
+        ..
+    } = words;
     if !meta.input.peek(syn::token::Paren) {
         let written = skip_value(meta)?;
         cx.error_spanned_by(
             &written,
-            format!("`cascade` lists the child models in parentheses: {USAGE}"),
+            format!("`{key}` lists the {role} models in parentheses: {usage}"),
         );
         return Ok(None);
     }
@@ -430,14 +494,14 @@ fn cascade(cx: &mut Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<Vec<Casc
                 .unwrap_or_else(|| "...".to_owned());
             cx.error_spanned_by(
                 &written,
-                format!("`cascade` names each child with its foreign key: write `cascade(Comment = \"{column}\")`, with the child model in place of `Comment`, not `{name}`"),
+                format!("`{key}` names each {role} with its foreign key: write `{key}({example} = \"{column}\")`, with the {role} model in place of `{example}`, not `{name}`"),
             );
             broken = true;
         } else if !inner.input.peek(syn::Token![=]) {
             skip_value(&inner)?;
             cx.error_spanned_by(
                 &inner.path,
-                format!("`{name}` needs its foreign key: write `cascade({name} = \"...\")`, naming the column of `{name}` that holds this model's key"),
+                format!("`{name}` needs its foreign key: write `{key}({name} = \"...\")`, naming {}", (words.column_of)(&name)),
             );
             broken = true;
         } else if let Some(foreign_key) = name_value(cx, &inner, keys::FOREIGN_KEY)? {
@@ -450,7 +514,7 @@ fn cascade(cx: &mut Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<Vec<Casc
             if children.iter().any(same_model) {
                 cx.error_spanned_by(
                     &inner.path,
-                    format!("`{name}` is listed twice in `cascade(...)`: a child has one foreign key; keep one"),
+                    format!("`{name}` is listed twice in `{key}(...)`: {twice}; keep one"),
                 );
                 broken = true;
             } else {
@@ -466,7 +530,7 @@ fn cascade(cx: &mut Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<Vec<Casc
         Ok(())
     })?;
     if children.is_empty() && !broken {
-        cx.error_spanned_by(&tokens, format!("`cascade()` names no child: {USAGE}"));
+        cx.error_spanned_by(&tokens, format!("`{key}()` names no {role}: {usage}"));
         return Ok(None);
     }
     Ok((!broken).then_some(children))

@@ -106,6 +106,7 @@ fn impl_soft_delete(model: &Model) -> TokenStream {
     };
     let has_hooks = has_hooks(model, &predicates);
     let (children, check_children) = children(model);
+    let parents = parents(model);
     // A model without generic parameters is `'static`, so it has a
     // `TypeId`: the key of its rendered SQL. (A `static` per model, the
     // first design, cost 4 M instructions a model to compile; a function
@@ -143,6 +144,7 @@ fn impl_soft_delete(model: &Model) -> TokenStream {
             const COLUMNS: &'static [&'static str] = &[#(#columns),*];
             const MARKER: #runtime::Marker = #marker;
             #children
+            #parents
             #self_foreign_key
             #unique
             #retain_seconds
@@ -251,6 +253,23 @@ fn has_hooks(model: &Model, predicates: &[TokenStream]) -> TokenStream {
         {
             type Hooks = #hooks;
         }
+    }
+}
+
+/// `const PARENTS` for the model's `parent(...)`s (nothing without any).
+fn parents(model: &Model) -> TokenStream {
+    if model.parents.is_empty() {
+        return TokenStream::new();
+    }
+    let runtime = &model.runtime;
+    let parents = model.parents.iter().map(|parent| {
+        let path = &parent.model;
+        let foreign_key = &parent.foreign_key.value;
+        let span = first_span(&path.to_token_stream());
+        quote_spanned!(span=> #runtime::Parent::of::<#path>(#foreign_key))
+    });
+    quote! {
+        const PARENTS: &'static [#runtime::Parent] = &[#(#parents),*];
     }
 }
 

@@ -29,6 +29,9 @@ pub struct Model<'i, 'a> {
     pub database_clock: bool,
     /// The cascades to other models.
     pub cascades: Vec<&'i Cascade>,
+    /// `parent(...)`: the models above this one (`Self` for its own parent
+    /// row), each foreign key a column of this model.
+    pub parents: Vec<&'i Cascade>,
     /// `unique(...)`: each key's fields, in the order written.
     pub unique: Vec<Vec<&'i Field<'a>>>,
     /// `retain = "..."`, in seconds.
@@ -99,6 +102,7 @@ pub fn check<'i, 'a>(cx: &mut Ctxt, input: &'i Input<'a>) -> Option<Model<'i, 'a
             .filter(|cascade| !is_self(input, cascade))
             .collect(),
         unique,
+        parents: parents_name_columns(cx, input),
         retain_seconds: input.attrs.retain.as_ref().map(|retain| retain.value),
     })
 }
@@ -542,6 +546,21 @@ fn cascade_id_names_another_column<'i, 'a>(
 pub fn is_self(input: &Input, cascade: &Cascade) -> bool {
     let path = &cascade.model;
     path.is_ident("Self") || path.is_ident(&input.original.ident)
+}
+
+/// Each `parent(Post = "...")` names a column of the model: the one holding
+/// the parent row's key. The parents whose column is one.
+fn parents_name_columns<'i>(cx: &mut Ctxt, input: &'i Input) -> Vec<&'i Cascade> {
+    input
+        .attrs
+        .parents
+        .iter()
+        .filter(|parent| {
+            let model = parent.model.to_token_stream().to_string().replace(' ', "");
+            let key = format!("parent({model})");
+            names_a_column(cx, input, &key, &parent.foreign_key, "i64`").is_some()
+        })
+        .collect()
 }
 
 /// `cascade(Self = "...")` names a column of the model: the one holding the

@@ -61,6 +61,16 @@ pub enum Error {
         /// The table of the row.
         table: &'static str,
     },
+    /// A `restore` (or `cascade_restore`) of a row whose parent, declared
+    /// with `parent(Post = "post_id")`, is trashed: restore the parent
+    /// first, so that no live row sits under a trashed parent. Nothing was
+    /// changed.
+    TrashedParent {
+        /// The table of the row.
+        table: &'static str,
+        /// The parent's table.
+        parent: &'static str,
+    },
     /// A hard delete (`force_delete`, a purge batch) failed because a row
     /// of a table the model declares no `cascade(...)` into still
     /// references the row: declare that child (or delete its rows first).
@@ -107,7 +117,10 @@ impl Error {
         match self {
             Error::Database(source) | Error::Referenced { source, .. } => Some(source),
             Error::Conflict { source, .. } => source.as_ref(),
-            Error::Hook { .. } | Error::Cascaded { .. } | Error::Busy { .. } => None,
+            Error::Hook { .. }
+            | Error::Cascaded { .. }
+            | Error::TrashedParent { .. }
+            | Error::Busy { .. } => None,
         }
     }
 
@@ -208,6 +221,7 @@ impl From<Failure<::sqlx::Error>> for Error {
                 source,
             },
             Failure::Cascaded { table } => Error::Cascaded { table },
+            Failure::TrashedParent { table, parent } => Error::TrashedParent { table, parent },
             Failure::Hook {
                 table,
                 hook,
@@ -240,6 +254,9 @@ impl fmt::Display for Error {
                 "the `{hook}` hook of `{table}` failed, so nothing was changed: {source}"
             ),
             Error::Cascaded { table } => crate::__layer::describe_cascaded(f, table),
+            Error::TrashedParent { table, parent } => {
+                crate::__layer::describe_trashed_parent(f, table, parent)
+            }
             Error::Referenced {
                 table, constraint, ..
             } => {
@@ -265,7 +282,7 @@ impl std::error::Error for Error {
                 .as_ref()
                 .map(|source| source as &(dyn std::error::Error + 'static)),
             Error::Hook { source, .. } => Some(source.as_ref()),
-            Error::Cascaded { .. } | Error::Busy { .. } => None,
+            Error::Cascaded { .. } | Error::TrashedParent { .. } | Error::Busy { .. } => None,
         }
     }
 }
