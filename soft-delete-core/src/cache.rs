@@ -32,9 +32,9 @@ const SLOTS: usize = 14 * 3;
 /// model (its `TypeId`) and slot ([`slot`]), each text rendered by the first
 /// run and leaked: at most [`SLOTS`] per model, for the life of the process.
 ///
-/// One map for all models rather than a `static` per model, which cost 4 M
-/// instructions a model to compile (BENCHMARKS.md, section 3); a read is a
-/// lock-free-when-uncontended `RwLock` read and a hash of a `TypeId`.
+/// One map for all models rather than a `static` per model, which costs
+/// every model's compile (BENCHMARKS.md, section 3); a read is an
+/// uncontended `RwLock` read and a hash of a `TypeId`.
 static RENDERED: RwLock<HashMap<(TypeId, usize), &'static str, BuildHasherDefault<DefaultHasher>>> =
     RwLock::new(HashMap::with_hasher(BuildHasherDefault::new()));
 

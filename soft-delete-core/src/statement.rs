@@ -53,9 +53,8 @@ pub(crate) fn primary_key_is<T: SoftDelete>(id: T::Id) -> Expr {
 
 /// `table.primary_key = id`, built when a write takes it as its filter
 /// (`cond_where`), after the statement's table and values: the order a
-/// hand-written statement allocates in. Built first, the same statement
-/// rendered in 11% more instructions, all of them in glibc's `malloc`
-/// (`benches/statement_costs.rs`).
+/// hand-written statement allocates in, which renders with fewer
+/// allocations (`benches/statement_costs.rs` measures it).
 pub(crate) struct PrimaryKeyIs<T: SoftDelete>(pub(crate) T::Id);
 
 impl<T: SoftDelete> From<PrimaryKeyIs<T>> for Condition {

@@ -108,9 +108,9 @@ fn impl_soft_delete(model: &Model) -> TokenStream {
     let (children, check_children) = children(model);
     let parents = parents(model);
     // A model without generic parameters is `'static`, so it has a
-    // `TypeId`: the key of its rendered SQL. (A `static` per model, the
-    // first design, cost 4 M instructions a model to compile; a function
-    // returning the key, 0.8 M.)
+    // `TypeId`: the key of its rendered SQL, in one map for every model (a
+    // `static` per model costs far more to compile: BENCHMARKS.md,
+    // section 3).
     let sql_cache = input.generics.params.is_empty().then(|| {
         quote! {
             const __SQL_CACHE_KEY: ::core::option::Option<::core::any::TypeId> =
