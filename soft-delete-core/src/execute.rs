@@ -10,7 +10,7 @@ use crate::plan::{
     self, read_back, CascadePlan, ErasePlan, ForceDelete, Insert, PurgeConfig, PurgeProgress,
     PurgeRange, Sql, Write, WriteKind,
 };
-use crate::tombstone::{CreateOrRestore, Holder, Written};
+use crate::tombstone::{CreateOrRestore, Holder, HolderLookup, Written};
 use crate::{purge, Backend, Cascade, SoftDelete};
 
 /// A `tracing` event (target `soft_delete`, DEBUG) for a finished
@@ -284,33 +284,33 @@ impl From<WriteKind> for Classify {
 async fn with_holder<T: SoftDelete, S: Session<T>, R>(
     session: &mut S,
     outcome: Result<R, Failure<S::Error>>,
-    holder: Option<Sql>,
+    holder: Option<HolderLookup>,
 ) -> Result<R, Failure<S::Error>> {
-    match (outcome, holder) {
-        (
-            Err(Failure::Conflict {
-                table,
-                constraint,
-                holder: Holder::Unknown,
-                source,
-            }),
-            Some(sql),
-        ) => {
-            let holder = match session.fetch_optional(sql).await {
-                Ok(Some(row)) if row.is_trashed() => Holder::Trashed,
-                Ok(Some(_)) => Holder::Live,
-                // The conflict is the error to report, whatever the read.
-                Ok(None) | Err(_) => Holder::Unknown,
-            };
-            Err(Failure::Conflict {
-                table,
-                constraint,
-                holder,
-                source,
-            })
-        }
-        (outcome, _) => outcome,
-    }
+    let Err(Failure::Conflict {
+        table,
+        constraint,
+        holder: Holder::Unknown,
+        source,
+    }) = outcome
+    else {
+        return outcome;
+    };
+    // Built only now: a write that succeeds never renders it.
+    let holder = match holder.and_then(HolderLookup::sql::<T>) {
+        None => Holder::Unknown,
+        Some(sql) => match session.fetch_optional(sql).await {
+            Ok(Some(row)) if row.is_trashed() => Holder::Trashed,
+            Ok(Some(_)) => Holder::Live,
+            // The conflict is the error to report, whatever the read.
+            Ok(None) | Err(_) => Holder::Unknown,
+        },
+    };
+    Err(Failure::Conflict {
+        table,
+        constraint,
+        holder,
+        source,
+    })
 }
 
 async fn hook<T: SoftDelete, S: Session<T>>(

@@ -19,6 +19,7 @@ use crate::cache::{rendered, returning_row, Cached, Returning};
 use crate::marker::When;
 use sea_query::IdenStatic as _;
 
+use crate::tombstone::HolderLookup;
 use crate::value::ValueError;
 use crate::{Backend, RecordsDeletedBy, RecordsDeletionTime, SoftDelete, TrashMode};
 
@@ -79,7 +80,7 @@ pub struct Write<T: SoftDelete> {
     /// For an update, the read of who holds a unique key it sets, run
     /// after a unique violation to say whether a live or a trashed row
     /// holds it.
-    pub holder: Option<Sql>,
+    pub holder: Option<HolderLookup>,
 }
 
 /// The read of the row `id` whatever its marker: a write's read-back, and
@@ -283,7 +284,7 @@ pub struct Insert<T: SoftDelete> {
     pub read_back: Sql,
     /// The read of who holds a unique key the insert sets (see
     /// [`Write::holder`]).
-    pub holder: Option<Sql>,
+    pub holder: Option<HolderLookup>,
     model: std::marker::PhantomData<fn() -> T>,
 }
 
@@ -308,9 +309,7 @@ pub(crate) fn insert_assigned<T: SoftDelete>(
         .iter()
         .find(|(column, _)| *column == T::PRIMARY_KEY)
         .map(|(_, value)| value.clone());
-    let holder = crate::tombstone::holders::<T>(&assignments, None, backend)
-        .0
-        .map(|select| Sql::render(&select, backend));
+    let holder = HolderLookup::of::<T>(&assignments, None, backend);
     let mut statement = Query::insert();
     statement.into_table(T::TABLE);
     if assignments.is_empty() {
@@ -357,9 +356,7 @@ pub fn update<T: SoftDelete<Id: Clone>>(
     backend: Backend,
 ) -> Result<Write<T>, ValueError> {
     let assignments = assignments::<T>(values, backend)?;
-    let holder = crate::tombstone::holders::<T>(&assignments, Some(id.clone().into()), backend)
-        .0
-        .map(|select| Sql::render(&select, backend));
+    let holder = HolderLookup::of::<T>(&assignments, Some(id.clone().into()), backend);
     let new_key = assignments
         .iter()
         .find(|(column, _)| *column == T::PRIMARY_KEY)

@@ -216,6 +216,40 @@ pub(crate) fn holders<T: SoftDelete>(
     (Some(select), hashes)
 }
 
+/// The read of who holds a unique key a write sets, built only when the
+/// write meets a unique violation: most writes never need it.
+#[derive(Debug, Clone)]
+pub struct HolderLookup {
+    assignments: Vec<(&'static str, Value)>,
+    except: Option<Value>,
+    backend: Backend,
+}
+
+impl HolderLookup {
+    /// A lookup for a write of `assignments` (to the row `except`, for an
+    /// update); `None` for a model that declares no unique key.
+    pub(crate) fn of<T: SoftDelete>(
+        assignments: &[(&'static str, Value)],
+        except: Option<Value>,
+        backend: Backend,
+    ) -> Option<Self> {
+        (!T::UNIQUE.is_empty()).then(|| HolderLookup {
+            assignments: assignments.to_vec(),
+            except,
+            backend,
+        })
+    }
+
+    /// The `SELECT` of the holder (see [`holders`]), `None` when the values
+    /// fill no declared key.
+    #[must_use]
+    pub fn sql<T: SoftDelete>(self) -> Option<Sql> {
+        holders::<T>(&self.assignments, self.except, self.backend)
+            .0
+            .map(|select| Sql::render(&select, self.backend))
+    }
+}
+
 fn is_null(value: &Value) -> bool {
     // A value's `None` renders as NULL; that is the one form to detect.
     PostgresQueryBuilder.value_to_string(value) == "NULL"
