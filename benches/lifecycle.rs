@@ -121,7 +121,7 @@ const SQLITE: HandSql = HandSql {
     lock: None,
     // The most recent deletion first, times compared as times whatever text
     // format wrote them (the library's comparable form of the marker).
-    holder: r#"SELECT "bench_accounts"."id", "bench_accounts"."email", "bench_accounts"."name", "bench_accounts"."deleted_at" FROM "bench_accounts" WHERE "bench_accounts"."email" = ? ORDER BY (CASE WHEN ("bench_accounts"."deleted_at" IS NULL) THEN ? ELSE ? END) ASC, printf('%s%s', strftime('%Y-%m-%d %H:%M:%S', "bench_accounts"."deleted_at"), substr(printf('%s000000000', (CASE WHEN (substr("bench_accounts"."deleted_at", 20, 1) = '.') THEN substr(replace(replace(substr("bench_accounts"."deleted_at", 21), 'Z', '+'), '-', '+'), 1, instr(printf('%s+', replace(replace(substr("bench_accounts"."deleted_at", 21), 'Z', '+'), '-', '+')), '+') - 1) ELSE '' END)), 1, 9)) DESC, "bench_accounts"."id" DESC LIMIT ?"#,
+    holder: r#"SELECT "bench_accounts"."id", "bench_accounts"."email", "bench_accounts"."name", "bench_accounts"."deleted_at" FROM "bench_accounts" WHERE "bench_accounts"."email" = ? ORDER BY (CASE WHEN ("bench_accounts"."deleted_at" IS NULL) THEN ? ELSE ? END) ASC, julianday("bench_accounts"."deleted_at") DESC, "bench_accounts"."id" DESC LIMIT ?"#,
     restore: r#"UPDATE "bench_accounts" SET "deleted_at" = ?, "email" = ?, "name" = ? WHERE "bench_accounts"."id" = ? AND "bench_accounts"."deleted_at" IS NOT NULL RETURNING "id", "email", "name", "deleted_at""#,
     insert: r#"INSERT INTO "bench_accounts" ("email", "name") VALUES (?, ?) RETURNING "id", "email", "name", "deleted_at""#,
 };
