@@ -7,7 +7,13 @@
 //! key: a transaction-scoped advisory lock on PostgreSQL, a named lock on
 //! MySQL/MariaDB (`GET_LOCK`, released after the transaction), the write
 //! lock of `BEGIN IMMEDIATE` on SQLite. Locks are taken in one order (by
-//! their hash), so two calls on overlapping keys cannot deadlock.
+//! their hash), so two calls on overlapping keys cannot deadlock. A named
+//! lock is not a row lock, so other writers never deadlock against it
+//! (InnoDB's gap locks of a locking read would). A call cancelled while it
+//! holds one is dropped mid-exchange with the server; sqlx's check of a
+//! connection on release closes such a connection, and the server drops
+//! its locks with it (`tests/test_create_or_restore.rs` cancels calls at
+//! every point and then finds the key free).
 
 use sea_query::{
     Condition, Expr, ExprTrait as _, LockType, Order, PostgresQueryBuilder, QueryBuilder,
