@@ -491,7 +491,11 @@ where
     if changed == 0 {
         return Ok(None);
     }
-    Ok(session.fetch_optional(write.read_back).await?)
+    let read = match write.read_back {
+        Some(read) => read,
+        None => read_back::<T>(write.id, session.backend()),
+    };
+    Ok(session.fetch_optional(read).await?)
 }
 
 /// Runs an insert and returns the row it wrote: one `INSERT ... RETURNING`

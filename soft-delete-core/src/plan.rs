@@ -75,8 +75,10 @@ pub struct Write<T: SoftDelete> {
     /// Whether `statement` returns the row; else the layer reads it back,
     /// in the write's transaction (the row is locked by the write).
     pub returning: bool,
-    /// The read of the written row, where `statement` does not return it.
-    pub read_back: Sql,
+    /// The read of the written row, where `statement` does not return it:
+    /// `None` for the row `id` ([`read_back`]), rendered only when needed
+    /// (a write with `RETURNING` never needs it).
+    pub read_back: Option<Sql>,
     /// For an update, the read of who holds a unique key it sets, run
     /// after a unique violation to say whether a live or a trashed row
     /// holds it.
@@ -204,7 +206,7 @@ pub fn delete<T: SoftDelete<Id: Clone>>(id: T::Id, backend: Backend) -> Write<T>
     Write {
         kind: WriteKind::Delete,
         statement: Sql::cached::<T>(Cached::Delete(id.clone(), returning(backend)), backend),
-        read_back: read_back::<T>(id.clone(), backend),
+        read_back: None,
         id,
         returning: backend.update_returning(),
         holder: None,
@@ -225,7 +227,7 @@ pub fn delete_as<T: RecordsDeletedBy<Id: Clone>>(
     Write {
         kind: WriteKind::Delete,
         statement: Sql::render(&statement, backend),
-        read_back: read_back::<T>(id.clone(), backend),
+        read_back: None,
         id,
         returning: backend.update_returning(),
         holder: None,
@@ -238,7 +240,7 @@ pub fn restore<T: SoftDelete<Id: Clone>>(id: T::Id, backend: Backend) -> Write<T
     Write {
         kind: WriteKind::Restore,
         statement: Sql::cached::<T>(Cached::Restore(id.clone(), returning(backend)), backend),
-        read_back: read_back::<T>(id.clone(), backend),
+        read_back: None,
         id,
         returning: backend.update_returning(),
         holder: None,
@@ -379,10 +381,7 @@ pub fn update<T: SoftDelete<Id: Clone>>(
     Ok(Write {
         kind: WriteKind::Update,
         statement: Sql::render(&statement, backend),
-        read_back: match new_key {
-            Some(key) => find_key::<T>(key, backend),
-            None => read_back::<T>(id.clone(), backend),
-        },
+        read_back: new_key.map(|key| find_key::<T>(key, backend)),
         id,
         returning,
         holder,

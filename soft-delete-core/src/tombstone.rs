@@ -334,7 +334,7 @@ impl<T: SoftDelete<Id: Clone>> CreateOrRestore<T> {
         Write {
             kind: WriteKind::Restore,
             statement: Sql::render(&update, self.backend),
-            read_back: plan::read_back::<T>(id.clone(), self.backend),
+            read_back: None,
             id,
             returning,
             holder: None,
