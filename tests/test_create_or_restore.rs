@@ -533,8 +533,9 @@ async fn sea_orm_create_or_restore() {
     }
 }
 
-/// Calls cancelled half-way (a client hanging up) leave no lock behind:
-/// the next call on the same key answers at once, on a pool of 2.
+/// Calls cancelled half-way (a client hanging up) leave no lock behind
+/// and no pooled connection stuck mid-exchange: the next call on the same
+/// key answers at once, on a pool of 2.
 async fn cancelled<DB: Dialect>(db: &Db, pool: &Pool<DB>)
 where
     Account: Model<DB>,
@@ -551,7 +552,7 @@ where
         accounts.create_or_restore(ada("After")),
     )
     .await
-    .unwrap_or_else(|_| panic!("{backend}: a cancelled call left a lock behind"));
+    .unwrap_or_else(|_| panic!("{backend}: a cancelled call left a lock or a stuck connection"));
     match answer {
         Ok(_)
         | Err(Error::Conflict {

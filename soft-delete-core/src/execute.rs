@@ -219,9 +219,10 @@ pub trait Session<T: SoftDelete>: Send {
     /// not be read back.
     fn not_found(table: &'static str) -> Self::Error;
 
-    /// The error of a create-or-restore on `table` whose MySQL named lock
-    /// was not granted within `innodb_lock_wait_timeout`.
-    fn lock_timeout(table: &'static str) -> Self::Error;
+    /// Whether running the operation again may succeed (a deadlock, a
+    /// serialization failure, a lost connection): the run layer's
+    /// `Error::is_retryable`.
+    fn is_retryable(error: &Self::Error) -> bool;
 }
 
 /// `error` from a statement on `table`: a unique violation is a conflict
@@ -551,8 +552,7 @@ where
 /// # Errors
 ///
 /// [`Failure::Conflict`] when a live row holds the key (nothing changed),
-/// [`Failure::Hook`], [`Failure::Database`] (also when a MySQL lock is not
-/// granted within `innodb_lock_wait_timeout`).
+/// [`Failure::Hook`], [`Failure::Database`].
 pub async fn create_or_restore<T, S>(
     session: &mut S,
     plan: CreateOrRestore<T>,
@@ -592,46 +592,33 @@ where
         // The values fill no declared key: nothing can hold it.
         return insert(session, plan.insert).await.map(Written::Created);
     };
-    if !plan.lock_outside {
-        return locked_create_or_restore(session, plan, holder).await;
-    }
-    let mut granted = true;
-    for lock in &plan.lock {
-        match session.fetch_count(lock.clone()).await {
-            Ok(1) => {}
-            Ok(_) => granted = false,
-            Err(error) => {
-                release(session, &plan.unlock).await;
-                return Err(Failure::Database(error));
-            }
-        }
-        if !granted {
-            break;
-        }
-    }
-    let outcome = if granted {
-        let unlock = std::mem::take(&mut plan.unlock);
-        let outcome = locked_create_or_restore(session, plan, holder).await;
-        release(session, &unlock).await;
-        outcome
+    // MySQL/MariaDB: the holder's locking read takes InnoDB's gap locks,
+    // so two calls inserting into one gap deadlock and InnoDB rolls one
+    // back, having changed nothing: run it again (outside a caller's
+    // transaction, which the deadlock rolled back whole).
+    let retries = if session.backend() == Backend::MySql && !session.in_transaction() {
+        MYSQL_DEADLOCK_RETRIES
     } else {
-        release(session, &plan.unlock).await;
-        Err(Failure::Database(S::lock_timeout(T::TABLE)))
+        0
     };
-    outcome
+    let mut attempt = 0;
+    loop {
+        match locked_create_or_restore(session, &plan, holder.clone()).await {
+            Err(Failure::Database(error)) if attempt < retries && S::is_retryable(&error) => {
+                attempt += 1;
+            }
+            outcome => return outcome,
+        }
+    }
 }
 
-/// Releases named locks. A connection that cannot run them is broken, and
-/// its locks end with it when the driver closes it.
-async fn release<T: SoftDelete, S: Session<T>>(session: &mut S, unlock: &[Sql]) {
-    for sql in unlock {
-        let _ = session.fetch_count(sql.clone()).await;
-    }
-}
+/// How many times a create-or-restore on MySQL/MariaDB runs again after a
+/// deadlock before it reports one.
+const MYSQL_DEADLOCK_RETRIES: u32 = 16;
 
 async fn locked_create_or_restore<T, S>(
     session: &mut S,
-    plan: CreateOrRestore<T>,
+    plan: &CreateOrRestore<T>,
     holder: Sql,
 ) -> Result<Written<T>, Failure<S::Error>>
 where
@@ -640,10 +627,8 @@ where
 {
     session.begin(true).await?;
     let outcome = async {
-        if !plan.lock_outside {
-            for lock in &plan.lock {
-                session.execute(lock.clone()).await?;
-            }
+        for lock in &plan.lock {
+            session.execute(lock.clone()).await?;
         }
         match session.fetch_optional(holder).await? {
             Some(row) if !row.is_trashed() => Err(Failure::Conflict {
@@ -658,9 +643,9 @@ where
                 if hooks {
                     hook(session, Hook::BeforeRestore(&id)).await?;
                 }
-                // The key's lock keeps other create-or-restores off the
-                // holder; a plain restore of it in between (MySQL reads it
-                // without a row lock) made it the live holder.
+                // The locking read keeps every other write off the holder
+                // (SQLite: the database's write lock); a restore that still
+                // finds it live lost to one that came first.
                 let Some(row) = write_and_read(session, plan.revive(id)).await? else {
                     return Err(Failure::Conflict {
                         table: T::TABLE,
@@ -674,7 +659,9 @@ where
                 }
                 Ok(Written::Restored(row))
             }
-            None => insert_row(session, plan.insert).await.map(Written::Created),
+            None => insert_row(session, plan.insert.clone())
+                .await
+                .map(Written::Created),
         }
     }
     .await;

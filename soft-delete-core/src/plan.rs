@@ -290,6 +290,18 @@ pub struct Insert<T: SoftDelete> {
     model: std::marker::PhantomData<fn() -> T>,
 }
 
+impl<T: SoftDelete> Clone for Insert<T> {
+    fn clone(&self) -> Self {
+        Insert {
+            statement: self.statement.clone(),
+            returning: self.returning,
+            read_back: self.read_back.clone(),
+            holder: self.holder.clone(),
+            model: std::marker::PhantomData,
+        }
+    }
+}
+
 /// An insert of one row with `values` (columns of `T`'s column enum).
 ///
 /// # Errors

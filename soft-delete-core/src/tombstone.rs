@@ -4,16 +4,15 @@
 //! A create-or-restore serializes the calls that write one key's values
 //! before it reads who holds them, so that two calls can never both see
 //! "nobody" and both insert — with or without a unique index behind the
-//! key: a transaction-scoped advisory lock on PostgreSQL, a named lock on
-//! MySQL/MariaDB (`GET_LOCK`, released after the transaction), the write
-//! lock of `BEGIN IMMEDIATE` on SQLite. Locks are taken in one order (by
-//! their hash), so two calls on overlapping keys cannot deadlock. A named
-//! lock is not a row lock, so other writers never deadlock against it
-//! (InnoDB's gap locks of a locking read would). A call cancelled while it
-//! holds one is dropped mid-exchange with the server; sqlx's check of a
-//! connection on release closes such a connection, and the server drops
-//! its locks with it (`tests/test_create_or_restore.rs` cancels calls at
-//! every point and then finds the key free).
+//! key: on PostgreSQL a transaction-scoped advisory lock per key (taken in
+//! one order, by hash, so two calls on overlapping keys cannot deadlock)
+//! and a locking read; on MySQL/MariaDB a locking read, whose gap locks
+//! make two inserters of one gap deadlock, and the one InnoDB rolls back
+//! runs again; on SQLite the write lock of `BEGIN IMMEDIATE`. Every lock
+//! ends with its transaction, so a call cancelled half-way leaves none (a
+//! MySQL named lock, tried first, outlived a cancelled call on a pooled
+//! connection: `tests/test_create_or_restore.rs` cancels calls at every
+//! point and then finds the key free).
 
 use sea_query::{
     Condition, Expr, ExprTrait as _, LockType, Order, PostgresQueryBuilder, QueryBuilder,
@@ -286,14 +285,8 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 #[derive(Debug)]
 pub struct CreateOrRestore<T: SoftDelete> {
     /// Statements that serialize the calls on these key values, run first
-    /// inside the transaction (PostgreSQL) or before it (MySQL/MariaDB,
-    /// where [`unlock`](Self::unlock) releases them after it).
+    /// in the transaction (PostgreSQL's advisory locks).
     pub lock: Vec<Sql>,
-    /// Whether [`lock`](Self::lock) runs before the transaction (and each
-    /// statement returns 1 when it got its lock).
-    pub lock_outside: bool,
-    /// Releases the locks taken outside the transaction.
-    pub unlock: Vec<Sql>,
     /// The holder of a key (live first, then the most recently trashed); `None` when the values fill
     /// no declared key, and the plan only inserts.
     pub holder: Option<Sql>,
@@ -354,58 +347,28 @@ pub fn create_or_restore<T: SoftDelete>(
     let assignments = plan::assignments::<T>(values, backend)?;
     let insert = plan::insert_assigned::<T>(assignments.clone(), backend)?;
     let (holder, hashes) = holders::<T>(&assignments, None, backend);
-    // PostgreSQL: a locking read sees the latest commit even inside a
-    // caller's REPEATABLE READ transaction. Not on MySQL, where the read's
-    // gap locks would deadlock two calls inserting different keys into one
-    // gap; there the named lock is taken before the transaction, whose
-    // snapshot then begins after the last holder's commit.
+    // A locking read sees the latest commit, whatever the transaction's
+    // snapshot, and holds the holder (and, on MySQL, the gap where the key
+    // would go) until the transaction ends.
     let holder = holder.map(|mut select| {
-        if backend == Backend::Postgres {
+        if backend != Backend::Sqlite {
             select.lock(LockType::Update);
         }
         Sql::render(&select, backend)
     });
-    let lock_outside = backend == Backend::MySql;
-    let lock_sql = |function: &str, hash: u64| {
-        // The bits of the hash as PostgreSQL's `bigint`, and as a MySQL lock
-        // name of at most 64 characters.
-        let (text, value) = match backend {
-            Backend::MySql => (
-                format!("SELECT CAST(COALESCE({function}, 0) AS SIGNED)"),
-                Value::from(format!("soft_delete:{hash:016x}")),
-            ),
-            _ => (function.to_owned(), Value::from(hash.cast_signed())),
-        };
-        Sql {
-            text: text.into(),
-            values: sea_query::Values(vec![value]),
-        }
-    };
-    let (lock, unlock) = match backend {
-        Backend::Postgres => (
-            hashes
-                .iter()
-                .map(|hash| lock_sql("SELECT pg_advisory_xact_lock($1)", *hash))
-                .collect(),
-            Vec::new(),
-        ),
-        Backend::MySql => (
-            hashes
-                .iter()
-                .map(|hash| lock_sql("GET_LOCK(?, @@innodb_lock_wait_timeout)", *hash))
-                .collect(),
-            hashes
-                .iter()
-                .map(|hash| lock_sql("RELEASE_LOCK(?)", *hash))
-                .collect(),
-        ),
-        // `BEGIN IMMEDIATE` holds the database's one write lock.
-        Backend::Sqlite => (Vec::new(), Vec::new()),
+    // The key's lock, as PostgreSQL's `bigint`: the bits of its hash.
+    let lock = match backend {
+        Backend::Postgres => hashes
+            .iter()
+            .map(|hash| Sql {
+                text: "SELECT pg_advisory_xact_lock($1)".into(),
+                values: sea_query::Values(vec![Value::from(hash.cast_signed())]),
+            })
+            .collect(),
+        Backend::MySql | Backend::Sqlite => Vec::new(),
     };
     Ok(CreateOrRestore {
         lock,
-        lock_outside,
-        unlock,
         holder,
         insert,
         assignments,

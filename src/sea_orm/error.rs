@@ -151,7 +151,7 @@ pub(crate) fn constraint(message: &str) -> Option<String> {
 }
 
 /// Whether `error` is one a retry may cure (see [`Error::is_retryable`]).
-fn retryable(error: &DbErr) -> bool {
+pub(crate) fn retryable(error: &DbErr) -> bool {
     use ::sea_orm::RuntimeErr;
     match error {
         DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,

@@ -182,10 +182,8 @@ where
         dispatch::<T, SeaOrm, <T as HasHooks>::Hooks>(tx, hook).await
     }
 
-    fn lock_timeout(table: &'static str) -> DbErr {
-        DbErr::Custom(format!(
-            "the create-or-restore lock of `{table}` was not granted within innodb_lock_wait_timeout"
-        ))
+    fn is_retryable(error: &DbErr) -> bool {
+        super::error::retryable(error)
     }
 
     fn not_found(table: &'static str) -> DbErr {

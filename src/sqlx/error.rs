@@ -177,7 +177,7 @@ pub(crate) fn fault(error: &::sqlx::Error) -> Fault {
 }
 
 /// Whether `error` is one a retry may cure (see [`Error::is_retryable`]).
-fn retryable(error: &::sqlx::Error) -> bool {
+pub(crate) fn retryable(error: &::sqlx::Error) -> bool {
     match error {
         ::sqlx::Error::Io(_)
         | ::sqlx::Error::PoolTimedOut

@@ -219,12 +219,16 @@ impl<'c, T: Model<DB>, DB: Dialect> Handle<'c, T, DB> {
     /// no key, only insert. The restore's hooks run when a row is restored.
     ///
     /// Calls on one key's values wait for each other (PostgreSQL: an
-    /// advisory lock for the transaction; MySQL/MariaDB: a named lock,
-    /// `GET_LOCK`, up to `innodb_lock_wait_timeout`; SQLite: its write
-    /// lock), so this holds with or without a unique index behind the key.
-    /// Inside a transaction of yours on MySQL/MariaDB, call it before the
-    /// transaction's first read: its REPEATABLE READ snapshot, taken then,
-    /// would not see another call's row.
+    /// advisory lock for the transaction and a locking read; MySQL/MariaDB:
+    /// a locking read, run again when InnoDB resolves two inserters'
+    /// deadlock; SQLite: its write lock), so this holds with or without a
+    /// unique index behind the key, and every lock ends with the
+    /// transaction (a cancelled call leaves none). On MySQL/MariaDB declare
+    /// the key's index (`unique_indexes`): without one the locking read
+    /// locks the whole table, and other writers may lose deadlocks to it
+    /// ([`Error::is_retryable`]). Inside a transaction of yours there a
+    /// deadlock is returned rather than retried: it rolled your
+    /// transaction back.
     ///
     /// ```
     /// use soft_delete::sqlx::{Error, SoftDeleteExt};

@@ -5,6 +5,7 @@ use std::future::Future;
 use ::sqlx::{AssertSqlSafe, Connection as _, Database, SqlSafeStr as _};
 use sqlx_core::transaction::TransactionManager;
 
+use super::source::Leased;
 use super::{Dialect, Model};
 use crate::__layer::value::prepare;
 use crate::__layer::{Fault, Hook, Session, Sql};
@@ -13,28 +14,48 @@ use crate::{Backend, HasHooks, HookError};
 
 /// One operation's connection. A transaction it began and did not end
 /// (the operation's future was dropped midway) is rolled back on drop, as
-/// sqlx's own `Transaction` does.
+/// sqlx's own `Transaction` does; dropped with a statement in flight, it
+/// has its pooled connection closed ([`Leased`]).
 pub(crate) struct SqlxSession<'a, DB: Dialect> {
     connection: &'a mut DB::Connection,
     /// Transactions or savepoints this session began and has not ended.
     open: usize,
+    /// A statement (or a hook) is between being sent and being answered.
+    in_flight: bool,
+    interrupted: Option<&'a mut bool>,
 }
 
 impl<'a, DB: Dialect> SqlxSession<'a, DB> {
-    pub(crate) fn new(connection: &'a mut DB::Connection) -> Self {
+    pub(crate) fn new(leased: &'a mut Leased<'_, '_, DB>) -> Self {
+        let (connection, interrupted) = leased.parts();
         SqlxSession {
             connection,
             open: 0,
+            in_flight: false,
+            interrupted,
         }
     }
 }
 
 impl<DB: Dialect> Drop for SqlxSession<'_, DB> {
     fn drop(&mut self) {
+        if self.in_flight {
+            if let Some(interrupted) = self.interrupted.as_deref_mut() {
+                *interrupted = true;
+            }
+        }
         for _ in 0..self.open {
             <DB as Database>::TransactionManager::start_rollback(self.connection);
         }
     }
+}
+
+/// Runs `exchange` with `in_flight` raised until it is answered.
+async fn tracked<F: Future>(in_flight: &mut bool, exchange: F) -> F::Output {
+    *in_flight = true;
+    let answer = exchange.await;
+    *in_flight = false;
+    answer
 }
 
 type Query<DB> = ::sqlx::query::Query<'static, DB, <DB as Dialect>::Values>;
@@ -61,7 +82,8 @@ impl<T: Model<DB>, DB: Dialect> Session<T> for SqlxSession<'_, DB> {
 
     fn execute(&mut self, sql: Sql) -> impl Future<Output = Result<u64, ::sqlx::Error>> + Send {
         let running = query::<DB>(sql).map(|query| query.execute(DB::executor(self.connection)));
-        async move { Ok(DB::rows_affected(&running?.await?)) }
+        let in_flight = &mut self.in_flight;
+        async move { Ok(DB::rows_affected(&tracked(in_flight, running?).await?)) }
     }
 
     fn fetch_optional(
@@ -70,7 +92,14 @@ impl<T: Model<DB>, DB: Dialect> Session<T> for SqlxSession<'_, DB> {
     ) -> impl Future<Output = Result<Option<T>, ::sqlx::Error>> + Send {
         let running =
             query::<DB>(sql).map(|query| query.fetch_optional(DB::executor(self.connection)));
-        async move { running?.await?.as_ref().map(T::from_row).transpose() }
+        let in_flight = &mut self.in_flight;
+        async move {
+            tracked(in_flight, running?)
+                .await?
+                .as_ref()
+                .map(T::from_row)
+                .transpose()
+        }
     }
 
     fn fetch_all(
@@ -78,13 +107,24 @@ impl<T: Model<DB>, DB: Dialect> Session<T> for SqlxSession<'_, DB> {
         sql: Sql,
     ) -> impl Future<Output = Result<Vec<T>, ::sqlx::Error>> + Send {
         let running = query::<DB>(sql).map(|query| query.fetch_all(DB::executor(self.connection)));
-        async move { running?.await?.iter().map(T::from_row).collect() }
+        let in_flight = &mut self.in_flight;
+        async move {
+            tracked(in_flight, running?)
+                .await?
+                .iter()
+                .map(T::from_row)
+                .collect()
+        }
     }
 
     fn fetch_count(&mut self, sql: Sql) -> impl Future<Output = Result<u64, ::sqlx::Error>> + Send {
         let running = query::<DB>(sql).map(|query| query.fetch_one(DB::executor(self.connection)));
+        let in_flight = &mut self.in_flight;
         // COUNT(*) is never negative.
-        async move { Ok(u64::try_from(DB::first_integer(&running?.await?)?).unwrap_or_default()) }
+        async move {
+            let row = tracked(in_flight, running?).await?;
+            Ok(u64::try_from(DB::first_integer(&row)?).unwrap_or_default())
+        }
     }
 
     fn begin(&mut self, write: bool) -> impl Future<Output = Result<(), ::sqlx::Error>> + Send {
@@ -94,7 +134,8 @@ impl<T: Model<DB>, DB: Dialect> Session<T> for SqlxSession<'_, DB> {
             (write && DB::BACKEND == Backend::Sqlite && !self.connection.is_in_transaction())
                 .then(|| AssertSqlSafe("BEGIN IMMEDIATE").into_sql_str());
         async move {
-            <DB as Database>::TransactionManager::begin(self.connection, statement).await?;
+            let begin = <DB as Database>::TransactionManager::begin(self.connection, statement);
+            tracked(&mut self.in_flight, begin).await?;
             self.open += 1;
             Ok(())
         }
@@ -103,13 +144,15 @@ impl<T: Model<DB>, DB: Dialect> Session<T> for SqlxSession<'_, DB> {
     async fn commit(&mut self) -> Result<(), ::sqlx::Error> {
         // As sqlx's `Transaction`: a transaction that failed to commit stays
         // open, and is rolled back on drop.
-        <DB as Database>::TransactionManager::commit(self.connection).await?;
+        let commit = <DB as Database>::TransactionManager::commit(self.connection);
+        tracked(&mut self.in_flight, commit).await?;
         self.open -= 1;
         Ok(())
     }
 
     async fn rollback(&mut self) -> Result<(), ::sqlx::Error> {
-        <DB as Database>::TransactionManager::rollback(self.connection).await?;
+        let rollback = <DB as Database>::TransactionManager::rollback(self.connection);
+        tracked(&mut self.in_flight, rollback).await?;
         self.open -= 1;
         Ok(())
     }
@@ -122,7 +165,10 @@ impl<T: Model<DB>, DB: Dialect> Session<T> for SqlxSession<'_, DB> {
         &'a mut self,
         hook: Hook<'a, T>,
     ) -> impl Future<Output = Result<(), HookError>> + Send + 'a {
-        dispatch::<T, DB, <T as HasHooks>::Hooks>(self.connection, hook)
+        tracked(
+            &mut self.in_flight,
+            dispatch::<T, DB, <T as HasHooks>::Hooks>(self.connection, hook),
+        )
     }
 
     fn fault(error: &::sqlx::Error) -> Fault {
@@ -133,10 +179,8 @@ impl<T: Model<DB>, DB: Dialect> Session<T> for SqlxSession<'_, DB> {
         ::sqlx::Error::RowNotFound
     }
 
-    fn lock_timeout(table: &'static str) -> ::sqlx::Error {
-        ::sqlx::Error::Protocol(format!(
-            "the create-or-restore lock of `{table}` was not granted within innodb_lock_wait_timeout"
-        ))
+    fn is_retryable(error: &::sqlx::Error) -> bool {
+        super::error::retryable(error)
     }
 }
 

@@ -46,7 +46,10 @@ impl<'c, DB: Dialect> Connections<'c, DB> {
     /// connection is in use by another operation of the same handle.
     pub(crate) async fn lease(&self, table: &'static str) -> Result<Leased<'_, 'c, DB>, Error> {
         match self {
-            Connections::Pool(pool) => Ok(Leased::Pooled(pool.acquire().await?)),
+            Connections::Pool(pool) => Ok(Leased::Pooled {
+                connection: pool.acquire().await?,
+                interrupted: false,
+            }),
             Connections::One(slot) => {
                 let taken = slot.lock().unwrap_or_else(PoisonError::into_inner).take();
                 match taken {
@@ -64,7 +67,17 @@ impl<'c, DB: Dialect> Connections<'c, DB> {
 /// The connection of one operation: back to the pool, or back into the
 /// handle, when dropped (also when the operation's future is dropped).
 pub(crate) enum Leased<'h, 'c, DB: Dialect> {
-    Pooled(PoolConnection<DB>),
+    Pooled {
+        connection: PoolConnection<DB>,
+        /// Set when the operation's future was dropped with a statement in
+        /// flight: the connection is then closed, not returned. Its stream
+        /// may stand mid-exchange, and sqlx's pool tests a returned
+        /// connection with a ping that has no timeout: on MySQL/MariaDB a
+        /// desynchronised one waits for ever and its pool slot with it
+        /// (launchbadge/sqlx#563). Closing it ends its transaction and
+        /// locks on the server too.
+        interrupted: bool,
+    },
     Lent {
         slot: &'h Mutex<Option<&'c mut DB::Connection>>,
         // `Some` until dropped.
@@ -77,7 +90,7 @@ impl<DB: Dialect> Deref for Leased<'_, '_, DB> {
 
     fn deref(&self) -> &DB::Connection {
         match self {
-            Leased::Pooled(connection) => connection,
+            Leased::Pooled { connection, .. } => connection,
             Leased::Lent { connection, .. } => connection
                 .as_deref()
                 .unwrap_or_else(|| unreachable!("a lent connection is taken only on drop")),
@@ -88,7 +101,7 @@ impl<DB: Dialect> Deref for Leased<'_, '_, DB> {
 impl<DB: Dialect> DerefMut for Leased<'_, '_, DB> {
     fn deref_mut(&mut self) -> &mut DB::Connection {
         match self {
-            Leased::Pooled(connection) => connection,
+            Leased::Pooled { connection, .. } => connection,
             Leased::Lent { connection, .. } => connection
                 .as_deref_mut()
                 .unwrap_or_else(|| unreachable!("a lent connection is taken only on drop")),
@@ -96,10 +109,37 @@ impl<DB: Dialect> DerefMut for Leased<'_, '_, DB> {
     }
 }
 
+impl<'c, DB: Dialect> Leased<'_, 'c, DB> {
+    /// The connection, and the flag to raise if the operation is dropped
+    /// with a statement in flight (`None` for a lent connection, whose
+    /// owner decides its fate).
+    pub(crate) fn parts(&mut self) -> (&mut DB::Connection, Option<&mut bool>) {
+        match self {
+            Leased::Pooled {
+                connection,
+                interrupted,
+            } => (connection, Some(interrupted)),
+            Leased::Lent { connection, .. } => (
+                connection
+                    .as_deref_mut()
+                    .unwrap_or_else(|| unreachable!("a lent connection is taken only on drop")),
+                None,
+            ),
+        }
+    }
+}
+
 impl<DB: Dialect> Drop for Leased<'_, '_, DB> {
     fn drop(&mut self) {
-        if let Leased::Lent { slot, connection } = self {
-            *slot.lock().unwrap_or_else(PoisonError::into_inner) = connection.take();
+        match self {
+            Leased::Pooled {
+                connection,
+                interrupted: true,
+            } => connection.close_on_drop(),
+            Leased::Pooled { .. } => {}
+            Leased::Lent { slot, connection } => {
+                *slot.lock().unwrap_or_else(PoisonError::into_inner) = connection.take();
+            }
         }
     }
 }
