@@ -220,7 +220,7 @@ impl<'c, T: Model<DB>, DB: Dialect> Handle<'c, T, DB> {
     ///
     /// Calls on one key's values wait for each other (PostgreSQL: an
     /// advisory lock for the transaction and a locking read; MySQL/MariaDB:
-    /// a locking read, run again when InnoDB resolves two inserters'
+    /// a locking read, run again when `InnoDB` resolves two inserters'
     /// deadlock; SQLite: its write lock), so this holds with or without a
     /// unique index behind the key, and every lock ends with the
     /// transaction (a cancelled call leaves none). On MySQL/MariaDB declare

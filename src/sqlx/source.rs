@@ -109,7 +109,7 @@ impl<DB: Dialect> DerefMut for Leased<'_, '_, DB> {
     }
 }
 
-impl<'c, DB: Dialect> Leased<'_, 'c, DB> {
+impl<DB: Dialect> Leased<'_, '_, DB> {
     /// The connection, and the flag to raise if the operation is dropped
     /// with a statement in flight (`None` for a lent connection, whose
     /// owner decides its fate).
