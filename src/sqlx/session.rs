@@ -28,6 +28,11 @@ pub(crate) struct SqlxSession<'a, DB: Dialect> {
 impl<'a, DB: Dialect> SqlxSession<'a, DB> {
     pub(crate) fn new(leased: &'a mut Leased<'_, '_, DB>) -> Self {
         let (connection, interrupted) = leased.parts();
+        // Only MySQL/MariaDB's stream is left mid-exchange: sqlx's SQLite
+        // connection runs each statement to its end on its own thread (and
+        // closing it would end an in-memory database), and its PostgreSQL
+        // connection counts the answers it still owes and reads them first.
+        let interrupted = interrupted.filter(|_| DB::BACKEND == Backend::MySql);
         SqlxSession {
             connection,
             open: 0,

@@ -70,9 +70,9 @@ pub(crate) enum Leased<'h, 'c, DB: Dialect> {
     Pooled {
         connection: PoolConnection<DB>,
         /// Set when the operation's future was dropped with a statement in
-        /// flight: the connection is then closed, not returned. Its stream
-        /// may stand mid-exchange, and sqlx's pool tests a returned
-        /// connection with a ping that has no timeout: on MySQL/MariaDB a
+        /// flight on MySQL/MariaDB: the connection is then closed, not
+        /// returned. Its stream may stand mid-exchange, and sqlx's pool
+        /// tests a returned connection with a ping that has no timeout: a
         /// desynchronised one waits for ever and its pool slot with it
         /// (launchbadge/sqlx#563). Closing it ends its transaction and
         /// locks on the server too.
