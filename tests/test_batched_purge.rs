@@ -526,3 +526,43 @@ async fn batches_take_the_oldest_first_across_formats_on_postgres() {
 async fn batches_take_the_oldest_first_across_formats_on_mariadb() {
     oldest_first(Backend::MySql).await;
 }
+
+/// SQLite decides a marker whose text starts with a date two days or more
+/// before the cutoff's by the text alone: markers written with offsets of
+/// ±14 hours on the days around that edge, and in other forms, still purge
+/// exactly the rows before the cutoff.
+#[tokio::test]
+async fn sqlite_text_dates_around_the_cutoff_purge_by_their_time() {
+    let db = table::<Post>(Backend::Sqlite).await;
+    let c = Utc.with_ymd_and_hms(2026, 1, 3, 0, 0, 0).unwrap();
+    // (id, marker text as another writer left it)
+    let rows: [(i64, &str); 12] = [
+        (1, "2026-01-01T23:59:59-14:00"), // 2026-01-02 13:59:59 UTC: due
+        (2, "2026-01-01 00:00:00+14:00"), // 2025-12-31 10:00 UTC: due
+        (3, "2026-01-02T23:59:59.999999-14:00"), // 2026-01-03 13:59 UTC: not due
+        (4, "2026-01-02T23:59:59.999999+00:00"), // due
+        (5, "2026-01-03T13:00:00+14:00"), // 2026-01-02 23:00 UTC: due
+        (6, "2026-01-03 00:00:00"),       // the cutoff: not due
+        (7, "2026-01-02 23:59:59.999999999"), // due
+        (8, "2025-12-31"),                // a date alone: due
+        (9, "2026-01-02T10:00:00Z"),      // due
+        (10, "2026-01-04 00:00:00-14:00"), // not due
+        (11, "2020-06-01T00:00:00+05:30"), // due
+        (12, "2026-01-02T09:59:59.5-14:00"), // 2026-01-02 23:59:59.5 UTC: due
+    ];
+    for (id, text) in rows {
+        db.raw(&format!(
+            "INSERT INTO posts (id, deleted_at) VALUES ({id}, '{text}')"
+        ))
+        .await;
+    }
+    db.raw("INSERT INTO posts (id, deleted_at) VALUES (99, NULL)")
+        .await;
+    db.execute(&Post::purge_trashed_before(c, Backend::Sqlite.schema()))
+        .await;
+    assert_eq!(
+        db.ids::<Post>(&Post::with_trashed()).await,
+        [3, 6, 10, 99],
+        "SQLite: exactly the rows before the cutoff went"
+    );
+}

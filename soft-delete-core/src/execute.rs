@@ -807,7 +807,14 @@ where
     });
     let mut total = 0;
     let mut kept = 0;
+    let stopping = || {
+        stop.as_ref()
+            .is_some_and(|stop| stop.load(std::sync::atomic::Ordering::Relaxed))
+    };
     for batch in 1.. {
+        // Whether this batch is the run's last: it took fewer rows than its
+        // size, or `stop` was raised during it.
+        let mut last = false;
         let (progress, taken) = if tree || hooks {
             session.begin(true).await?;
             let outcome = async {
@@ -815,7 +822,11 @@ where
                     hook(session, Hook::BeforePurgeBatch(range.cutoff)).await?;
                 }
                 let (deleted, kept_now, taken) = if tree {
-                    tree_batch(session, &range, kept).await?
+                    tree_batch(session, &range, kept, |taken| {
+                        last = taken < size || stopping();
+                        last
+                    })
+                    .await?
                 } else {
                     let deleted = session
                         .execute(flat.clone())
@@ -862,11 +873,7 @@ where
         if let Some(on_batch) = on_batch.as_mut() {
             on_batch(progress);
         }
-        if taken < size
-            || stop
-                .as_ref()
-                .is_some_and(|stop| stop.load(std::sync::atomic::Ordering::Relaxed))
-        {
+        if last || taken < size || (!tree && stopping()) {
             break;
         }
     }
@@ -878,11 +885,13 @@ fn referenced<T: SoftDelete, S: Session<T>>(error: S::Error) -> Failure<S::Error
 }
 
 /// One batch of a purge of a model with cascades, inside its transaction:
-/// `(rows of T removed, roots kept, roots taken)`.
+/// `(rows of T removed, roots kept, roots taken)`. `last(taken)` says
+/// whether the run ends with this batch.
 async fn tree_batch<T, S>(
     session: &mut S,
     range: &PurgeRange,
     skip: u64,
+    mut last: impl FnMut(u64) -> bool + Send,
 ) -> Result<(u64, u64, u64), Failure<S::Error>>
 where
     T: SoftDelete<Id: Send + Sync> + Send + Sync,
@@ -896,18 +905,32 @@ where
         .map(|row| row.id().into())
         .collect();
     let taken = roots.len() as u64;
-    if roots.is_empty() {
-        return Ok((0, 0, 0));
-    }
-    let kept = session
-        .fetch_count(purge::kept::<T>(&roots, backend))
-        .await?;
+    let (free, mut kept) = if purge::picks_free::<T>() || roots.is_empty() {
+        (roots, 0)
+    } else {
+        let free: Vec<sea_query::Value> = session
+            .fetch_all(purge::free::<T>(&roots, backend))
+            .await?
+            .iter()
+            .map(|row| row.id().into())
+            .collect();
+        let kept = taken - free.len() as u64;
+        (free, kept)
+    };
     let mut deleted = 0;
-    for step in purge::batch::<T>(&roots, backend) {
-        let rows = run_step(session, &step).await?;
-        if step.table == T::TABLE {
-            deleted += rows;
+    if !free.is_empty() {
+        for step in purge::batch::<T>(&free, backend) {
+            let rows = run_step(session, &step).await?;
+            if step.table == T::TABLE {
+                deleted += rows;
+            }
         }
+    }
+    if last(taken) && purge::picks_free::<T>() {
+        // The run passed over its kept rows: count them once, at its end.
+        kept = session
+            .fetch_count(purge::kept::<T>(range, backend))
+            .await?;
     }
     Ok((deleted, kept, taken))
 }

@@ -513,10 +513,13 @@ pub struct PurgeProgress {
     pub deleted: u64,
     /// Rows removed so far, this batch included.
     pub total: u64,
-    /// Rows this batch found due but kept, because a live row hangs below
-    /// them through a declared cascade (the database's `ON DELETE CASCADE`
-    /// would take it); the purge goes on past them and never retries them
-    /// in the same run.
+    /// Rows found due but kept, because a live row hangs below them
+    /// through a declared cascade (the database's `ON DELETE CASCADE` would
+    /// take it); the purge goes on past them and never retries them in the
+    /// same run. Their sum over a run's batches is the run's kept rows: a
+    /// model whose cascade tree has no self-referencing table counts them
+    /// all in the run's last batch (its batches pass over them without
+    /// taking them), one with such a table in the batch that took them.
     pub kept: u64,
 }
 

@@ -4,10 +4,14 @@
 //! which the database's `ON DELETE CASCADE` could otherwise take) and for an
 //! erase (everything below, live or trashed).
 //!
-//! Every row below is found by one `WITH RECURSIVE` that carries, for each
-//! table of the tree, `(pk, root)`: the row and the root it hangs from. The
-//! same clause serves every statement of a batch, so each statement sees the
-//! rows as the ones before it left them.
+//! A purge batch first picks, of its candidate roots, the free ones (no live
+//! row below), then deletes below those only, each delete guarded so that it
+//! never takes a row with a row still below it (a live one, or one written
+//! since the pick). In a tree where no table references itself, the rows
+//! below are reached by nested `IN` / `EXISTS` subqueries, the shape one
+//! writes by hand; with a self-referencing table, by one `WITH RECURSIVE`
+//! that carries, for each table of the tree, `(pk, root)`: the row and the
+//! root it hangs from.
 
 use sea_query::{
     Alias, BinOper, CommonTableExpression, Condition, DeleteStatement, Expr, ExprTrait as _,
@@ -189,10 +193,11 @@ fn in_rows(column: Expr, with: &WithClause, select: SelectStatement, negated: bo
     )
 }
 
-/// The deletes of the rows below `roots` (the roots themselves last, unless
-/// `keep_roots`), deepest table first, leaves first within a
-/// self-referencing table. With `only_trashed`, only the subtrees of roots
-/// with no live row below are touched, and only trashed rows in them.
+/// The deletes of the rows below `roots`, deepest table first, leaves
+/// first within a self-referencing table, the roots last. With
+/// `only_trashed` (a purge batch, whose `roots` are free), only trashed
+/// rows are touched, and none with a row of a declared child still below
+/// it.
 fn deletes<T: SoftDelete>(roots: &[Value], only_trashed: bool, backend: Backend) -> Vec<Step> {
     delete_statements::<T>(roots, only_trashed)
         .into_iter()
@@ -204,6 +209,105 @@ fn deletes<T: SoftDelete>(roots: &[Value], only_trashed: bool, backend: Backend)
         .collect()
 }
 
+/// Whether no table of the tree references itself: its rows below a root
+/// are then a fixed number of joins away.
+fn shallow(nodes: &[Node]) -> bool {
+    nodes.iter().all(|node| node.self_foreign_key.is_none())
+}
+
+/// The declared children of `nodes[index]`: `(child index, its foreign
+/// key)`.
+fn children(nodes: &[Node], index: usize) -> impl Iterator<Item = (usize, &'static str)> + '_ {
+    let table = nodes[index].table;
+    nodes.iter().enumerate().flat_map(move |(child, node)| {
+        node.parents
+            .iter()
+            .filter(move |(parent, ..)| *parent == table)
+            .map(move |&(.., foreign_key)| (child, foreign_key))
+    })
+}
+
+/// In a [`shallow`] tree: the condition on `nodes[index]`'s table that its
+/// row lies below one of `roots`.
+fn below_roots(nodes: &[Node], index: usize, roots: &[Value]) -> Condition {
+    let node = &nodes[index];
+    if index == 0 {
+        return Condition::all()
+            .add(Expr::col((node.table, node.primary_key)).is_in(roots.iter().cloned()));
+    }
+    let mut any = Condition::any();
+    for &(parent, parent_key, foreign_key) in &node.parents {
+        let Some(parent_index) = nodes.iter().position(|other| other.table == parent) else {
+            continue;
+        };
+        let column = Expr::col((node.table, foreign_key));
+        any = any.add(if parent_index == 0 {
+            column.is_in(roots.iter().cloned())
+        } else {
+            column.in_subquery(
+                Query::select()
+                    .column((parent, parent_key))
+                    .from(parent)
+                    .cond_where(below_roots(nodes, parent_index, roots))
+                    .to_owned(),
+            )
+        });
+    }
+    any
+}
+
+/// In a [`shallow`] tree: whether a live row lies below the row of
+/// `nodes[index]` its table names in the enclosing statement (correlated
+/// `EXISTS`, one per declared child, nested down the tree).
+fn live_below(nodes: &[Node], index: usize) -> Condition {
+    let node = &nodes[index];
+    let mut any = Condition::any();
+    for (child, foreign_key) in children(nodes, index) {
+        let child_node = &nodes[child];
+        let mut live = Condition::any().add(
+            child_node
+                .marker
+                .live(Expr::col((child_node.table, child_node.marker.column))),
+        );
+        if children(nodes, child).next().is_some() {
+            live = live.add(live_below(nodes, child));
+        }
+        any = any.add(Expr::exists(
+            Query::select()
+                .expr(Expr::val(1))
+                .from(child_node.table)
+                .and_where(
+                    Expr::col((child_node.table, foreign_key))
+                        .equals((node.table, node.primary_key)),
+                )
+                .cond_where(live)
+                .to_owned(),
+        ));
+    }
+    any
+}
+
+/// No row of a declared child of `nodes[index]` (the table the statement
+/// deletes from) references the row: a purge's children went first, so one
+/// left is live or new, and its parent stays.
+fn nothing_below(nodes: &[Node], index: usize) -> Condition {
+    let node = &nodes[index];
+    let mut all = Condition::all();
+    for (child, foreign_key) in children(nodes, index) {
+        let child_table = nodes[child].table;
+        all = all.add(Expr::not_exists(
+            Query::select()
+                .expr(Expr::val(1))
+                .from(child_table)
+                .and_where(
+                    Expr::col((child_table, foreign_key)).equals((node.table, node.primary_key)),
+                )
+                .to_owned(),
+        ));
+    }
+    all
+}
+
 /// [`deletes`] as statements, with each one's table and whether it runs
 /// until it removes nothing.
 fn delete_statements<T: SoftDelete>(
@@ -211,34 +315,41 @@ fn delete_statements<T: SoftDelete>(
     only_trashed: bool,
 ) -> Vec<(DeleteStatement, &'static str, bool)> {
     let nodes = plan::<T>();
+    let shallow = shallow(&nodes);
     let mut steps = Vec::new();
     for (index, node) in nodes.iter().enumerate().rev() {
-        let with = with_clause(&nodes, roots, only_trashed, Some(index));
-        let below = cte_name(index);
-        let mut rows = Query::select();
-        rows.column((below.clone(), PK)).from(below.clone());
-        if index == 0 {
-            // The roots' own rows of their table below them; the roots last.
-            rows.and_where(Expr::col((below.clone(), PK)).ne(Expr::col((below.clone(), ROOT))));
-        }
-        if only_trashed {
-            rows.and_where(
-                Expr::col((below, ROOT))
-                    .not_in_subquery(Query::select().column(ROOT).from(TAINTED).to_owned()),
-            );
+        if index == 0 && node.self_foreign_key.is_none() {
+            // A root without rows of its own table below: the roots' own
+            // delete comes last.
+            continue;
         }
         let mut delete = Query::delete();
-        delete.from_table(node.table).and_where(in_rows(
-            Expr::col((node.table, node.primary_key)),
-            &with,
-            rows,
-            false,
-        ));
+        delete.from_table(node.table);
+        if shallow {
+            delete.cond_where(below_roots(&nodes, index, roots));
+        } else {
+            let with = with_clause(&nodes, roots, false, Some(index));
+            let below = cte_name(index);
+            let mut rows = Query::select();
+            rows.column((below.clone(), PK)).from(below.clone());
+            if index == 0 {
+                // The roots' own rows of their table below them.
+                rows.and_where(Expr::col((below.clone(), PK)).ne(Expr::col((below, ROOT))));
+            }
+            delete.and_where(in_rows(
+                Expr::col((node.table, node.primary_key)),
+                &with,
+                rows,
+                false,
+            ));
+        }
         if only_trashed {
-            delete.and_where(
-                node.marker
-                    .trashed(Expr::col((node.table, node.marker.column))),
-            );
+            delete
+                .and_where(
+                    node.marker
+                        .trashed(Expr::col((node.table, node.marker.column))),
+                )
+                .cond_where(nothing_below(&nodes, index));
         }
         let until_empty = node.self_foreign_key.is_some();
         if let Some(self_key) = node.self_foreign_key {
@@ -251,10 +362,6 @@ fn delete_statements<T: SoftDelete>(
                     .to_owned(),
             ));
         }
-        if index == 0 && !until_empty {
-            // A root without rows of its own table below: nothing to do here.
-            continue;
-        }
         steps.push((delete, node.table, until_empty));
     }
     let mut delete = Query::delete();
@@ -262,16 +369,19 @@ fn delete_statements<T: SoftDelete>(
         .from_table(T::TABLE)
         .and_where(Expr::col((T::TABLE, T::PRIMARY_KEY)).is_in(roots.iter().cloned()));
     if only_trashed {
-        let with = with_clause(&nodes, roots, true, None);
-        let tainted = Query::select().column(ROOT).from(TAINTED).to_owned();
         delete
             .and_where(T::MARKER.trashed(Expr::col((T::TABLE, T::MARKER.column))))
-            .and_where(in_rows(
-                Expr::col((T::TABLE, T::PRIMARY_KEY)),
-                &with,
-                tainted,
-                true,
+            .cond_where(nothing_below(&nodes, 0));
+        if let Some(self_key) = T::SELF_FOREIGN_KEY {
+            let child = Alias::new("soft_delete_child");
+            delete.and_where(Expr::not_exists(
+                Query::select()
+                    .expr(Expr::val(1))
+                    .from_as(T::TABLE, child.clone())
+                    .and_where(Expr::col((child, self_key)).equals((T::TABLE, T::PRIMARY_KEY)))
+                    .to_owned(),
             ));
+        }
     }
     steps.push((delete, T::TABLE, false));
     steps
@@ -298,21 +408,51 @@ fn due<T: SoftDelete>(range: &PurgeRange, backend: Backend) -> Condition {
     due
 }
 
-/// The next batch's roots: the oldest due rows of `T` after the `skip` kept
-/// ones before them, locked (`FOR UPDATE`) where the database has row locks.
+/// Whether a purge batch picks its roots free of live rows below in its
+/// first select (a tree with no self-referencing table): it then passes
+/// over the kept rows without taking them, and the run counts them once
+/// ([`kept`]). Otherwise a batch takes the oldest due rows and picks the
+/// free ones among them ([`free`]).
+#[must_use]
+pub fn picks_free<T: SoftDelete>() -> bool {
+    shallow(&plan::<T>())
+}
+
+/// The next batch's roots, locked (`FOR UPDATE`) where the database has
+/// row locks: the oldest due rows of `T` with no live row below them when
+/// [`picks_free`], else the oldest due rows after the `skip` kept ones.
 #[must_use]
 pub fn candidates<T: SoftDelete>(range: &PurgeRange, skip: u64, backend: Backend) -> Sql {
+    let nodes = plan::<T>();
     let mut select = T::with_trashed();
     select
         .cond_where(due::<T>(range, backend))
         .order_by((T::TABLE, T::MARKER.column), Order::Asc)
         .order_by((T::TABLE, T::PRIMARY_KEY), Order::Asc)
-        .limit(u64::from(tree_batch(range)))
-        .offset(skip);
+        .limit(u64::from(tree_batch(range)));
+    if shallow(&nodes) {
+        select.cond_where(live_below(&nodes, 0).not());
+    } else {
+        select.offset(skip);
+    }
     if backend != Backend::Sqlite {
         select.lock(LockType::Update);
     }
     Sql::render(&select, backend)
+}
+
+/// When [`picks_free`]: how many due rows have a live row below them, which
+/// the run passed over (and kept).
+#[must_use]
+pub fn kept<T: SoftDelete>(range: &PurgeRange, backend: Backend) -> Sql {
+    let nodes = plan::<T>();
+    let count = Query::select()
+        .expr(Expr::col((T::TABLE, T::PRIMARY_KEY)).count())
+        .from(T::TABLE)
+        .cond_where(due::<T>(range, backend))
+        .cond_where(live_below(&nodes, 0))
+        .to_owned();
+    Sql::render(&count, backend)
 }
 
 /// How many roots a batch takes: the configured size, at most
@@ -322,25 +462,30 @@ pub fn tree_batch(range: &PurgeRange) -> u32 {
     Ord::min(range.batch_size.get(), MAX_TREE_BATCH)
 }
 
-/// How many of `roots` have a live row below them (a purge keeps those).
+/// The rows of `roots` with no live row below them, which a purge batch
+/// removes (it keeps the others).
 #[must_use]
-pub fn kept<T: SoftDelete>(roots: &[Value], backend: Backend) -> Sql {
+pub fn free<T: SoftDelete>(roots: &[Value], backend: Backend) -> Sql {
     let nodes = plan::<T>();
-    let with = with_clause(&nodes, roots, true, None);
-    let count = Query::select()
-        .expr(Expr::col(ROOT).count_distinct())
-        .from(TAINTED)
-        .to_owned();
-    let query = with.query(count);
-    let (text, values) = backend.build(&query);
-    Sql {
-        text: text.into(),
-        values,
+    let mut select = T::with_trashed();
+    select.and_where(Expr::col((T::TABLE, T::PRIMARY_KEY)).is_in(roots.iter().cloned()));
+    if shallow(&nodes) {
+        select.cond_where(live_below(&nodes, 0).not());
+    } else {
+        let with = with_clause(&nodes, roots, true, None);
+        let tainted = Query::select().column(ROOT).from(TAINTED).to_owned();
+        select.and_where(in_rows(
+            Expr::col((T::TABLE, T::PRIMARY_KEY)),
+            &with,
+            tainted,
+            true,
+        ));
     }
+    Sql::render(&select, backend)
 }
 
-/// A purge batch's deletes for `roots`: each subtree with no live row,
-/// deepest first, the roots last.
+/// A purge batch's deletes for its [`free`] roots: their subtrees'
+/// trashed rows, deepest first, the roots last.
 #[must_use]
 pub fn batch<T: SoftDelete>(roots: &[Value], backend: Backend) -> Vec<Step> {
     deletes::<T>(roots, true, backend)

@@ -6,7 +6,7 @@
 
 use std::num::NonZeroU32;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike as _, Utc};
 use sea_query::{
     Alias, Condition, DeleteStatement, Expr, ExprTrait, Func, IntoCondition, Keyword, Order, Query,
     SelectStatement, UpdateStatement, Value,
@@ -252,7 +252,41 @@ pub(crate) fn trashed_before<T: SoftDelete>(cutoff: DateTime<Utc>, backend: Back
     let column = marker.column_in(T::TABLE);
     let before =
         comparable(marker, column.clone(), backend).lt(comparable_value(marker, cutoff, backend));
+    let before = match sqlite_days_before(marker, cutoff, backend) {
+        // A marker whose text starts with a date before the day before the
+        // cutoff's is before the cutoff whatever its time and offset (at
+        // most ±14 hours): the text comparison decides it, and the exact
+        // form, costly per row, is computed only for the others.
+        Some(day) => Condition::any()
+            .add(
+                // The cheap test first: most rows are decided by it.
+                column.clone().lt(day).and(column.clone().binary(
+                    sea_query::extension::sqlite::SqliteBinOper::Glob,
+                    // Inline: SQLite re-prepares a statement whose GLOB
+                    // pattern is a bound parameter when the binding changes.
+                    Expr::Constant(Value::from(
+                        "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][ T]*",
+                    )),
+                )),
+            )
+            .add(before)
+            .into(),
+        None => before,
+    };
     [marker.trashed(column), before]
+}
+
+/// On SQLite, for a timestamp marker: the day before `cutoff`'s, as the
+/// `YYYY-MM-DD` text that starts the markers written on it (none outside
+/// years 1–9999, which are written otherwise).
+fn sqlite_days_before(marker: Marker, cutoff: DateTime<Utc>, backend: Backend) -> Option<String> {
+    if backend != Backend::Sqlite || marker.style != MarkerStyle::Timestamp {
+        return None;
+    }
+    let day = cutoff.date_naive().pred_opt()?;
+    (1..=9999)
+        .contains(&day.year())
+        .then(|| day.format("%Y-%m-%d").to_string())
 }
 
 /// "Trashed in `[from, to)`", either end open, compared as times on every
