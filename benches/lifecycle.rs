@@ -852,40 +852,49 @@ where
         let at = Instant::now();
         let mut tx = pool.begin_with(begin).await.expect("begin");
         purged.steps.add("begin", at);
-        let at = Instant::now();
-        let (text, values) = {
-            let sql = purge::candidates::<Post>(&range, kept, backend);
-            prepare(backend, sql.text, sql.values).expect("storable values")
+        // `Post`'s tree has no self-referencing table: the candidates are
+        // the free roots, and the kept ones are counted at the end; on
+        // SQLite the deletes select them themselves.
+        assert!(purge::picks_free::<Post>());
+        let (steps, mut taken) = if purge::selects_in_deletes::<Post>(backend) {
+            (purge::selecting_batch::<Post>(&range, backend), None)
+        } else {
+            let at = Instant::now();
+            let (text, values) = {
+                let sql = purge::candidates::<Post>(&range, kept, backend);
+                prepare(backend, sql.text, sql.values).expect("storable values")
+            };
+            let roots: Vec<sea_query::Value> =
+                sqlx::query_as_with::<_, Post, _>(AssertSqlSafe(text), DB::bind(values))
+                    .fetch_all(&mut *tx)
+                    .await
+                    .expect("candidates")
+                    .iter()
+                    .map(|post| post.id.into())
+                    .collect();
+            purged.steps.add("select the batch's posts", at);
+            let steps = if roots.is_empty() {
+                Vec::new()
+            } else {
+                purge::batch::<Post>(&roots, backend)
+            };
+            (steps, Some(roots.len() as u64))
         };
-        let roots: Vec<sea_query::Value> =
-            sqlx::query_as_with::<_, Post, _>(AssertSqlSafe(text), DB::bind(values))
-                .fetch_all(&mut *tx)
-                .await
-                .expect("candidates")
-                .iter()
-                .map(|post| post.id.into())
-                .collect();
-        purged.steps.add("select the batch's posts", at);
         purged.batches += 1;
-        if !roots.is_empty() {
-            // `Post`'s tree has no self-referencing table: the candidates
-            // are the free roots, and the kept ones are counted at the end.
-            assert!(purge::picks_free::<Post>());
-            let free = &roots;
-            for step in purge::batch::<Post>(free, backend) {
-                let at = Instant::now();
-                let done = query(step.sql).execute(&mut *tx).await.expect("delete");
-                let removed = DB::rows_affected(&done);
-                purged.rows += removed;
-                if step.table == Post::TABLE {
-                    purged.posts += removed;
-                    purged.steps.add("delete the posts", at);
-                } else {
-                    purged.steps.add("delete their comments", at);
-                }
+        for step in steps {
+            let at = Instant::now();
+            let done = query(step.sql).execute(&mut *tx).await.expect("delete");
+            let removed = DB::rows_affected(&done);
+            purged.rows += removed;
+            if step.table == Post::TABLE {
+                purged.posts += removed;
+                taken.get_or_insert(removed);
+                purged.steps.add("delete the posts", at);
+            } else {
+                purged.steps.add("delete their comments", at);
             }
         }
-        let last = roots.len() < PURGE_BATCH as usize;
+        let last = taken.unwrap_or(0) < u64::from(PURGE_BATCH);
         if last {
             let at = Instant::now();
             let row = query(purge::kept::<Post>(&range, backend))

@@ -898,6 +898,23 @@ where
     S: Session<T>,
 {
     let backend = session.backend();
+    if purge::selects_in_deletes::<T>(backend) {
+        let mut deleted = 0;
+        for step in purge::selecting_batch::<T>(range, backend) {
+            let rows = run_step(session, &step).await?;
+            if step.table == T::TABLE {
+                deleted += rows;
+            }
+        }
+        let kept = if last(deleted) {
+            session
+                .fetch_count(purge::kept::<T>(range, backend))
+                .await?
+        } else {
+            0
+        };
+        return Ok((deleted, kept, deleted));
+    }
     let roots: Vec<sea_query::Value> = session
         .fetch_all(purge::candidates::<T>(range, skip, backend))
         .await?

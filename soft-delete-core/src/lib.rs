@@ -597,7 +597,7 @@ pub trait SoftDelete: Sized {
     ///     .map(|delete| delete.to_string(PostgresQueryBuilder))
     ///     .collect();
     /// assert_eq!(steps.len(), 2);
-    /// assert!(steps[0].starts_with(r#"DELETE FROM "comments" WHERE "comments"."id" IN (WITH"#));
+    /// assert_eq!(steps[0], r#"DELETE FROM "comments" WHERE "comments"."post_id" IN (7)"#);
     /// assert_eq!(steps[1], r#"DELETE FROM "posts" WHERE "posts"."id" IN (7)"#);
     /// ```
     #[must_use]

@@ -28,6 +28,26 @@ use crate::{Backend, SoftDelete};
 /// to 65,535 parameters.
 pub const MAX_TREE_BATCH: u32 = 10_000;
 
+/// The roots a set of deletes removes the subtrees of.
+enum Roots<'a> {
+    /// These keys.
+    Keys(&'a [Value]),
+    /// The keys this select gives, evaluated by each statement (only where
+    /// every statement of the batch sees the same rows: SQLite's one
+    /// writer).
+    Select(Box<SelectStatement>),
+}
+
+impl Roots<'_> {
+    /// `column IN (the roots)`.
+    fn contain(&self, column: Expr) -> Expr {
+        match self {
+            Roots::Keys(keys) => column.is_in(keys.iter().cloned()),
+            Roots::Select(select) => column.in_subquery((**select).clone()),
+        }
+    }
+}
+
 /// One delete of a batch or an erase, with the table it removes rows from.
 #[derive(Debug, Clone)]
 pub struct Step {
@@ -84,7 +104,7 @@ fn needed(nodes: &[Node], target: Option<usize>) -> Vec<bool> {
 /// reads ("Duplicate column name", or a crash of the server).
 fn with_clause(
     nodes: &[Node],
-    roots: &[Value],
+    roots: &Roots<'_>,
     tainted: bool,
     target: Option<usize>,
 ) -> WithClause {
@@ -108,7 +128,7 @@ fn with_clause(
                 .expr_as(Expr::col((node.table, node.primary_key)), Alias::new(PK))
                 .expr_as(Expr::col((node.table, node.primary_key)), Alias::new(ROOT))
                 .from(node.table)
-                .and_where(Expr::col((node.table, node.primary_key)).is_in(roots.iter().cloned()))
+                .and_where(roots.contain(Expr::col((node.table, node.primary_key))))
                 .to_owned());
         }
         for &(parent, _, foreign_key) in &node.parents {
@@ -198,7 +218,7 @@ fn in_rows(column: Expr, with: &WithClause, select: SelectStatement, negated: bo
 /// `only_trashed` (a purge batch, whose `roots` are free), only trashed
 /// rows are touched, and none with a row of a declared child still below
 /// it.
-fn deletes<T: SoftDelete>(roots: &[Value], only_trashed: bool, backend: Backend) -> Vec<Step> {
+fn deletes<T: SoftDelete>(roots: &Roots<'_>, only_trashed: bool, backend: Backend) -> Vec<Step> {
     delete_statements::<T>(roots, only_trashed)
         .into_iter()
         .map(|(delete, table, until_empty)| Step {
@@ -229,11 +249,10 @@ fn children(nodes: &[Node], index: usize) -> impl Iterator<Item = (usize, &'stat
 
 /// In a [`shallow`] tree: the condition on `nodes[index]`'s table that its
 /// row lies below one of `roots`.
-fn below_roots(nodes: &[Node], index: usize, roots: &[Value]) -> Condition {
+fn below_roots(nodes: &[Node], index: usize, roots: &Roots<'_>) -> Condition {
     let node = &nodes[index];
     if index == 0 {
-        return Condition::all()
-            .add(Expr::col((node.table, node.primary_key)).is_in(roots.iter().cloned()));
+        return Condition::all().add(roots.contain(Expr::col((node.table, node.primary_key))));
     }
     let mut any = Condition::any();
     for &(parent, parent_key, foreign_key) in &node.parents {
@@ -242,7 +261,7 @@ fn below_roots(nodes: &[Node], index: usize, roots: &[Value]) -> Condition {
         };
         let column = Expr::col((node.table, foreign_key));
         any = any.add(if parent_index == 0 {
-            column.is_in(roots.iter().cloned())
+            roots.contain(column)
         } else {
             column.in_subquery(
                 Query::select()
@@ -311,7 +330,7 @@ fn nothing_below(nodes: &[Node], index: usize) -> Condition {
 /// [`deletes`] as statements, with each one's table and whether it runs
 /// until it removes nothing.
 fn delete_statements<T: SoftDelete>(
-    roots: &[Value],
+    roots: &Roots<'_>,
     only_trashed: bool,
 ) -> Vec<(DeleteStatement, &'static str, bool)> {
     let nodes = plan::<T>();
@@ -367,7 +386,7 @@ fn delete_statements<T: SoftDelete>(
     let mut delete = Query::delete();
     delete
         .from_table(T::TABLE)
-        .and_where(Expr::col((T::TABLE, T::PRIMARY_KEY)).is_in(roots.iter().cloned()));
+        .and_where(roots.contain(Expr::col((T::TABLE, T::PRIMARY_KEY))));
     if only_trashed {
         delete
             .and_where(T::MARKER.trashed(Expr::col((T::TABLE, T::MARKER.column))))
@@ -425,20 +444,55 @@ pub fn picks_free<T: SoftDelete>() -> bool {
 pub fn candidates<T: SoftDelete>(range: &PurgeRange, skip: u64, backend: Backend) -> Sql {
     let nodes = plan::<T>();
     let mut select = T::with_trashed();
-    select
-        .cond_where(due::<T>(range, backend))
-        .order_by((T::TABLE, T::MARKER.column), Order::Asc)
-        .order_by((T::TABLE, T::PRIMARY_KEY), Order::Asc)
-        .limit(u64::from(tree_batch(range)));
-    if shallow(&nodes) {
-        select.cond_where(live_below(&nodes, 0).not());
-    } else {
+    oldest_due::<T>(&mut select, &nodes, range, backend);
+    if !shallow(&nodes) {
         select.offset(skip);
     }
     if backend != Backend::Sqlite {
         select.lock(LockType::Update);
     }
     Sql::render(&select, backend)
+}
+
+/// Narrows `select` to the batch's roots: the oldest due rows, free of
+/// live rows below in a [`shallow`] tree.
+fn oldest_due<T: SoftDelete>(
+    select: &mut SelectStatement,
+    nodes: &[Node],
+    range: &PurgeRange,
+    backend: Backend,
+) {
+    select
+        .cond_where(due::<T>(range, backend))
+        .order_by((T::TABLE, T::MARKER.column), Order::Asc)
+        .order_by((T::TABLE, T::PRIMARY_KEY), Order::Asc)
+        .limit(u64::from(tree_batch(range)));
+    if shallow(nodes) {
+        select.cond_where(live_below(nodes, 0).not());
+    }
+}
+
+/// Whether a batch on `backend` is its deletes alone
+/// ([`selecting_batch`]): on SQLite, whose `BEGIN IMMEDIATE` keeps every
+/// other writer out of the batch, when [`picks_free`].
+#[must_use]
+pub fn selects_in_deletes<T: SoftDelete>(backend: Backend) -> bool {
+    backend == Backend::Sqlite && picks_free::<T>()
+}
+
+/// When [`selects_in_deletes`]: a purge batch as its deletes alone, each
+/// selecting the batch's roots itself (the candidates' select as a
+/// subquery), so that no key goes to the client and back. Every statement
+/// finds the same roots: no other writer runs in between, and deleting
+/// rows below a free root leaves it free. The roots' delete comes last;
+/// the rows it removes are the rows the batch took.
+#[must_use]
+pub fn selecting_batch<T: SoftDelete>(range: &PurgeRange, backend: Backend) -> Vec<Step> {
+    let nodes = plan::<T>();
+    let mut select = Query::select();
+    select.column((T::TABLE, T::PRIMARY_KEY)).from(T::TABLE);
+    oldest_due::<T>(&mut select, &nodes, range, backend);
+    deletes::<T>(&Roots::Select(Box::new(select)), true, backend)
 }
 
 /// When [`picks_free`]: how many due rows have a live row below them, which
@@ -472,7 +526,7 @@ pub fn free<T: SoftDelete>(roots: &[Value], backend: Backend) -> Sql {
     if shallow(&nodes) {
         select.cond_where(live_below(&nodes, 0).not());
     } else {
-        let with = with_clause(&nodes, roots, true, None);
+        let with = with_clause(&nodes, &Roots::Keys(roots), true, None);
         let tainted = Query::select().column(ROOT).from(TAINTED).to_owned();
         select.and_where(in_rows(
             Expr::col((T::TABLE, T::PRIMARY_KEY)),
@@ -488,7 +542,7 @@ pub fn free<T: SoftDelete>(roots: &[Value], backend: Backend) -> Sql {
 /// trashed rows, deepest first, the roots last.
 #[must_use]
 pub fn batch<T: SoftDelete>(roots: &[Value], backend: Backend) -> Vec<Step> {
-    deletes::<T>(roots, true, backend)
+    deletes::<T>(&Roots::Keys(roots), true, backend)
 }
 
 /// The single `DELETE` of a purge batch for a model with nothing below it.
@@ -502,13 +556,13 @@ pub fn flat_batch<T: SoftDelete>(range: &PurgeRange, backend: Backend) -> Sql {
 /// declared cascades, live or trashed, deepest first, then the row.
 #[must_use]
 pub fn erase<T: SoftDelete>(id: Value, backend: Backend) -> Vec<Step> {
-    deletes::<T>(&[id], false, backend)
+    deletes::<T>(&Roots::Keys(&[id]), false, backend)
 }
 
 /// The statements of an erase of the row `id`, as `T::erase_by_id` gives
 /// them.
 pub(crate) fn erase_statements<T: SoftDelete>(id: Value) -> Vec<DeleteStatement> {
-    delete_statements::<T>(&[id], false)
+    delete_statements::<T>(&Roots::Keys(&[id]), false)
         .into_iter()
         .map(|(delete, ..)| delete)
         .collect()
