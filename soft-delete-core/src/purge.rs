@@ -213,13 +213,24 @@ fn in_rows(column: Expr, with: &WithClause, select: SelectStatement, negated: bo
     )
 }
 
+/// What a set of deletes takes below its roots.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Take {
+    /// Every row, live or trashed: an erase.
+    All,
+    /// Only trashed rows (a purge batch, whose roots are free), and none
+    /// with a row of a declared child still below it: a child another
+    /// writer revived since the roots were picked keeps its parent.
+    Trashed,
+    /// Only trashed rows, where no other writer can revive one since the
+    /// roots were picked: SQLite's one writer.
+    TrashedLocked,
+}
+
 /// The deletes of the rows below `roots`, deepest table first, leaves
-/// first within a self-referencing table, the roots last. With
-/// `only_trashed` (a purge batch, whose `roots` are free), only trashed
-/// rows are touched, and none with a row of a declared child still below
-/// it.
-fn deletes<T: SoftDelete>(roots: &Roots<'_>, only_trashed: bool, backend: Backend) -> Vec<Step> {
-    delete_statements::<T>(roots, only_trashed)
+/// first within a self-referencing table, the roots last ([`Take`]).
+fn deletes<T: SoftDelete>(roots: &Roots<'_>, take: Take, backend: Backend) -> Vec<Step> {
+    delete_statements::<T>(roots, take)
         .into_iter()
         .map(|(delete, table, until_empty)| Step {
             sql: Sql::render(&delete, backend),
@@ -291,17 +302,15 @@ fn live_below(nodes: &[Node], index: usize) -> Condition {
         if children(nodes, child).next().is_some() {
             live = live.add(live_below(nodes, child));
         }
-        any = any.add(Expr::exists(
-            Query::select()
-                .expr(Expr::val(1))
-                .from(child_node.table)
-                .and_where(
-                    Expr::col((child_node.table, foreign_key))
-                        .equals((node.table, node.primary_key)),
-                )
-                .cond_where(live)
-                .to_owned(),
-        ));
+        let select = Query::select()
+            .expr(Expr::val(1))
+            .from(child_node.table)
+            .and_where(
+                Expr::col((child_node.table, foreign_key)).equals((node.table, node.primary_key)),
+            )
+            .cond_where(live)
+            .to_owned();
+        any = any.add(Expr::exists(select));
     }
     any
 }
@@ -331,7 +340,7 @@ fn nothing_below(nodes: &[Node], index: usize) -> Condition {
 /// until it removes nothing.
 fn delete_statements<T: SoftDelete>(
     roots: &Roots<'_>,
-    only_trashed: bool,
+    take: Take,
 ) -> Vec<(DeleteStatement, &'static str, bool)> {
     let nodes = plan::<T>();
     let shallow = shallow(&nodes);
@@ -362,13 +371,14 @@ fn delete_statements<T: SoftDelete>(
                 false,
             ));
         }
-        if only_trashed {
-            delete
-                .and_where(
-                    node.marker
-                        .trashed(Expr::col((node.table, node.marker.column))),
-                )
-                .cond_where(nothing_below(&nodes, index));
+        if take != Take::All {
+            delete.and_where(
+                node.marker
+                    .trashed(Expr::col((node.table, node.marker.column))),
+            );
+        }
+        if take == Take::Trashed {
+            delete.cond_where(nothing_below(&nodes, index));
         }
         let until_empty = node.self_foreign_key.is_some();
         if let Some(self_key) = node.self_foreign_key {
@@ -387,10 +397,11 @@ fn delete_statements<T: SoftDelete>(
     delete
         .from_table(T::TABLE)
         .and_where(roots.contain(Expr::col((T::TABLE, T::PRIMARY_KEY))));
-    if only_trashed {
-        delete
-            .and_where(T::MARKER.trashed(Expr::col((T::TABLE, T::MARKER.column))))
-            .cond_where(nothing_below(&nodes, 0));
+    if take == Take::Trashed {
+        delete.cond_where(nothing_below(&nodes, 0));
+    }
+    if take != Take::All {
+        delete.and_where(T::MARKER.trashed(Expr::col((T::TABLE, T::MARKER.column))));
         if let Some(self_key) = T::SELF_FOREIGN_KEY {
             let child = Alias::new("soft_delete_child");
             delete.and_where(Expr::not_exists(
@@ -492,7 +503,11 @@ pub fn selecting_batch<T: SoftDelete>(range: &PurgeRange, backend: Backend) -> V
     let mut select = Query::select();
     select.column((T::TABLE, T::PRIMARY_KEY)).from(T::TABLE);
     oldest_due::<T>(&mut select, &nodes, range, backend);
-    deletes::<T>(&Roots::Select(Box::new(select)), true, backend)
+    deletes::<T>(
+        &Roots::Select(Box::new(select)),
+        Take::TrashedLocked,
+        backend,
+    )
 }
 
 /// When [`picks_free`]: how many due rows have a live row below them, which
@@ -538,11 +553,14 @@ pub fn free<T: SoftDelete>(roots: &[Value], backend: Backend) -> Sql {
     Sql::render(&select, backend)
 }
 
-/// A purge batch's deletes for its [`free`] roots: their subtrees'
-/// trashed rows, deepest first, the roots last.
+/// A purge batch's deletes for its free roots (from [`candidates`], or
+/// [`free`]): their subtrees' trashed rows, deepest first, the roots last.
 #[must_use]
 pub fn batch<T: SoftDelete>(roots: &[Value], backend: Backend) -> Vec<Step> {
-    deletes::<T>(&Roots::Keys(roots), true, backend)
+    // A reviving writer may run between the select and the deletes (on
+    // MySQL/MariaDB, share-locking the subtrees in the select instead cost
+    // as much as the check, and blocked that writer).
+    deletes::<T>(&Roots::Keys(roots), Take::Trashed, backend)
 }
 
 /// The single `DELETE` of a purge batch for a model with nothing below it.
@@ -556,13 +574,13 @@ pub fn flat_batch<T: SoftDelete>(range: &PurgeRange, backend: Backend) -> Sql {
 /// declared cascades, live or trashed, deepest first, then the row.
 #[must_use]
 pub fn erase<T: SoftDelete>(id: Value, backend: Backend) -> Vec<Step> {
-    deletes::<T>(&Roots::Keys(&[id]), false, backend)
+    deletes::<T>(&Roots::Keys(&[id]), Take::All, backend)
 }
 
 /// The statements of an erase of the row `id`, as `T::erase_by_id` gives
 /// them.
 pub(crate) fn erase_statements<T: SoftDelete>(id: Value) -> Vec<DeleteStatement> {
-    delete_statements::<T>(&Roots::Keys(&[id]), false)
+    delete_statements::<T>(&Roots::Keys(&[id]), Take::All)
         .into_iter()
         .map(|(delete, ..)| delete)
         .collect()
