@@ -6,7 +6,8 @@
 //! levels down are kept and counted, and a second run removes nothing. On a
 //! pool of 4, a purge in small batches beside a writer reviving trashed
 //! comments and reactions of the same posts never takes a row that writer
-//! revived.
+//! revived. Cascades and purges cancelled at every point leave whole trees
+//! and a pool that answers.
 
 mod common;
 
@@ -280,7 +281,10 @@ where
                 format!("UPDATE {table} SET deleted_at = NULL, deletion_id = NULL WHERE id = {id}");
             let mut attempts = 0;
             let done = loop {
-                match sqlx::raw_sql(AssertSqlSafe(sql.clone())).execute(pool).await {
+                match sqlx::raw_sql(AssertSqlSafe(sql.clone()))
+                    .execute(pool)
+                    .await
+                {
                     Ok(done) => break done,
                     // A deadlock with the purge's locks: run it again.
                     Err(error) if attempts < 20 => {
@@ -320,4 +324,80 @@ async fn a_purge_beside_a_reviving_writer_never_takes_a_revived_row() {
     on_each_backend!(true, 4, |db, pool| {
         revived_rows_survive(&db, pool).await;
     });
+}
+
+/// Cascades and purges cancelled at every point (a client hanging up), on
+/// a pool of 2: each left its tree whole — every row as live as the row
+/// above it — and the pool answers at once afterwards.
+async fn cancelled_cascades_leave_whole_trees<DB: Dialect>(db: &Db, pool: &Pool<DB>)
+where
+    Post: Model<DB>,
+    Comment: Model<DB>,
+    Reaction: Model<DB>,
+{
+    let backend = db.backend();
+    trashed_forest(db, pool, 1..=6).await;
+    for post in 1..=3 {
+        Post::on(pool)
+            .cascade_restore(post)
+            .await
+            .expect("cascade restore")
+            .expect("the post was trashed");
+    }
+    let posts = Post::on(pool);
+    for n in 0..60_u64 {
+        let post = 1 + (n % 6) as i64;
+        let limit = std::time::Duration::from_micros(40 * n);
+        match n % 3 {
+            0 => drop(tokio::time::timeout(limit, posts.cascade_delete(post)).await),
+            1 => drop(tokio::time::timeout(limit, posts.cascade_restore(post)).await),
+            _ => {
+                let purge = posts
+                    .purge_trashed_before(Utc::now() - Duration::days(30))
+                    .batch_size(NonZeroU32::new(1).expect("not 0"));
+                drop(tokio::time::timeout(limit, purge).await);
+            }
+        }
+    }
+    let rows = tokio::time::timeout(std::time::Duration::from_secs(5), rows(pool))
+        .await
+        .unwrap_or_else(|_| panic!("{backend}: a cancelled call left the pool stuck"));
+    let live: BTreeSet<(&str, i64)> = rows
+        .iter()
+        .filter(|(.., live)| *live)
+        .map(|&(table, id, _)| (table, id))
+        .collect();
+    for &(table, id, is_live) in &rows {
+        let above = match table {
+            "comments" => Some(("posts", id / 10)),
+            "reactions" => Some(("comments", id / 10)),
+            _ => None,
+        };
+        if let Some(above) = above {
+            assert_eq!(
+                is_live,
+                live.contains(&above),
+                "{backend}: {table} {id} is not as live as {above:?}: {rows:?}"
+            );
+        }
+    }
+}
+
+/// PostgreSQL and MariaDB: sqlx closes a SQLite connection dropped
+/// mid-call, which here would take the in-memory database with it.
+#[tokio::test]
+async fn cancelled_cascades_and_purges_leave_whole_trees() {
+    for backend in [Backend::Postgres, Backend::MySql]
+        .into_iter()
+        .filter_map(common::TestBackend::if_configured)
+    {
+        let db = Db::options(backend).max_connections(2).connect().await;
+        schema(&db, false).await;
+        match backend {
+            Backend::Postgres => {
+                cancelled_cascades_leave_whole_trees(&db, db.postgres_pool()).await
+            }
+            _ => cancelled_cascades_leave_whole_trees(&db, db.mysql_pool()).await,
+        }
+    }
 }
