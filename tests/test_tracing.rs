@@ -1,6 +1,8 @@
 //! With feature `tracing`, the run layer reports each cascade, purge batch,
 //! erase and create-or-restore as a DEBUG event of target `soft_delete`,
-//! with the table and what changed.
+//! with the table and what changed, and runs each write in a span
+//! (`soft_delete`: table, operation, rows, outcome) that holds no bound
+//! value.
 
 use std::sync::{Arc, Mutex};
 
@@ -35,9 +37,10 @@ struct Comment {
     deletion_id: Option<i64>,
 }
 
-/// Every event's target and fields, as text.
+/// Every event's target and fields, as text; every span's name, target
+/// and fields (those recorded later included), as text.
 #[derive(Clone, Default)]
-struct Recorder(Arc<Mutex<Vec<String>>>);
+struct Recorder(Arc<Mutex<Vec<String>>>, Arc<Mutex<Vec<String>>>);
 
 struct Fields(String);
 
@@ -51,10 +54,23 @@ impl Subscriber for Recorder {
     fn enabled(&self, _: &Metadata<'_>) -> bool {
         true
     }
-    fn new_span(&self, _: &Attributes<'_>) -> Id {
-        Id::from_u64(1)
+    fn new_span(&self, attributes: &Attributes<'_>) -> Id {
+        let metadata = attributes.metadata();
+        let mut fields = Fields(format!("{} {}", metadata.target(), metadata.name()));
+        attributes.record(&mut fields);
+        let mut spans = self.1.lock().unwrap();
+        spans.push(fields.0);
+        Id::from_u64(spans.len() as u64)
     }
-    fn record(&self, _: &Id, _: &Record<'_>) {}
+    fn record(&self, span: &Id, values: &Record<'_>) {
+        let mut spans = self.1.lock().unwrap();
+        let Some(text) = spans.get_mut(span.into_u64() as usize - 1) else {
+            return;
+        };
+        let mut fields = Fields(String::new());
+        values.record(&mut fields);
+        text.push_str(&fields.0);
+    }
     fn record_follows_from(&self, _: &Id, _: &Id) {}
     fn event(&self, event: &Event<'_>) {
         let mut fields = Fields(event.metadata().target().to_owned());
@@ -114,4 +130,46 @@ async fn operations_are_traced() {
     );
     assert!(has(&["erase", "table=\"posts\"", "rows=2"]), "{events:#?}");
     assert!(has(&["create_or_restore", "restored=false"]), "{events:#?}");
+
+    // A failing write: its span says how.
+    let taken = posts
+        .create_or_restore([(PostColumn::Slug, "c".into())])
+        .await;
+    assert!(taken.is_err(), "the slug is held by a live row");
+    let spans: Vec<String> = recorder
+        .1
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|span| span.starts_with("soft_delete soft_delete"))
+        .cloned()
+        .collect();
+    let span = |needle: &[&str]| {
+        spans
+            .iter()
+            .any(|span| needle.iter().all(|part| span.contains(part)))
+    };
+    for expected in [
+        &[
+            "table=\"posts\"",
+            "operation=\"cascade_delete\"",
+            "rows=3",
+            "outcome=\"ok\"",
+        ][..],
+        &["operation=\"purge\"", "rows=1", "outcome=\"ok\""],
+        &["operation=\"erase\"", "rows=2", "outcome=\"ok\""],
+        &[
+            "operation=\"create_or_restore\"",
+            "rows=1",
+            "outcome=\"ok\"",
+        ],
+        &["operation=\"create_or_restore\"", "outcome=\"conflict\""],
+    ] {
+        assert!(span(expected), "{expected:?} in {spans:#?}");
+    }
+    // No bound value in any span: the slug written is nowhere.
+    assert!(
+        spans.iter().all(|span| !span.contains("\"c\"")),
+        "{spans:#?}"
+    );
 }

@@ -37,6 +37,62 @@ fn traced(operation: &'static str, table: &'static str, outcome: Option<&Cascade
     let _ = (operation, table, outcome);
 }
 
+/// Runs one operation of the run layers; with feature `tracing`, inside a
+/// span (target `soft_delete`, DEBUG, named `soft_delete`) with the table
+/// and the operation, and, when it ends, the rows it changed (`rows`) and
+/// its outcome (`ok` or the kind of failure). Bound values never go into
+/// it: they may be personal data.
+async fn in_span<R, E>(
+    table: &'static str,
+    operation: &'static str,
+    rows: impl FnOnce(&R) -> u64,
+    run: impl Future<Output = Result<R, Failure<E>>>,
+) -> Result<R, Failure<E>> {
+    #[cfg(feature = "tracing")]
+    {
+        use tracing::Instrument as _;
+        let span = tracing::debug_span!(
+            target: "soft_delete",
+            "soft_delete",
+            table,
+            operation,
+            rows = tracing::field::Empty,
+            outcome = tracing::field::Empty,
+        );
+        let outcome = run.instrument(span.clone()).await;
+        match &outcome {
+            Ok(changed) => {
+                span.record("rows", rows(changed));
+                span.record("outcome", "ok");
+            }
+            Err(failure) => {
+                span.record("outcome", failure.kind());
+            }
+        }
+        outcome
+    }
+    #[cfg(not(feature = "tracing"))]
+    {
+        let _ = (table, operation, rows);
+        run.await
+    }
+}
+
+impl<E> Failure<E> {
+    /// The failure's kind, as a span records it.
+    #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+    fn kind(&self) -> &'static str {
+        match self {
+            Failure::Database(_) => "database",
+            Failure::Conflict { .. } => "conflict",
+            Failure::Referenced { .. } => "referenced",
+            Failure::Cascaded { .. } => "cascaded",
+            Failure::TrashedParent { .. } => "trashed_parent",
+            Failure::Hook { .. } => "hook",
+        }
+    }
+}
+
 /// The error a hook returns; any error converts into it with `?`.
 pub type HookError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -380,19 +436,34 @@ where
     T: SoftDelete<Id: Clone + Send + Sync> + Send + Sync,
     S: Session<T>,
 {
-    let holder = write.holder.take();
-    let cascaded = match write.kind {
-        WriteKind::Restore => plan::refusals::<T>(write.id.clone(), false, session.backend()),
-        _ => None,
+    let operation = match write.kind {
+        WriteKind::Delete => "delete",
+        WriteKind::Restore => "restore",
+        WriteKind::Update => "update",
     };
-    let outcome = write_with_hooks(session, write).await;
-    match (outcome, cascaded) {
-        // A restore takes only rows trashed on their own; the refusal is
-        // decided by what the row is when read (a linearization point of
-        // the restore, which changed nothing).
-        (Ok(None), Some(cascaded)) => unrestored(session, cascaded).await.map(|()| None),
-        (outcome, _) => with_holder(session, outcome, holder).await,
-    }
+    in_span(
+        T::TABLE,
+        operation,
+        |row: &Option<T>| u64::from(row.is_some()),
+        async move {
+            let holder = write.holder.take();
+            let cascaded = match write.kind {
+                WriteKind::Restore => {
+                    plan::refusals::<T>(write.id.clone(), false, session.backend())
+                }
+                _ => None,
+            };
+            let outcome = write_with_hooks(session, write).await;
+            match (outcome, cascaded) {
+                // A restore takes only rows trashed on their own; the refusal is
+                // decided by what the row is when read (a linearization point of
+                // the restore, which changed nothing).
+                (Ok(None), Some(cascaded)) => unrestored(session, cascaded).await.map(|()| None),
+                (outcome, _) => with_holder(session, outcome, holder).await,
+            }
+        },
+    )
+    .await
 }
 
 /// After a restore that changed nothing: [`Failure::Cascaded`] when a
@@ -513,15 +584,19 @@ where
     T: SoftDelete + Send + Sync,
     S: Session<T>,
 {
-    let holder = plan.holder.take();
-    let outcome = if plan.returning && !session.in_transaction() {
-        insert_row(session, plan).await
-    } else {
-        session.begin(false).await?;
-        let outcome = insert_row(session, plan).await;
-        finish(session, outcome, |_| true).await
-    };
-    with_holder(session, outcome, holder).await
+    let operation = "insert";
+    in_span(T::TABLE, operation, |_| 1, async move {
+        let holder = plan.holder.take();
+        let outcome = if plan.returning && !session.in_transaction() {
+            insert_row(session, plan).await
+        } else {
+            session.begin(false).await?;
+            let outcome = insert_row(session, plan).await;
+            finish(session, outcome, |_| true).await
+        };
+        with_holder(session, outcome, holder).await
+    })
+    .await
 }
 
 /// The insert and the row it wrote; without `RETURNING` the session is in
@@ -561,23 +636,27 @@ where
     T: SoftDelete<Id: Clone + Send + Sync> + Send + Sync,
     S: Session<T>,
 {
-    let outcome = create_or_restore_traced(session, plan).await;
-    #[cfg(feature = "tracing")]
-    match &outcome {
-        Ok(written) => tracing::debug!(
-            target: "soft_delete",
-            table = T::TABLE,
-            restored = written.is_restored(),
-            "soft_delete create_or_restore"
-        ),
-        Err(Failure::Conflict { .. }) => tracing::debug!(
-            target: "soft_delete",
-            table = T::TABLE,
-            "soft_delete create_or_restore: a live row holds the key"
-        ),
-        Err(_) => {}
-    }
-    outcome
+    let operation = "create_or_restore";
+    in_span(T::TABLE, operation, |_| 1, async move {
+        let outcome = create_or_restore_traced(session, plan).await;
+        #[cfg(feature = "tracing")]
+        match &outcome {
+            Ok(written) => tracing::debug!(
+                target: "soft_delete",
+                table = T::TABLE,
+                restored = written.is_restored(),
+                "soft_delete create_or_restore"
+            ),
+            Err(Failure::Conflict { .. }) => tracing::debug!(
+                target: "soft_delete",
+                table = T::TABLE,
+                "soft_delete create_or_restore: a live row holds the key"
+            ),
+            Err(_) => {}
+        }
+        outcome
+    })
+    .await
 }
 
 async fn create_or_restore_traced<T, S>(
@@ -683,21 +762,30 @@ where
     T: SoftDelete<Id: Send + Sync> + Send + Sync,
     S: Session<T>,
 {
-    let classify = |error| self::classify::<T, S>(T::TABLE, Classify::HardDelete, error);
-    if !session.has_hooks() {
-        return Ok(session.execute(plan.statement).await.map_err(classify)? > 0);
-    }
-    session.begin(false).await?;
-    let outcome = async {
-        hook(session, Hook::BeforeForceDelete(&plan.id)).await?;
-        let removed = session.execute(plan.statement).await.map_err(classify)? > 0;
-        if removed {
-            hook(session, Hook::AfterForceDelete(&plan.id)).await?;
-        }
-        Ok(removed)
-    }
-    .await;
-    finish(session, outcome, |removed| *removed).await
+    let operation = "force_delete";
+    in_span(
+        T::TABLE,
+        operation,
+        |removed| u64::from(*removed),
+        async move {
+            let classify = |error| self::classify::<T, S>(T::TABLE, Classify::HardDelete, error);
+            if !session.has_hooks() {
+                return Ok(session.execute(plan.statement).await.map_err(classify)? > 0);
+            }
+            session.begin(false).await?;
+            let outcome = async {
+                hook(session, Hook::BeforeForceDelete(&plan.id)).await?;
+                let removed = session.execute(plan.statement).await.map_err(classify)? > 0;
+                if removed {
+                    hook(session, Hook::AfterForceDelete(&plan.id)).await?;
+                }
+                Ok(removed)
+            }
+            .await;
+            finish(session, outcome, |removed| *removed).await
+        },
+    )
+    .await
 }
 
 /// Runs a cascade in one transaction (a savepoint inside the caller's): the
@@ -716,62 +804,74 @@ where
     T: SoftDelete<Id: Clone + Send + Sync> + Send + Sync,
     S: Session<T>,
 {
-    let hooks = session.has_hooks();
-    let cascaded = match plan.kind {
-        WriteKind::Restore => plan::refusals::<T>(plan.id.clone(), true, session.backend()),
-        _ => None,
-    };
     let operation = match plan.kind {
         WriteKind::Restore => "cascade_restore",
         _ => "cascade_delete",
     };
-    session.begin(true).await?;
-    let outcome = async {
-        let CascadePlan {
-            kind,
-            id,
-            lock,
-            steps,
-            root,
-        } = plan;
-        if let Some(lock) = lock {
-            session.execute(lock).await?;
-        }
-        if hooks {
-            if let Some(before) = before(kind, &id) {
-                hook(session, before).await?;
-            }
-        }
-        let mut tables = Vec::with_capacity(steps.len());
-        let mut changed = Vec::with_capacity(steps.len());
-        for (index, (sql, table)) in steps.into_iter().enumerate() {
-            let rows = session
-                .execute(sql)
-                .await
-                .map_err(|error| classify::<T, S>(table, kind.into(), error))?;
-            if index == root && rows == 0 {
-                // In the transaction, the root locked: a row below another
-                // cascade's root comes back only with that root.
-                if let Some(cascaded) = cascaded {
-                    unrestored(session, cascaded).await?;
+    in_span(
+        T::TABLE,
+        operation,
+        |done: &Option<Cascade>| done.as_ref().map_or(0, Cascade::total),
+        async move {
+            let hooks = session.has_hooks();
+            let cascaded = match plan.kind {
+                WriteKind::Restore => plan::refusals::<T>(plan.id.clone(), true, session.backend()),
+                _ => None,
+            };
+            let operation = match plan.kind {
+                WriteKind::Restore => "cascade_restore",
+                _ => "cascade_delete",
+            };
+            session.begin(true).await?;
+            let outcome = async {
+                let CascadePlan {
+                    kind,
+                    id,
+                    lock,
+                    steps,
+                    root,
+                } = plan;
+                if let Some(lock) = lock {
+                    session.execute(lock).await?;
                 }
-                return Ok(None);
+                if hooks {
+                    if let Some(before) = before(kind, &id) {
+                        hook(session, before).await?;
+                    }
+                }
+                let mut tables = Vec::with_capacity(steps.len());
+                let mut changed = Vec::with_capacity(steps.len());
+                for (index, (sql, table)) in steps.into_iter().enumerate() {
+                    let rows = session
+                        .execute(sql)
+                        .await
+                        .map_err(|error| classify::<T, S>(table, kind.into(), error))?;
+                    if index == root && rows == 0 {
+                        // In the transaction, the root locked: a row below another
+                        // cascade's root comes back only with that root.
+                        if let Some(cascaded) = cascaded {
+                            unrestored(session, cascaded).await?;
+                        }
+                        return Ok(None);
+                    }
+                    tables.push(table);
+                    changed.push(rows);
+                }
+                if hooks {
+                    let backend = session.backend();
+                    if let Some(row) = session.fetch_optional(read_back::<T>(id, backend)).await? {
+                        after(session, kind, &row).await?;
+                    }
+                }
+                Ok(Some(Cascade::counted::<T>(&tables, &changed)))
             }
-            tables.push(table);
-            changed.push(rows);
-        }
-        if hooks {
-            let backend = session.backend();
-            if let Some(row) = session.fetch_optional(read_back::<T>(id, backend)).await? {
-                after(session, kind, &row).await?;
-            }
-        }
-        Ok(Some(Cascade::counted::<T>(&tables, &changed)))
-    }
-    .await;
-    let outcome = finish(session, outcome, Option::is_some).await?;
-    traced(operation, T::TABLE, outcome.as_ref());
-    Ok(outcome)
+            .await;
+            let outcome = finish(session, outcome, Option::is_some).await?;
+            traced(operation, T::TABLE, outcome.as_ref());
+            Ok(outcome)
+        },
+    )
+    .await
 }
 
 /// Runs a purge batch by batch until a batch takes fewer rows than its
@@ -791,93 +891,97 @@ where
     T: SoftDelete<Id: Send + Sync> + Send + Sync,
     S: Session<T>,
 {
-    let PurgeConfig {
-        range,
-        mut on_batch,
-        stop,
-    } = config;
-    let hooks = session.has_hooks();
-    let tree = purge::has_tree::<T>();
-    let backend = session.backend();
-    let flat = purge::flat_batch::<T>(&range, backend);
-    let size = u64::from(if tree {
-        purge::tree_batch(&range)
-    } else {
-        range.batch_size.get()
-    });
-    let mut total = 0;
-    let mut kept = 0;
-    let stopping = || {
-        stop.as_ref()
-            .is_some_and(|stop| stop.load(std::sync::atomic::Ordering::Relaxed))
-    };
-    for batch in 1.. {
-        // Whether this batch is the run's last: it took fewer rows than its
-        // size, or `stop` was raised during it.
-        let mut last = false;
-        let (progress, taken) = if tree || hooks {
-            session.begin(true).await?;
-            let outcome = async {
-                if hooks {
-                    hook(session, Hook::BeforePurgeBatch(range.cutoff)).await?;
+    let operation = "purge";
+    in_span(T::TABLE, operation, |removed| *removed, async move {
+        let PurgeConfig {
+            range,
+            mut on_batch,
+            stop,
+        } = config;
+        let hooks = session.has_hooks();
+        let tree = purge::has_tree::<T>();
+        let backend = session.backend();
+        let flat = purge::flat_batch::<T>(&range, backend);
+        let size = u64::from(if tree {
+            purge::tree_batch(&range)
+        } else {
+            range.batch_size.get()
+        });
+        let mut total = 0;
+        let mut kept = 0;
+        let stopping = || {
+            stop.as_ref()
+                .is_some_and(|stop| stop.load(std::sync::atomic::Ordering::Relaxed))
+        };
+        for batch in 1.. {
+            // Whether this batch is the run's last: it took fewer rows than its
+            // size, or `stop` was raised during it.
+            let mut last = false;
+            let (progress, taken) = if tree || hooks {
+                session.begin(true).await?;
+                let outcome = async {
+                    if hooks {
+                        hook(session, Hook::BeforePurgeBatch(range.cutoff)).await?;
+                    }
+                    let (deleted, kept_now, taken) = if tree {
+                        tree_batch(session, &range, kept, |taken| {
+                            last = taken < size || stopping();
+                            last
+                        })
+                        .await?
+                    } else {
+                        let deleted = session
+                            .execute(flat.clone())
+                            .await
+                            .map_err(referenced::<T, S>)?;
+                        (deleted, 0, deleted)
+                    };
+                    let progress = PurgeProgress {
+                        batch,
+                        deleted,
+                        total: total + deleted,
+                        kept: kept_now,
+                    };
+                    if hooks {
+                        hook(session, Hook::AfterPurgeBatch(&progress)).await?;
+                    }
+                    Ok((progress, taken))
                 }
-                let (deleted, kept_now, taken) = if tree {
-                    tree_batch(session, &range, kept, |taken| {
-                        last = taken < size || stopping();
-                        last
-                    })
-                    .await?
-                } else {
-                    let deleted = session
-                        .execute(flat.clone())
-                        .await
-                        .map_err(referenced::<T, S>)?;
-                    (deleted, 0, deleted)
-                };
+                .await;
+                finish(session, outcome, |_| true).await?
+            } else {
+                // One DELETE: its own transaction already.
+                let deleted = session
+                    .execute(flat.clone())
+                    .await
+                    .map_err(referenced::<T, S>)?;
                 let progress = PurgeProgress {
                     batch,
                     deleted,
                     total: total + deleted,
-                    kept: kept_now,
+                    kept: 0,
                 };
-                if hooks {
-                    hook(session, Hook::AfterPurgeBatch(&progress)).await?;
-                }
-                Ok((progress, taken))
-            }
-            .await;
-            finish(session, outcome, |_| true).await?
-        } else {
-            // One DELETE: its own transaction already.
-            let deleted = session
-                .execute(flat.clone())
-                .await
-                .map_err(referenced::<T, S>)?;
-            let progress = PurgeProgress {
-                batch,
-                deleted,
-                total: total + deleted,
-                kept: 0,
+                (progress, deleted)
             };
-            (progress, deleted)
-        };
-        event!(
-            table = T::TABLE,
-            batch = progress.batch,
-            deleted = progress.deleted,
-            kept = progress.kept,
-            "soft_delete purge batch"
-        );
-        total = progress.total;
-        kept += progress.kept;
-        if let Some(on_batch) = on_batch.as_mut() {
-            on_batch(progress);
+            event!(
+                table = T::TABLE,
+                batch = progress.batch,
+                deleted = progress.deleted,
+                kept = progress.kept,
+                "soft_delete purge batch"
+            );
+            total = progress.total;
+            kept += progress.kept;
+            if let Some(on_batch) = on_batch.as_mut() {
+                on_batch(progress);
+            }
+            if last || taken < size || (!tree && stopping()) {
+                break;
+            }
         }
-        if last || taken < size || (!tree && stopping()) {
-            break;
-        }
-    }
-    Ok(total)
+        Ok(total)
+    })
+    .await
 }
 
 fn referenced<T: SoftDelete, S: Session<T>>(error: S::Error) -> Failure<S::Error> {
@@ -990,39 +1094,48 @@ where
     T: SoftDelete<Id: Send + Sync> + Send + Sync,
     S: Session<T>,
 {
-    let hooks = session.has_hooks();
-    session.begin(true).await?;
-    let outcome = async {
-        let ErasePlan { id, lock, steps } = plan;
-        if let Some(lock) = lock {
-            session.execute(lock).await?;
-        }
-        if hooks {
-            hook(session, Hook::BeforeErase(&id)).await?;
-        }
-        let mut tables = Vec::with_capacity(steps.len());
-        let mut changed = Vec::with_capacity(steps.len());
-        let last = steps.len().saturating_sub(1);
-        for (index, step) in steps.iter().enumerate() {
-            let rows = run_step(session, step).await?;
-            if index == last && rows == 0 {
-                return Ok(None);
+    let operation = "erase";
+    in_span(
+        T::TABLE,
+        operation,
+        |done: &Option<Cascade>| done.as_ref().map_or(0, Cascade::total),
+        async move {
+            let hooks = session.has_hooks();
+            session.begin(true).await?;
+            let outcome = async {
+                let ErasePlan { id, lock, steps } = plan;
+                if let Some(lock) = lock {
+                    session.execute(lock).await?;
+                }
+                if hooks {
+                    hook(session, Hook::BeforeErase(&id)).await?;
+                }
+                let mut tables = Vec::with_capacity(steps.len());
+                let mut changed = Vec::with_capacity(steps.len());
+                let last = steps.len().saturating_sub(1);
+                for (index, step) in steps.iter().enumerate() {
+                    let rows = run_step(session, step).await?;
+                    if index == last && rows == 0 {
+                        return Ok(None);
+                    }
+                    tables.push(step.table);
+                    changed.push(rows);
+                }
+                if hooks {
+                    hook(session, Hook::AfterErase(&id)).await?;
+                }
+                // In the tree's order, the row itself first, as a cascade reports it.
+                tables.reverse();
+                changed.reverse();
+                Ok(Some(Cascade::counted::<T>(&tables, &changed)))
             }
-            tables.push(step.table);
-            changed.push(rows);
-        }
-        if hooks {
-            hook(session, Hook::AfterErase(&id)).await?;
-        }
-        // In the tree's order, the row itself first, as a cascade reports it.
-        tables.reverse();
-        changed.reverse();
-        Ok(Some(Cascade::counted::<T>(&tables, &changed)))
-    }
-    .await;
-    let outcome = finish(session, outcome, Option::is_some).await?;
-    traced("erase", T::TABLE, outcome.as_ref());
-    Ok(outcome)
+            .await;
+            let outcome = finish(session, outcome, Option::is_some).await?;
+            traced("erase", T::TABLE, outcome.as_ref());
+            Ok(outcome)
+        },
+    )
+    .await
 }
 
 /// Whether a database error with SQLSTATE (or SQLite result code) `code`
