@@ -37,45 +37,54 @@ fn traced(operation: &'static str, table: &'static str, outcome: Option<&Cascade
     let _ = (operation, table, outcome);
 }
 
+/// An operation's body: with feature `tracing`, run inside its span
+/// ([`in_span`]); without, as it is (no future around it).
+macro_rules! in_span {
+    ($operation:expr, $rows:expr, $body:block) => {{
+        #[cfg(feature = "tracing")]
+        {
+            in_span(T::TABLE, $operation, $rows, async move $body).await
+        }
+        #[cfg(not(feature = "tracing"))]
+        {
+            let _ = $operation;
+            $body
+        }
+    }};
+}
+
 /// Runs one operation of the run layers; with feature `tracing`, inside a
 /// span (target `soft_delete`, DEBUG, named `soft_delete`) with the table
 /// and the operation, and, when it ends, the rows it changed (`rows`) and
 /// its outcome (`ok` or the kind of failure). Bound values never go into
 /// it: they may be personal data.
+#[cfg(feature = "tracing")]
 async fn in_span<R, E>(
     table: &'static str,
     operation: &'static str,
     rows: impl FnOnce(&R) -> u64,
     run: impl Future<Output = Result<R, Failure<E>>>,
 ) -> Result<R, Failure<E>> {
-    #[cfg(feature = "tracing")]
-    {
-        use tracing::Instrument as _;
-        let span = tracing::debug_span!(
-            target: "soft_delete",
-            "soft_delete",
-            table,
-            operation,
-            rows = tracing::field::Empty,
-            outcome = tracing::field::Empty,
-        );
-        let outcome = run.instrument(span.clone()).await;
-        match &outcome {
-            Ok(changed) => {
-                span.record("rows", rows(changed));
-                span.record("outcome", "ok");
-            }
-            Err(failure) => {
-                span.record("outcome", failure.kind());
-            }
+    use tracing::Instrument as _;
+    let span = tracing::debug_span!(
+        target: "soft_delete",
+        "soft_delete",
+        table,
+        operation,
+        rows = tracing::field::Empty,
+        outcome = tracing::field::Empty,
+    );
+    let outcome = run.instrument(span.clone()).await;
+    match &outcome {
+        Ok(changed) => {
+            span.record("rows", rows(changed));
+            span.record("outcome", "ok");
         }
-        outcome
+        Err(failure) => {
+            span.record("outcome", failure.kind());
+        }
     }
-    #[cfg(not(feature = "tracing"))]
-    {
-        let _ = (table, operation, rows);
-        run.await
-    }
+    outcome
 }
 
 impl<E> Failure<E> {
@@ -441,29 +450,21 @@ where
         WriteKind::Restore => "restore",
         WriteKind::Update => "update",
     };
-    in_span(
-        T::TABLE,
-        operation,
-        |row: &Option<T>| u64::from(row.is_some()),
-        async move {
-            let holder = write.holder.take();
-            let cascaded = match write.kind {
-                WriteKind::Restore => {
-                    plan::refusals::<T>(write.id.clone(), false, session.backend())
-                }
-                _ => None,
-            };
-            let outcome = write_with_hooks(session, write).await;
-            match (outcome, cascaded) {
-                // A restore takes only rows trashed on their own; the refusal is
-                // decided by what the row is when read (a linearization point of
-                // the restore, which changed nothing).
-                (Ok(None), Some(cascaded)) => unrestored(session, cascaded).await.map(|()| None),
-                (outcome, _) => with_holder(session, outcome, holder).await,
-            }
-        },
-    )
-    .await
+    in_span!(operation, |row: &Option<T>| u64::from(row.is_some()), {
+        let holder = write.holder.take();
+        let cascaded = match write.kind {
+            WriteKind::Restore => plan::refusals::<T>(write.id.clone(), false, session.backend()),
+            _ => None,
+        };
+        let outcome = write_with_hooks(session, write).await;
+        match (outcome, cascaded) {
+            // A restore takes only rows trashed on their own; the refusal is
+            // decided by what the row is when read (a linearization point of
+            // the restore, which changed nothing).
+            (Ok(None), Some(cascaded)) => unrestored(session, cascaded).await.map(|()| None),
+            (outcome, _) => with_holder(session, outcome, holder).await,
+        }
+    })
 }
 
 /// After a restore that changed nothing: [`Failure::Cascaded`] when a
@@ -585,7 +586,7 @@ where
     S: Session<T>,
 {
     let operation = "insert";
-    in_span(T::TABLE, operation, |_| 1, async move {
+    in_span!(operation, |_| 1, {
         let holder = plan.holder.take();
         let outcome = if plan.returning && !session.in_transaction() {
             insert_row(session, plan).await
@@ -596,7 +597,6 @@ where
         };
         with_holder(session, outcome, holder).await
     })
-    .await
 }
 
 /// The insert and the row it wrote; without `RETURNING` the session is in
@@ -637,7 +637,7 @@ where
     S: Session<T>,
 {
     let operation = "create_or_restore";
-    in_span(T::TABLE, operation, |_| 1, async move {
+    in_span!(operation, |_| 1, {
         let outcome = create_or_restore_traced(session, plan).await;
         #[cfg(feature = "tracing")]
         match &outcome {
@@ -656,7 +656,6 @@ where
         }
         outcome
     })
-    .await
 }
 
 async fn create_or_restore_traced<T, S>(
@@ -763,29 +762,23 @@ where
     S: Session<T>,
 {
     let operation = "force_delete";
-    in_span(
-        T::TABLE,
-        operation,
-        |removed| u64::from(*removed),
-        async move {
-            let classify = |error| self::classify::<T, S>(T::TABLE, Classify::HardDelete, error);
-            if !session.has_hooks() {
-                return Ok(session.execute(plan.statement).await.map_err(classify)? > 0);
+    in_span!(operation, |removed| u64::from(*removed), {
+        let classify = |error| self::classify::<T, S>(T::TABLE, Classify::HardDelete, error);
+        if !session.has_hooks() {
+            return Ok(session.execute(plan.statement).await.map_err(classify)? > 0);
+        }
+        session.begin(false).await?;
+        let outcome = async {
+            hook(session, Hook::BeforeForceDelete(&plan.id)).await?;
+            let removed = session.execute(plan.statement).await.map_err(classify)? > 0;
+            if removed {
+                hook(session, Hook::AfterForceDelete(&plan.id)).await?;
             }
-            session.begin(false).await?;
-            let outcome = async {
-                hook(session, Hook::BeforeForceDelete(&plan.id)).await?;
-                let removed = session.execute(plan.statement).await.map_err(classify)? > 0;
-                if removed {
-                    hook(session, Hook::AfterForceDelete(&plan.id)).await?;
-                }
-                Ok(removed)
-            }
-            .await;
-            finish(session, outcome, |removed| *removed).await
-        },
-    )
-    .await
+            Ok(removed)
+        }
+        .await;
+        finish(session, outcome, |removed| *removed).await
+    })
 }
 
 /// Runs a cascade in one transaction (a savepoint inside the caller's): the
@@ -808,11 +801,10 @@ where
         WriteKind::Restore => "cascade_restore",
         _ => "cascade_delete",
     };
-    in_span(
-        T::TABLE,
+    in_span!(
         operation,
         |done: &Option<Cascade>| done.as_ref().map_or(0, Cascade::total),
-        async move {
+        {
             let hooks = session.has_hooks();
             let cascaded = match plan.kind {
                 WriteKind::Restore => plan::refusals::<T>(plan.id.clone(), true, session.backend()),
@@ -869,9 +861,8 @@ where
             let outcome = finish(session, outcome, Option::is_some).await?;
             traced(operation, T::TABLE, outcome.as_ref());
             Ok(outcome)
-        },
+        }
     )
-    .await
 }
 
 /// Runs a purge batch by batch until a batch takes fewer rows than its
@@ -892,7 +883,7 @@ where
     S: Session<T>,
 {
     let operation = "purge";
-    in_span(T::TABLE, operation, |removed| *removed, async move {
+    in_span!(operation, |removed| *removed, {
         let PurgeConfig {
             range,
             mut on_batch,
@@ -981,7 +972,6 @@ where
         }
         Ok(total)
     })
-    .await
 }
 
 fn referenced<T: SoftDelete, S: Session<T>>(error: S::Error) -> Failure<S::Error> {
@@ -1095,11 +1085,10 @@ where
     S: Session<T>,
 {
     let operation = "erase";
-    in_span(
-        T::TABLE,
+    in_span!(
         operation,
         |done: &Option<Cascade>| done.as_ref().map_or(0, Cascade::total),
-        async move {
+        {
             let hooks = session.has_hooks();
             session.begin(true).await?;
             let outcome = async {
@@ -1133,9 +1122,8 @@ where
             let outcome = finish(session, outcome, Option::is_some).await?;
             traced("erase", T::TABLE, outcome.as_ref());
             Ok(outcome)
-        },
+        }
     )
-    .await
 }
 
 /// Whether a database error with SQLSTATE (or SQLite result code) `code`
