@@ -9,46 +9,15 @@ mod common;
 use std::collections::BTreeMap;
 use std::time::Duration as StdDuration;
 
-use chrono::{DateTime, Utc};
 use common::{Backend, Db};
 use soft_delete::sqlx::{Dialect, Error, Model, SoftDeleteExt};
 use soft_delete::{Cascade, SoftDelete};
 use sqlx::{AssertSqlSafe, Pool};
 use tokio::task::JoinSet;
 
-#[derive(Debug, Clone, PartialEq, SoftDelete, sqlx::FromRow)]
-#[soft_delete(
-    table = "posts",
-    cascade_id = "deletion_id",
-    cascade(Comment = "post_id")
-)]
-pub struct Post {
-    pub id: i64,
-    pub deleted_at: Option<DateTime<Utc>>,
-    pub deletion_id: Option<i64>,
-}
-
-#[derive(Debug, Clone, PartialEq, SoftDelete, sqlx::FromRow)]
-#[soft_delete(
-    table = "comments",
-    cascade_id = "deletion_id",
-    cascade(Reaction = "comment_id")
-)]
-pub struct Comment {
-    pub id: i64,
-    pub post_id: i64,
-    pub deleted_at: Option<DateTime<Utc>>,
-    pub deletion_id: Option<i64>,
-}
-
-#[derive(Debug, Clone, PartialEq, SoftDelete, sqlx::FromRow)]
-#[soft_delete(table = "reactions", cascade_id = "deletion_id")]
-pub struct Reaction {
-    pub id: i64,
-    pub comment_id: i64,
-    pub deleted_at: Option<DateTime<Utc>>,
-    pub deletion_id: Option<i64>,
-}
+#[path = "common/tree.rs"]
+mod tree;
+use tree::{Comment, Post, Reaction};
 
 const POSTS: i64 = 3;
 const COMMENTS_PER_POST: i64 = 4;

@@ -14,45 +14,15 @@ mod common;
 use std::collections::BTreeSet;
 use std::num::NonZeroU32;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{Duration, Utc};
 use common::{Backend, Db};
 use soft_delete::sqlx::{Dialect, Model, SoftDeleteExt};
 use soft_delete::{PurgeProgress, SoftDelete, TrashMode};
 use sqlx::{AssertSqlSafe, Pool};
 
-#[derive(Debug, Clone, PartialEq, SoftDelete, sqlx::FromRow)]
-#[soft_delete(
-    table = "posts",
-    cascade_id = "deletion_id",
-    cascade(Comment = "post_id")
-)]
-pub struct Post {
-    pub id: i64,
-    pub deleted_at: Option<DateTime<Utc>>,
-    pub deletion_id: Option<i64>,
-}
-
-#[derive(Debug, Clone, PartialEq, SoftDelete, sqlx::FromRow)]
-#[soft_delete(
-    table = "comments",
-    cascade_id = "deletion_id",
-    cascade(Reaction = "comment_id")
-)]
-pub struct Comment {
-    pub id: i64,
-    pub post_id: i64,
-    pub deleted_at: Option<DateTime<Utc>>,
-    pub deletion_id: Option<i64>,
-}
-
-#[derive(Debug, Clone, PartialEq, SoftDelete, sqlx::FromRow)]
-#[soft_delete(table = "reactions", cascade_id = "deletion_id")]
-pub struct Reaction {
-    pub id: i64,
-    pub comment_id: i64,
-    pub deleted_at: Option<DateTime<Utc>>,
-    pub deletion_id: Option<i64>,
-}
+#[path = "common/tree.rs"]
+mod tree;
+use tree::{Comment, Post, Reaction};
 
 async fn schema(db: &Db, on_delete_cascade: bool) {
     let time = match db.backend() {
