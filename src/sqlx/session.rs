@@ -20,8 +20,9 @@ pub(crate) struct SqlxSession<'a, DB: Dialect> {
     connection: &'a mut DB::Connection,
     /// Transactions or savepoints this session began and has not ended.
     open: usize,
-    /// A statement (or a hook) is between being sent and being answered.
-    in_flight: bool,
+    /// The pooled connection's flag ([`Leased`]), raised while a statement
+    /// (or a hook) is between being sent and being answered: an operation
+    /// dropped then leaves it raised. `None` where nothing is to be closed.
     interrupted: Option<&'a mut bool>,
 }
 
@@ -36,7 +37,6 @@ impl<'a, DB: Dialect> SqlxSession<'a, DB> {
         SqlxSession {
             connection,
             open: 0,
-            in_flight: false,
             interrupted,
         }
     }
@@ -44,22 +44,20 @@ impl<'a, DB: Dialect> SqlxSession<'a, DB> {
 
 impl<DB: Dialect> Drop for SqlxSession<'_, DB> {
     fn drop(&mut self) {
-        if self.in_flight {
-            if let Some(interrupted) = self.interrupted.as_deref_mut() {
-                *interrupted = true;
-            }
-        }
         for _ in 0..self.open {
             <DB as Database>::TransactionManager::start_rollback(self.connection);
         }
     }
 }
 
-/// Runs `exchange` with `in_flight` raised until it is answered.
-async fn tracked<F: Future>(in_flight: &mut bool, exchange: F) -> F::Output {
-    *in_flight = true;
+/// Runs `exchange` with `interrupted` raised until it is answered.
+async fn tracked<F: Future>(interrupted: Option<&mut bool>, exchange: F) -> F::Output {
+    let Some(interrupted) = interrupted else {
+        return exchange.await;
+    };
+    *interrupted = true;
     let answer = exchange.await;
-    *in_flight = false;
+    *interrupted = false;
     answer
 }
 
@@ -87,8 +85,8 @@ impl<T: Model<DB>, DB: Dialect> Session<T> for SqlxSession<'_, DB> {
 
     fn execute(&mut self, sql: Sql) -> impl Future<Output = Result<u64, ::sqlx::Error>> + Send {
         let running = query::<DB>(sql).map(|query| query.execute(DB::executor(self.connection)));
-        let in_flight = &mut self.in_flight;
-        async move { Ok(DB::rows_affected(&tracked(in_flight, running?).await?)) }
+        let interrupted = self.interrupted.as_deref_mut();
+        async move { Ok(DB::rows_affected(&tracked(interrupted, running?).await?)) }
     }
 
     fn fetch_optional(
@@ -97,9 +95,9 @@ impl<T: Model<DB>, DB: Dialect> Session<T> for SqlxSession<'_, DB> {
     ) -> impl Future<Output = Result<Option<T>, ::sqlx::Error>> + Send {
         let running =
             query::<DB>(sql).map(|query| query.fetch_optional(DB::executor(self.connection)));
-        let in_flight = &mut self.in_flight;
+        let interrupted = self.interrupted.as_deref_mut();
         async move {
-            tracked(in_flight, running?)
+            tracked(interrupted, running?)
                 .await?
                 .as_ref()
                 .map(T::from_row)
@@ -112,9 +110,9 @@ impl<T: Model<DB>, DB: Dialect> Session<T> for SqlxSession<'_, DB> {
         sql: Sql,
     ) -> impl Future<Output = Result<Vec<T>, ::sqlx::Error>> + Send {
         let running = query::<DB>(sql).map(|query| query.fetch_all(DB::executor(self.connection)));
-        let in_flight = &mut self.in_flight;
+        let interrupted = self.interrupted.as_deref_mut();
         async move {
-            tracked(in_flight, running?)
+            tracked(interrupted, running?)
                 .await?
                 .iter()
                 .map(T::from_row)
@@ -124,10 +122,10 @@ impl<T: Model<DB>, DB: Dialect> Session<T> for SqlxSession<'_, DB> {
 
     fn fetch_count(&mut self, sql: Sql) -> impl Future<Output = Result<u64, ::sqlx::Error>> + Send {
         let running = query::<DB>(sql).map(|query| query.fetch_one(DB::executor(self.connection)));
-        let in_flight = &mut self.in_flight;
+        let interrupted = self.interrupted.as_deref_mut();
         // COUNT(*) is never negative.
         async move {
-            let row = tracked(in_flight, running?).await?;
+            let row = tracked(interrupted, running?).await?;
             Ok(u64::try_from(DB::first_integer(&row)?).unwrap_or_default())
         }
     }
@@ -140,7 +138,7 @@ impl<T: Model<DB>, DB: Dialect> Session<T> for SqlxSession<'_, DB> {
                 .then(|| AssertSqlSafe("BEGIN IMMEDIATE").into_sql_str());
         async move {
             let begin = <DB as Database>::TransactionManager::begin(self.connection, statement);
-            tracked(&mut self.in_flight, begin).await?;
+            tracked(self.interrupted.as_deref_mut(), begin).await?;
             self.open += 1;
             Ok(())
         }
@@ -150,14 +148,14 @@ impl<T: Model<DB>, DB: Dialect> Session<T> for SqlxSession<'_, DB> {
         // As sqlx's `Transaction`: a transaction that failed to commit stays
         // open, and is rolled back on drop.
         let commit = <DB as Database>::TransactionManager::commit(self.connection);
-        tracked(&mut self.in_flight, commit).await?;
+        tracked(self.interrupted.as_deref_mut(), commit).await?;
         self.open -= 1;
         Ok(())
     }
 
     async fn rollback(&mut self) -> Result<(), ::sqlx::Error> {
         let rollback = <DB as Database>::TransactionManager::rollback(self.connection);
-        tracked(&mut self.in_flight, rollback).await?;
+        tracked(self.interrupted.as_deref_mut(), rollback).await?;
         self.open -= 1;
         Ok(())
     }
@@ -171,7 +169,7 @@ impl<T: Model<DB>, DB: Dialect> Session<T> for SqlxSession<'_, DB> {
         hook: Hook<'a, T>,
     ) -> impl Future<Output = Result<(), HookError>> + Send + 'a {
         tracked(
-            &mut self.in_flight,
+            self.interrupted.as_deref_mut(),
             dispatch::<T, DB, <T as HasHooks>::Hooks>(self.connection, hook),
         )
     }

@@ -2,7 +2,6 @@
 //! pooled one, a plain one) lent to it, and the connection an operation
 //! leases from it.
 
-use std::ops::{Deref, DerefMut};
 use std::sync::{Mutex, PoisonError};
 
 use ::sqlx::pool::PoolConnection;
@@ -69,9 +68,9 @@ impl<'c, DB: Dialect> Connections<'c, DB> {
 pub(crate) enum Leased<'h, 'c, DB: Dialect> {
     Pooled {
         connection: PoolConnection<DB>,
-        /// Set when the operation's future was dropped with a statement in
-        /// flight on MySQL/MariaDB: the connection is then closed, not
-        /// returned. Its stream may stand mid-exchange, and sqlx's pool
+        /// Raised while a statement is in flight on MySQL/MariaDB, so still
+        /// raised when the operation's future is dropped midway: the
+        /// connection is then closed, not returned. Its stream may stand mid-exchange, and sqlx's pool
         /// tests a returned connection with a ping that has no timeout: a
         /// desynchronised one waits for ever and its pool slot with it
         /// (launchbadge/sqlx#563). Closing it ends its transaction and
@@ -83,30 +82,6 @@ pub(crate) enum Leased<'h, 'c, DB: Dialect> {
         // `Some` until dropped.
         connection: Option<&'c mut DB::Connection>,
     },
-}
-
-impl<DB: Dialect> Deref for Leased<'_, '_, DB> {
-    type Target = DB::Connection;
-
-    fn deref(&self) -> &DB::Connection {
-        match self {
-            Leased::Pooled { connection, .. } => connection,
-            Leased::Lent { connection, .. } => connection
-                .as_deref()
-                .unwrap_or_else(|| unreachable!("a lent connection is taken only on drop")),
-        }
-    }
-}
-
-impl<DB: Dialect> DerefMut for Leased<'_, '_, DB> {
-    fn deref_mut(&mut self) -> &mut DB::Connection {
-        match self {
-            Leased::Pooled { connection, .. } => connection,
-            Leased::Lent { connection, .. } => connection
-                .as_deref_mut()
-                .unwrap_or_else(|| unreachable!("a lent connection is taken only on drop")),
-        }
-    }
 }
 
 impl<DB: Dialect> Leased<'_, '_, DB> {
