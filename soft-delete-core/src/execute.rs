@@ -585,8 +585,7 @@ where
     T: SoftDelete + Send + Sync,
     S: Session<T>,
 {
-    let operation = "insert";
-    in_span!(operation, |_| 1, {
+    in_span!("insert", |_| 1, {
         let holder = plan.holder.take();
         let outcome = if plan.returning && !session.in_transaction() {
             insert_row(session, plan).await
@@ -636,8 +635,7 @@ where
     T: SoftDelete<Id: Clone + Send + Sync> + Send + Sync,
     S: Session<T>,
 {
-    let operation = "create_or_restore";
-    in_span!(operation, |_| 1, {
+    in_span!("create_or_restore", |_| 1, {
         let outcome = create_or_restore_traced(session, plan).await;
         #[cfg(feature = "tracing")]
         match &outcome {
@@ -761,8 +759,7 @@ where
     T: SoftDelete<Id: Send + Sync> + Send + Sync,
     S: Session<T>,
 {
-    let operation = "force_delete";
-    in_span!(operation, |removed| u64::from(*removed), {
+    in_span!("force_delete", |removed| u64::from(*removed), {
         let classify = |error| self::classify::<T, S>(T::TABLE, Classify::HardDelete, error);
         if !session.has_hooks() {
             return Ok(session.execute(plan.statement).await.map_err(classify)? > 0);
@@ -809,10 +806,6 @@ where
             let cascaded = match plan.kind {
                 WriteKind::Restore => plan::refusals::<T>(plan.id.clone(), true, session.backend()),
                 _ => None,
-            };
-            let operation = match plan.kind {
-                WriteKind::Restore => "cascade_restore",
-                _ => "cascade_delete",
             };
             session.begin(true).await?;
             let outcome = async {
@@ -882,8 +875,7 @@ where
     T: SoftDelete<Id: Send + Sync> + Send + Sync,
     S: Session<T>,
 {
-    let operation = "purge";
-    in_span!(operation, |removed| *removed, {
+    in_span!("purge", |removed| *removed, {
         let PurgeConfig {
             range,
             mut on_batch,
@@ -992,52 +984,46 @@ where
     S: Session<T>,
 {
     let backend = session.backend();
-    if purge::selects_in_deletes::<T>(backend) {
-        let mut deleted = 0;
-        for step in purge::selecting_batch::<T>(range, backend) {
-            let rows = run_step(session, &step).await?;
-            if step.table == T::TABLE {
-                deleted += rows;
-            }
-        }
-        let kept = if last(deleted) {
-            session
-                .fetch_count(purge::kept::<T>(range, backend))
-                .await?
-        } else {
-            0
-        };
-        return Ok((deleted, kept, deleted));
-    }
-    let roots: Vec<sea_query::Value> = session
-        .fetch_all(purge::candidates::<T>(range, skip, backend))
-        .await?
-        .iter()
-        .map(|row| row.id().into())
-        .collect();
-    let taken = roots.len() as u64;
-    let (free, mut kept) = if purge::picks_free::<T>() || roots.is_empty() {
-        (roots, 0)
+    let picks_free = purge::picks_free::<T>();
+    // The batch's deletes, the roots it took (`None`: as many as its roots'
+    // delete removes), and the kept ones among them.
+    let (steps, taken, mut kept) = if purge::selects_in_deletes::<T>(backend) {
+        (purge::selecting_batch::<T>(range, backend), None, 0)
     } else {
-        let free: Vec<sea_query::Value> = session
-            .fetch_all(purge::free::<T>(&roots, backend))
+        let roots: Vec<sea_query::Value> = session
+            .fetch_all(purge::candidates::<T>(range, skip, backend))
             .await?
             .iter()
             .map(|row| row.id().into())
             .collect();
+        let taken = roots.len() as u64;
+        let free: Vec<sea_query::Value> = if picks_free || roots.is_empty() {
+            roots
+        } else {
+            session
+                .fetch_all(purge::free::<T>(&roots, backend))
+                .await?
+                .iter()
+                .map(|row| row.id().into())
+                .collect()
+        };
         let kept = taken - free.len() as u64;
-        (free, kept)
+        let steps = if free.is_empty() {
+            Vec::new()
+        } else {
+            purge::batch::<T>(&free, backend)
+        };
+        (steps, Some(taken), kept)
     };
     let mut deleted = 0;
-    if !free.is_empty() {
-        for step in purge::batch::<T>(&free, backend) {
-            let rows = run_step(session, &step).await?;
-            if step.table == T::TABLE {
-                deleted += rows;
-            }
+    for step in steps {
+        let rows = run_step(session, &step).await?;
+        if step.table == T::TABLE {
+            deleted += rows;
         }
     }
-    if last(taken) && purge::picks_free::<T>() {
+    let taken = taken.unwrap_or(deleted);
+    if last(taken) && picks_free {
         // The run passed over its kept rows: count them once, at its end.
         kept = session
             .fetch_count(purge::kept::<T>(range, backend))

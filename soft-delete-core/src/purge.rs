@@ -286,6 +286,41 @@ fn below_roots(nodes: &[Node], index: usize, roots: &Roots<'_>) -> Condition {
     any
 }
 
+/// `SELECT 1 FROM table [AS alias] WHERE table.foreign_key =
+/// parent.parent_key`: the rows of `table` that reference the row of
+/// `parent` the enclosing statement names (`alias` when `table` is
+/// `parent`).
+fn referencing(
+    table: &'static str,
+    alias: Option<&'static str>,
+    foreign_key: &'static str,
+    parent: &'static str,
+    parent_key: &'static str,
+) -> SelectStatement {
+    let mut select = Query::select();
+    select.expr(Expr::val(1));
+    let name = alias.unwrap_or(table);
+    if let Some(alias) = alias {
+        select.from_as(table, Alias::new(alias));
+    } else {
+        select.from(table);
+    }
+    select.and_where(Expr::col((Alias::new(name), foreign_key)).equals((parent, parent_key)));
+    select
+}
+
+/// `NOT EXISTS` a row of `table` below its own row `pk` through
+/// `self_key`: a self-referencing table's row is a leaf.
+fn leaf(table: &'static str, primary_key: &'static str, self_key: &'static str) -> Expr {
+    Expr::not_exists(referencing(
+        table,
+        Some("soft_delete_child"),
+        self_key,
+        table,
+        primary_key,
+    ))
+}
+
 /// In a [`shallow`] tree: whether a live row lies below the row of
 /// `nodes[index]` its table names in the enclosing statement (correlated
 /// `EXISTS`, one per declared child, nested down the tree).
@@ -302,14 +337,14 @@ fn live_below(nodes: &[Node], index: usize) -> Condition {
         if children(nodes, child).next().is_some() {
             live = live.add(live_below(nodes, child));
         }
-        let select = Query::select()
-            .expr(Expr::val(1))
-            .from(child_node.table)
-            .and_where(
-                Expr::col((child_node.table, foreign_key)).equals((node.table, node.primary_key)),
-            )
-            .cond_where(live)
-            .to_owned();
+        let mut select = referencing(
+            child_node.table,
+            None,
+            foreign_key,
+            node.table,
+            node.primary_key,
+        );
+        select.cond_where(live);
         any = any.add(Expr::exists(select));
     }
     any
@@ -322,16 +357,13 @@ fn nothing_below(nodes: &[Node], index: usize) -> Condition {
     let node = &nodes[index];
     let mut all = Condition::all();
     for (child, foreign_key) in children(nodes, index) {
-        let child_table = nodes[child].table;
-        all = all.add(Expr::not_exists(
-            Query::select()
-                .expr(Expr::val(1))
-                .from(child_table)
-                .and_where(
-                    Expr::col((child_table, foreign_key)).equals((node.table, node.primary_key)),
-                )
-                .to_owned(),
-        ));
+        all = all.add(Expr::not_exists(referencing(
+            nodes[child].table,
+            None,
+            foreign_key,
+            node.table,
+            node.primary_key,
+        )));
     }
     all
 }
@@ -382,14 +414,7 @@ fn delete_statements<T: SoftDelete>(
         }
         let until_empty = node.self_foreign_key.is_some();
         if let Some(self_key) = node.self_foreign_key {
-            let child = Alias::new("soft_delete_child");
-            delete.and_where(Expr::not_exists(
-                Query::select()
-                    .expr(Expr::val(1))
-                    .from_as(node.table, child.clone())
-                    .and_where(Expr::col((child, self_key)).equals((node.table, node.primary_key)))
-                    .to_owned(),
-            ));
+            delete.and_where(leaf(node.table, node.primary_key, self_key));
         }
         steps.push((delete, node.table, until_empty));
     }
@@ -403,14 +428,7 @@ fn delete_statements<T: SoftDelete>(
     if take != Take::All {
         delete.and_where(T::MARKER.trashed(Expr::col((T::TABLE, T::MARKER.column))));
         if let Some(self_key) = T::SELF_FOREIGN_KEY {
-            let child = Alias::new("soft_delete_child");
-            delete.and_where(Expr::not_exists(
-                Query::select()
-                    .expr(Expr::val(1))
-                    .from_as(T::TABLE, child.clone())
-                    .and_where(Expr::col((child, self_key)).equals((T::TABLE, T::PRIMARY_KEY)))
-                    .to_owned(),
-            ));
+            delete.and_where(leaf(T::TABLE, T::PRIMARY_KEY, self_key));
         }
     }
     steps.push((delete, T::TABLE, false));
