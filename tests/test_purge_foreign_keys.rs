@@ -264,20 +264,7 @@ macro_rules! on_each_backend {
         for backend in common::backends() {
             let $db = Db::connect(backend).await;
             schema(&$db, $on_delete).await;
-            match backend {
-                Backend::Sqlite => {
-                    let $pool = $db.sqlite_pool();
-                    $body
-                }
-                Backend::Postgres => {
-                    let $pool = $db.postgres_pool();
-                    $body
-                }
-                Backend::MySql => {
-                    let $pool = $db.mysql_pool();
-                    $body
-                }
-            }
+            with_pool!($db, |$pool| $body)
         }
     };
 }

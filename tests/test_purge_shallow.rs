@@ -173,20 +173,7 @@ macro_rules! on_each_backend {
                 .connect()
                 .await;
             schema(&$db, $on_delete_cascade).await;
-            match backend {
-                Backend::Sqlite => {
-                    let $pool = $db.sqlite_pool();
-                    $body
-                }
-                Backend::Postgres => {
-                    let $pool = $db.postgres_pool();
-                    $body
-                }
-                Backend::MySql => {
-                    let $pool = $db.mysql_pool();
-                    $body
-                }
-            }
+            with_pool!($db, |$pool| $body)
         }
     };
 }
@@ -363,11 +350,7 @@ async fn cancelled_cascades_and_purges_leave_whole_trees() {
     {
         let db = Db::options(backend).max_connections(2).connect().await;
         schema(&db, false).await;
-        match backend {
-            Backend::Postgres => {
-                cancelled_cascades_leave_whole_trees(&db, db.postgres_pool()).await
-            }
-            _ => cancelled_cascades_leave_whole_trees(&db, db.mysql_pool()).await,
-        }
+        with_pool!(db, |pool| cancelled_cascades_leave_whole_trees(&db, pool)
+            .await);
     }
 }

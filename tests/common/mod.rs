@@ -289,6 +289,28 @@ impl DbOptions {
     }
 }
 
+/// Runs `body` with `pool` bound to `db`'s pool, typed for its backend:
+/// `with_pool!(db, |pool| scenario(&db, pool).await)`.
+#[macro_export]
+macro_rules! with_pool {
+    ($db:expr, |$pool:ident| $body:expr) => {
+        match $db.backend() {
+            $crate::common::Backend::Sqlite => {
+                let $pool = $db.sqlite_pool();
+                $body
+            }
+            $crate::common::Backend::Postgres => {
+                let $pool = $db.postgres_pool();
+                $body
+            }
+            $crate::common::Backend::MySql => {
+                let $pool = $db.mysql_pool();
+                $body
+            }
+        }
+    };
+}
+
 impl Db {
     /// Connects to `backend` with one connection and no session settings.
     pub async fn connect(backend: Backend) -> Db {
