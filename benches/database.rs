@@ -29,7 +29,7 @@ use sea_query::{
 };
 use sea_query_sqlx::SqlxBinder;
 use serde_json::{json, Value as Json};
-use soft_delete::{Backend, SoftDelete, TrashMode};
+use soft_delete::{Backend, Schema, SoftDelete, TrashMode};
 use soft_delete_benches::{
     arg, drop_postgres_schema, median, postgres_schema, postgres_url, source, write_results,
     ScratchFile,
@@ -218,7 +218,7 @@ fn create_table(name: &str, backend: Backend, with_marker: bool) -> TableCreateS
         .col(ColumnDef::new("author_id").big_integer().not_null())
         .col(timestamp("created_at"));
     if with_marker {
-        create.col(Post::marker_column(backend));
+        create.col(Schema::new(backend).marker_column::<Post>());
     }
     create
 }
@@ -431,14 +431,15 @@ async fn run(conn: &mut Conn, options: &Options) -> Result<Json, sqlx::Error> {
 
     // The index for live pages first, alone; then the marker's index, which
     // the purge needs, beside it (the planner may prefer either).
-    let live_index = Post::live_index(&[PostColumn::Id], backend)
+    let live_index = Schema::new(backend)
+        .live_index::<Post>(&[PostColumn::Id])
         .map_err(|error| sqlx::Error::Configuration(error.into()))?;
     let live_index = backend.render(&live_index);
     conn.run(&live_index).await?;
     conn.run(analyze).await?;
     println!("{:<10} {live_index}", conn.name());
     let with_live_index = compare(conn, "+ live_index(id)").await?;
-    let marker_index = backend.render(&Post::marker_index());
+    let marker_index = backend.render(&Schema::new(backend).marker_index::<Post>());
     conn.run(&marker_index).await?;
     conn.run(analyze).await?;
     println!("{:<10} {marker_index}", conn.name());

@@ -55,7 +55,7 @@ use soft_delete::__layer::plan::PurgeRange;
 use soft_delete::__layer::value::prepare;
 use soft_delete::__layer::{purge, tombstone, Sql};
 use soft_delete::sqlx::{Dialect, Handle, Model, SoftDeleteExt};
-use soft_delete::{Backend, SoftDelete, Written};
+use soft_delete::{Backend, Schema, SoftDelete, Written};
 use soft_delete_benches::{
     arg, drop_mysql_database, drop_postgres_schema, median, mysql_database, mysql_url,
     postgres_pool, postgres_schema, postgres_url, source, write_results, ScratchFile,
@@ -625,7 +625,7 @@ fn purge_schema(backend: Backend) -> Vec<String> {
         format!(
             "CREATE TABLE bench_comments (id {id} PRIMARY KEY, post_id {id} NOT NULL, body {text} NOT NULL, deleted_at {time}, FOREIGN KEY (post_id) REFERENCES bench_posts (id))"
         ),
-        backend.render(&Post::marker_index()),
+        backend.render(&Schema::new(backend).marker_index::<Post>()),
     ];
     if backend != Backend::MySql {
         // InnoDB indexes a foreign key itself.

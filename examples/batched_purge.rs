@@ -12,7 +12,7 @@ use std::num::NonZeroU32;
 use chrono::{DateTime, Duration, Utc};
 use sea_query::{ColumnDef, Expr, ExprTrait, Query, SqliteQueryBuilder, Table};
 use sea_query_sqlx::SqlxBinder;
-use soft_delete::{Backend, SoftDelete, TrashMode};
+use soft_delete::{Backend, Schema, SoftDelete, TrashMode};
 use sqlx::sqlite::SqlitePoolOptions;
 use sqlx::{AssertSqlSafe, Row, SqlitePool};
 
@@ -77,20 +77,24 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .string()
                 .not_null(),
         )
-        .col(Notification::marker_column(Backend::Sqlite))
+        .col(Schema::new(Backend::Sqlite).marker_column::<Notification>())
         .to_owned();
     let mut ddl = vec![Backend::Sqlite.render(&table)];
     // The purge reads the trash oldest first: an index on the marker.
-    ddl.push(Backend::Sqlite.render(&Notification::marker_index()));
+    ddl.push(Backend::Sqlite.render(&Schema::new(Backend::Sqlite).marker_index::<Notification>()));
     // A user's inbox lists live rows only.
-    ddl.push(Backend::Sqlite.render(&Notification::live_index(
-        &[NotificationColumn::UserId, NotificationColumn::Id],
-        Backend::Sqlite,
-    )?));
-    ddl.extend(Notification::unique_among_live(
-        &[NotificationColumn::DedupKey],
-        Backend::Sqlite,
-    )?);
+    ddl.push(
+        Backend::Sqlite.render(
+            &Schema::new(Backend::Sqlite).live_index::<Notification>(&[
+                NotificationColumn::UserId,
+                NotificationColumn::Id,
+            ])?,
+        ),
+    );
+    ddl.extend(
+        Schema::new(Backend::Sqlite)
+            .unique_among_live::<Notification>(&[NotificationColumn::DedupKey])?,
+    );
     for statement in ddl {
         println!("    {statement}");
         sqlx::query(AssertSqlSafe(statement)).execute(&pool).await?;

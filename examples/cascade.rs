@@ -8,7 +8,7 @@
 use chrono::{DateTime, Utc};
 use sea_query::{ColumnDef, Query, QueryStatementWriter, SqliteQueryBuilder, Table};
 use sea_query_sqlx::SqlxBinder;
-use soft_delete::{Backend, SoftDelete};
+use soft_delete::{Backend, Schema, SoftDelete};
 use sqlx::sqlite::SqlitePoolOptions;
 use sqlx::{AssertSqlSafe, Row, SqliteConnection};
 
@@ -45,18 +45,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .table(PostColumn::Table)
         .col(ColumnDef::new(PostColumn::Id).integer().primary_key())
         .col(ColumnDef::new(PostColumn::Title).string().not_null())
-        .col(Post::marker_column(Backend::Sqlite))
+        .col(Schema::new(Backend::Sqlite).marker_column::<Post>())
         .to_owned();
     let comments = Table::create()
         .table(CommentColumn::Table)
         .col(ColumnDef::new(CommentColumn::Id).integer().primary_key())
         .col(ColumnDef::new(CommentColumn::PostId).integer().not_null())
         .col(ColumnDef::new(CommentColumn::Body).string().not_null())
-        .col(Comment::marker_column(Backend::Sqlite))
+        .col(Schema::new(Backend::Sqlite).marker_column::<Comment>())
         .to_owned();
     // The comments of a post, as a page lists them: only live rows indexed.
-    let comments_of_post =
-        Comment::live_index(&[CommentColumn::PostId, CommentColumn::Id], Backend::Sqlite)?;
+    let comments_of_post = Schema::new(Backend::Sqlite)
+        .live_index::<Comment>(&[CommentColumn::PostId, CommentColumn::Id])?;
     for ddl in [
         Backend::Sqlite.render(&posts),
         Backend::Sqlite.render(&comments),

@@ -48,8 +48,8 @@ pub use soft_delete_core::{chrono, sea_query};
 pub use soft_delete_core::{
     Backend, Cascade, Child, Clock, HasHooks, Holder, HookError, Marker, MarkerStyle, NoHooks,
     Parent, ParseTrashModeError, Pruned, PurgeProgress, RecordsDeletedBy, RecordsDeletionTime,
-    Retained, SchemaError, ScopedJoin, SoftDelete, TrashMode, UnknownBackendError, UpdatedAt,
-    ValueError, Written,
+    Retained, Schema, SchemaError, ScopedJoin, SoftDelete, TrashMode, UnknownBackendError,
+    UpdatedAt, ValueError, Written,
 };
 
 /// What the derive's expansion names; not part of the API.

@@ -1,7 +1,7 @@
 //! The code README's "Generic over the database" section shows, compiled and
 //! run: one service body generic over sqlx's database, its schema created
-//! with `Backend::render`, writes through the handle, a statement of its own
-//! through `Run` on a pooled connection — on SQLite and PostgreSQL.
+//! with `Backend::render` and `create_indexes()`, writes through the handle, a statement of its own
+//! through `Run` on a pooled connection — on SQLite, PostgreSQL and MariaDB.
 
 mod common;
 
@@ -9,7 +9,7 @@ use common::Backend;
 use common::TestBackend as _;
 use soft_delete::sea_query::{ColumnDef, Expr, ExprTrait as _, Table};
 use soft_delete::sqlx::{Dialect, Model, Run, SoftDeleteExt};
-use soft_delete::{SoftDelete, TrashMode};
+use soft_delete::{Schema, SoftDelete, TrashMode};
 
 #[derive(Debug, Clone, SoftDelete, sqlx::FromRow)]
 #[soft_delete(table = "notes", unique(slug))]
@@ -37,7 +37,7 @@ where
                 .primary_key(),
         )
         .col(ColumnDef::new(NoteColumn::Slug).string().not_null())
-        .col(Note::marker_column(DB::BACKEND))
+        .col(Schema::new(DB::BACKEND).marker_column::<Note>())
         .to_owned();
     // A pooled connection for statements of the service's own, given back
     // before the handle takes one (an in-memory SQLite pool has one).
@@ -46,12 +46,12 @@ where
         sqlx::raw_sql(sqlx::AssertSqlSafe(DB::BACKEND.render(&table)))
             .execute(DB::executor(&mut conn))
             .await?;
-        for sql in Note::unique_indexes(DB::BACKEND) {
-            sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
-                .execute(DB::executor(&mut conn))
-                .await?;
-        }
+        // Through the handle on this connection (`DB::source`): the
+        // marker index and the unique key, only where missing.
+        Note::on(DB::source(&mut conn)).create_indexes().await?;
     }
+    // A second start finds them in place.
+    assert_eq!(Note::on(pool).create_indexes().await?, 0);
     // Writes through the handle; `?` turns a `sqlx::Error` into the
     // handle's `Error` too.
     let notes = Note::on(pool);
@@ -81,5 +81,9 @@ async fn one_generic_service_on_sqlite_and_postgres() {
     if let Some(backend) = Backend::Postgres.if_configured() {
         let db = common::Db::options(backend).connect().await;
         assert_eq!(service(db.postgres_pool()).await.unwrap(), 1);
+    }
+    if let Some(backend) = Backend::MySql.if_configured() {
+        let db = common::Db::options(backend).connect().await;
+        assert_eq!(service(db.mysql_pool()).await.unwrap(), 1);
     }
 }

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use common::TestBackend as _;
 use common::{Db, SqlType};
 use sea_query::{IndexCreateStatement, Query, Value};
-use soft_delete::{SchemaError, SoftDelete};
+use soft_delete::{Schema, SchemaError, SoftDelete};
 
 /// A 60-character table with a 60-character column.
 #[derive(Debug, Clone, SoftDelete)]
@@ -48,6 +48,7 @@ fn name_of(index: &IndexCreateStatement) -> String {
 fn name_in(create_index: &str) -> String {
     let quoted = create_index
         .strip_prefix("CREATE UNIQUE INDEX ")
+        .map(|rest| rest.trim_start_matches("IF NOT EXISTS "))
         .and_then(|rest| rest.split(" ON ").next())
         .unwrap_or_else(|| panic!("not a CREATE UNIQUE INDEX: {create_index}"));
     quoted[1..quoted.len() - 1].to_owned()
@@ -93,10 +94,13 @@ async fn long_names_fit_and_two_long_lists_give_two_indexes() {
         let db = Db::connect(backend).await;
         let schema = backend.schema();
         create_long(&db).await;
-        let live_code = Long::live_index(&[LongColumn::Code], schema).expect("columns");
-        let live_code_tenant =
-            Long::live_index(&[LongColumn::Code, LongColumn::TenantId], schema).expect("columns");
-        let marker = Long::marker_index();
+        let live_code = Schema::new(schema)
+            .live_index::<Long>(&[LongColumn::Code])
+            .expect("columns");
+        let live_code_tenant = Schema::new(schema)
+            .live_index::<Long>(&[LongColumn::Code, LongColumn::TenantId])
+            .expect("columns");
+        let marker = Schema::new(schema).marker_index::<Long>();
         let mut expected = Vec::new();
         for index in [&live_code, &live_code_tenant, &marker] {
             let name = name_of(index);
@@ -127,7 +131,9 @@ async fn long_names_make_unique_among_live_work() {
             &[LongColumn::Code][..],
             &[LongColumn::TenantId, LongColumn::Code],
         ] {
-            let statements = Long::unique_among_live(columns, schema).expect("columns");
+            let statements = Schema::new(schema)
+                .unique_among_live::<Long>(columns)
+                .expect("columns");
             for sql in &statements {
                 db.raw(sql).await;
             }
@@ -172,15 +178,21 @@ async fn joined_names_that_read_alike_give_two_indexes() {
             ],
         )
         .await;
-        let live_ab = Split::live_index(&[SplitColumn::AB], schema).expect("columns");
-        let live_a_b =
-            Split::live_index(&[SplitColumn::A, SplitColumn::B], schema).expect("columns");
+        let live_ab = Schema::new(schema)
+            .live_index::<Split>(&[SplitColumn::AB])
+            .expect("columns");
+        let live_a_b = Schema::new(schema)
+            .live_index::<Split>(&[SplitColumn::A, SplitColumn::B])
+            .expect("columns");
         assert_ne!(name_of(&live_ab), name_of(&live_a_b), "{backend}");
         db.raw(&schema.render(&live_ab)).await;
         db.raw(&schema.render(&live_a_b)).await;
-        let unique_ab = Split::unique_among_live(&[SplitColumn::AB], schema).expect("columns");
-        let unique_a_b =
-            Split::unique_among_live(&[SplitColumn::A, SplitColumn::B], schema).expect("columns");
+        let unique_ab = Schema::new(schema)
+            .unique_among_live::<Split>(&[SplitColumn::AB])
+            .expect("columns");
+        let unique_a_b = Schema::new(schema)
+            .unique_among_live::<Split>(&[SplitColumn::A, SplitColumn::B])
+            .expect("columns");
         for sql in unique_ab.iter().chain(&unique_a_b) {
             db.raw(sql).await;
         }
@@ -214,22 +226,26 @@ async fn joined_names_that_read_alike_give_two_indexes() {
 fn column_lists_no_index_can_have_are_errors() {
     let backend = soft_delete::Backend::Postgres;
     assert_eq!(
-        Long::live_index(&[], backend).err(),
+        Schema::new(backend).live_index::<Long>(&[]).err(),
         Some(SchemaError::NoColumns { table: Long::TABLE })
     );
     assert_eq!(
-        Split::unique_among_live(&[], backend).err(),
+        Schema::new(backend).unique_among_live::<Split>(&[]).err(),
         Some(SchemaError::NoColumns { table: "splits" })
     );
     assert_eq!(
-        Split::unique_among_live(&[SplitColumn::A, SplitColumn::Table], backend).err(),
+        Schema::new(backend)
+            .unique_among_live::<Split>(&[SplitColumn::A, SplitColumn::Table])
+            .err(),
         Some(SchemaError::NotAColumn {
             table: "splits",
             name: "splits"
         })
     );
     assert_eq!(
-        Split::live_index(&[SplitColumn::A, SplitColumn::B, SplitColumn::A], backend).err(),
+        Schema::new(backend)
+            .live_index::<Split>(&[SplitColumn::A, SplitColumn::B, SplitColumn::A])
+            .err(),
         Some(SchemaError::RepeatedColumn {
             table: "splits",
             column: "a"
@@ -243,15 +259,24 @@ fn names_are_stable() {
     // names live on in databases and migrations, so a change of the hash or
     // of the layout must show up here.
     let backend = soft_delete::Backend::Sqlite;
-    let live =
-        |columns: &[SplitColumn]| name_of(&Split::live_index(columns, backend).expect("columns"));
+    let live = |columns: &[SplitColumn]| {
+        name_of(
+            &Schema::new(backend)
+                .live_index::<Split>(columns)
+                .expect("columns"),
+        )
+    };
     assert_eq!(live(&[SplitColumn::AB]), "splits_live_a_b_934b2538_idx");
     assert_eq!(
         live(&[SplitColumn::A, SplitColumn::B]),
         "splits_live_a_b_fbaa17d8_idx"
     );
     assert_eq!(
-        name_of(&Long::live_index(&[LongColumn::Code], backend).expect("columns")),
+        name_of(
+            &Schema::new(backend)
+                .live_index::<Long>(&[LongColumn::Code])
+                .expect("columns")
+        ),
         "a_table_named_with_sixty_characters_to_check_ident_2022666f_idx"
     );
 }

@@ -4,19 +4,18 @@
 //! outcomes, errors, hook calls and rows must be the same.
 
 mod common;
+#[path = "common/sea.rs"]
+mod sea;
 
 use std::fmt::Write as _;
 
 use chrono::{Duration, Utc};
 use common::TestBackend as _;
 use common::{Backend, Db};
-use sea_orm::{
-    ConnectionTrait as _, DatabaseConnection, DatabaseTransaction, SqlxMySqlConnector,
-    SqlxPostgresConnector, SqlxSqliteConnector, TransactionTrait as _,
-};
+use sea_orm::{ConnectionTrait as _, DatabaseTransaction, TransactionTrait as _};
 use soft_delete::sea_orm::{SeaOrm, SoftDeleteEntity as _};
 use soft_delete::sqlx::{HookError, Hooks, SoftDeleteExt as _};
-use soft_delete::{SoftDelete, TrashMode};
+use soft_delete::{Schema, SoftDelete, TrashMode};
 use sqlx::AssertSqlSafe;
 
 mod post {
@@ -187,7 +186,8 @@ async fn schema(db: &Db) {
     .await;
     db.raw("CREATE TABLE audit (event VARCHAR(100) NOT NULL)")
         .await;
-    for sql in post::Model::unique_among_live(&[post::ModelColumn::Slug], db.backend().schema())
+    for sql in Schema::new(db.backend().schema())
+        .unique_among_live::<post::Model>(&[post::ModelColumn::Slug])
         .expect("slug is a column")
     {
         db.raw(&sql).await;
@@ -200,16 +200,6 @@ async fn schema(db: &Db) {
         .await;
     db.raw("INSERT INTO likes (id, post_id) VALUES (1, 2)")
         .await;
-}
-
-fn sea_orm_connection(db: &Db) -> DatabaseConnection {
-    match db.backend() {
-        Backend::Sqlite => SqlxSqliteConnector::from_sqlx_sqlite_pool(db.sqlite_pool().clone()),
-        Backend::Postgres => {
-            SqlxPostgresConnector::from_sqlx_postgres_pool(db.postgres_pool().clone())
-        }
-        Backend::MySql => SqlxMySqlConnector::from_sqlx_mysql_pool(db.mysql_pool().clone()),
-    }
 }
 
 /// What an outcome says, the same whichever layer produced it.
@@ -389,7 +379,7 @@ async fn through_sqlx(db: &Db) -> Vec<String> {
 }
 
 async fn through_sea_orm(db: &Db) -> Vec<String> {
-    let connection = sea_orm_connection(db);
+    let connection = sea::connection(db);
     let posts = post::Entity::on(&connection);
     let mut log = Vec::new();
     let e = sea_orm_error;

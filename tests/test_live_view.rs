@@ -10,7 +10,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use common::TestBackend as _;
 use common::{Db, FromRow, Row, SqlType};
 use sea_query::Query;
-use soft_delete::{Backend, SchemaError, SoftDelete};
+use soft_delete::{Backend, Schema, SchemaError, SoftDelete};
 
 /// Timestamp marker with time zone.
 #[derive(Debug, Clone, SoftDelete)]
@@ -141,9 +141,10 @@ async fn follows_the_lifecycle<T: Model>(db: &Db) {
     let backend = db.backend();
     let what = format!("{backend}: {}", T::TABLE);
     seed::<T>(db).await;
-    let view = T::live_view_name();
+    let view = Schema::new(backend.schema()).live_view_name::<T>();
     assert!(view.len() <= 63, "{what}: {view}");
-    db.raw(&T::live_view(backend.schema())).await;
+    db.raw(&Schema::new(backend.schema()).live_view::<T>())
+        .await;
 
     assert_eq!(read_view(db, &view).await, [1, 2, 3], "{what}");
     assert_eq!(db.execute(&T::delete_by_id(2)).await, 1, "{what}");
@@ -165,9 +166,12 @@ async fn follows_the_lifecycle<T: Model>(db: &Db) {
     );
 
     // Dropped, it can be created again; dropping twice is no error.
-    db.raw(&T::drop_live_view(backend.schema())).await;
-    db.raw(&T::drop_live_view(backend.schema())).await;
-    db.raw(&T::live_view(backend.schema())).await;
+    db.raw(&Schema::new(backend.schema()).drop_live_view::<T>())
+        .await;
+    db.raw(&Schema::new(backend.schema()).drop_live_view::<T>())
+        .await;
+    db.raw(&Schema::new(backend.schema()).live_view::<T>())
+        .await;
     assert_eq!(read_view(db, &view).await, [2], "{what}: recreated");
 }
 
@@ -185,7 +189,7 @@ async fn live_view_shows_the_live_rows_through_deletes_and_restores() {
 #[tokio::test]
 async fn live_view_of_a_long_table_name_fits_every_database() {
     assert_eq!(LongTable::TABLE.len(), 60);
-    let name = LongTable::live_view_name();
+    let name = Schema::new(Backend::Sqlite).live_view_name::<LongTable>();
     assert_eq!(name.len(), 63, "{name}");
     assert!(name.starts_with("a_table_named_with_sixty_characters_to_check_"));
     assert!(name.ends_with("_live"), "{name}");
@@ -230,13 +234,15 @@ async fn live_view_under_a_name_of_ones_own() {
     for backend in common::backends() {
         let db = Db::connect(backend).await;
         seed::<Post>(&db).await;
-        let create = Post::live_view_named(name, backend.schema())
+        let create = Schema::new(backend.schema())
+            .live_view_named::<Post>(name)
             .unwrap_or_else(|e| panic!("{backend}: {e}"));
         db.raw(&create).await;
         assert_eq!(db.execute(&Post::delete_by_id(1)).await, 1, "{backend}");
         assert_eq!(read_view(&db, name).await, [2, 3], "{backend}");
         // The default view is another view, not created here.
-        let drop = Post::drop_live_view_named(name, backend.schema())
+        let drop = Schema::new(backend.schema())
+            .drop_live_view_named(name)
             .unwrap_or_else(|e| panic!("{backend}: {e}"));
         db.raw(&drop).await;
         db.raw(&create).await;
@@ -251,8 +257,16 @@ fn a_view_name_that_no_database_keeps_is_an_error() {
         let expected = Err(SchemaError::InvalidName {
             name: name.to_owned(),
         });
-        assert_eq!(Post::live_view_named(name, Backend::Postgres), expected);
-        assert_eq!(Post::drop_live_view_named(name, Backend::MySql), expected);
+        assert_eq!(
+            Schema::new(Backend::Postgres).live_view_named::<Post>(name),
+            expected
+        );
+        assert_eq!(
+            Schema::new(Backend::MySql).drop_live_view_named(name),
+            expected
+        );
     }
-    assert!(Post::live_view_named(&"v".repeat(63), Backend::MySql).is_ok());
+    assert!(Schema::new(Backend::MySql)
+        .live_view_named::<Post>(&"v".repeat(63))
+        .is_ok());
 }

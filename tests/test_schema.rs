@@ -12,7 +12,7 @@ use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use common::TestBackend as _;
 use common::{Backend, Db, FromRow, Row};
 use sea_query::{ColumnDef, Cond, Expr, ExprTrait, Order, Query, Table, TableCreateStatement};
-use soft_delete::{RecordsDeletionTime, SoftDelete};
+use soft_delete::{RecordsDeletionTime, Schema, SoftDelete};
 use std::num::NonZeroU32;
 
 /// Timestamp marker with time zone.
@@ -146,7 +146,7 @@ fn create_table<T: Model>(backend: Backend, with_marker: bool) -> TableCreateSta
         .col(ColumnDef::new("email").string_len(191).not_null())
         .col(ColumnDef::new("nickname").string_len(191).not_null());
     if with_marker {
-        create.col(T::marker_column(backend.schema()));
+        create.col(Schema::new(backend.schema()).marker_column::<T>());
     }
     create
 }
@@ -325,7 +325,7 @@ async fn marker_added_later<T: Model>(db: &Db) {
     db.raw(&backend.schema().render(&create_table::<T>(backend, false)))
         .await;
     seed::<T>(db).await;
-    let alter = T::add_marker_column(backend.schema());
+    let alter = Schema::new(backend.schema()).add_marker_column::<T>();
     db.raw(&backend.schema().render(&alter)).await;
     assert_eq!(
         db.ids::<T>(&T::query()).await,
@@ -372,7 +372,8 @@ async fn unique_among_live<T: Model>(db: &Db) {
     db.raw(&backend.schema().render(&create_table::<T>(backend, true)))
         .await;
     for columns in [&[T::EMAIL][..], &[T::TENANT_ID, T::NICKNAME][..]] {
-        let statements = T::unique_among_live(columns, backend.schema())
+        let statements = Schema::new(backend.schema())
+            .unique_among_live::<T>(columns)
             .unwrap_or_else(|e| panic!("{what}: {e}"));
         for sql in statements {
             db.raw(&sql).await;
@@ -490,8 +491,9 @@ async fn indexes<T: Model>(db: &Db) {
     let what = format!("{backend}: {}", T::TABLE);
     db.raw(&backend.schema().render(&create_table::<T>(backend, true)))
         .await;
-    let index =
-        T::live_index(&[T::EMAIL], backend.schema()).unwrap_or_else(|e| panic!("{what}: {e}"));
+    let index = Schema::new(backend.schema())
+        .live_index::<T>(&[T::EMAIL])
+        .unwrap_or_else(|e| panic!("{what}: {e}"));
     db.raw(&backend.schema().render(&index)).await;
     seed::<T>(db).await;
     // The plan is read before the marker index exists, which the planner
@@ -536,7 +538,12 @@ async fn indexes<T: Model>(db: &Db) {
             );
         }
     }
-    db.raw(&backend.schema().render(&T::marker_index())).await;
+    db.raw(
+        &backend
+            .schema()
+            .render(&Schema::new(backend.schema()).marker_index::<T>()),
+    )
+    .await;
     assert_eq!(
         db.index_names(T::TABLE).await,
         [format!("{}_{}_idx", T::TABLE, T::MARKER.column), live_index,],

@@ -3,16 +3,18 @@
 //! cascade): every entry point, checked against the rows in the database.
 
 mod common;
+#[path = "common/sea.rs"]
+mod sea;
 
 use chrono::{Duration, Utc};
 use common::TestBackend as _;
-use common::{Backend, Db, SqlType};
+use common::{Db, SqlType};
 use sea_orm::{
     ActiveModelTrait as _, ConnectionTrait, DatabaseConnection, EntityTrait as _, Set,
-    SqlxMySqlConnector, SqlxPostgresConnector, SqlxSqliteConnector, TransactionTrait as _,
+    TransactionTrait as _,
 };
 use soft_delete::sea_orm::{Error, SelectExt as _, SoftDeleteEntity as _};
-use soft_delete::{SoftDelete, TrashMode};
+use soft_delete::{Schema, SoftDelete, TrashMode};
 use std::num::NonZeroU32;
 
 mod post {
@@ -95,17 +97,6 @@ mod tag {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
-/// A SeaORM connection over the harness's pool, in the test's namespace.
-fn connect(db: &Db) -> DatabaseConnection {
-    match db.backend() {
-        Backend::Sqlite => SqlxSqliteConnector::from_sqlx_sqlite_pool(db.sqlite_pool().clone()),
-        Backend::Postgres => {
-            SqlxPostgresConnector::from_sqlx_postgres_pool(db.postgres_pool().clone())
-        }
-        Backend::MySql => SqlxMySqlConnector::from_sqlx_mysql_pool(db.mysql_pool().clone()),
-    }
-}
-
 async fn posts_table(db: &Db) {
     db.create_table(
         "posts",
@@ -170,7 +161,7 @@ async fn timestamp_entity_lifecycle() {
     for backend in common::backends() {
         let db = Db::connect(backend).await;
         posts_table(&db).await;
-        let conn = connect(&db);
+        let conn = sea::connection(&db);
         for (id, slug) in [(1, "one"), (2, "two"), (3, "three")] {
             insert_post(&conn, id, slug).await;
         }
@@ -292,7 +283,7 @@ async fn operations_in_a_caller_transaction_roll_back_with_it() {
     for backend in common::backends() {
         let db = Db::connect(backend).await;
         posts_table(&db).await;
-        let conn = connect(&db);
+        let conn = sea::connection(&db);
         insert_post(&conn, 1, "one").await;
         insert_post(&conn, 2, "two").await;
 
@@ -328,8 +319,9 @@ async fn restore_conflict_is_an_error_value_and_changes_nothing() {
     for backend in common::backends() {
         let db = Db::connect(backend).await;
         posts_table(&db).await;
-        let conn = connect(&db);
-        for sql in post::Model::unique_among_live(&[post::ModelColumn::Slug], backend.schema())
+        let conn = sea::connection(&db);
+        for sql in Schema::new(backend.schema())
+            .unique_among_live::<post::Model>(&[post::ModelColumn::Slug])
             .expect("unique index")
         {
             conn.execute_unprepared(&sql)
@@ -398,7 +390,7 @@ async fn bool_entity_lifecycle() {
             ],
         )
         .await;
-        let conn = connect(&db);
+        let conn = sea::connection(&db);
         for (id, name) in [(1, "rust"), (2, "sql")] {
             tag::ActiveModel {
                 id: Set(id),
@@ -454,7 +446,7 @@ async fn purge_is_batched_oldest_first_and_spares_the_rest() {
         posts_table(&db).await;
         // Posts declare `cascade(Comment = "post_id")`: a purge looks below.
         comments_table(&db).await;
-        let conn = connect(&db);
+        let conn = sea::connection(&db);
         let long_ago = Utc::now() - Duration::days(400);
         for id in 1..=7 {
             insert_post(&conn, id, &format!("post-{id}")).await;
@@ -499,7 +491,7 @@ async fn cascade_trashes_and_restores_exactly_its_children() {
         let db = Db::connect(backend).await;
         posts_table(&db).await;
         comments_table(&db).await;
-        let conn = connect(&db);
+        let conn = sea::connection(&db);
         insert_post(&conn, 1, "one").await;
         insert_comment(&conn, 10, 1, false).await;
         insert_comment(&conn, 11, 1, false).await;
@@ -565,7 +557,7 @@ async fn related_rows_are_scoped_in_the_join_and_trashed_ones_do_not_leak() {
         let db = Db::connect(backend).await;
         posts_table(&db).await;
         comments_table(&db).await;
-        let conn = connect(&db);
+        let conn = sea::connection(&db);
         // Post 1: comments 10 (live) and 11 (trashed). Post 2: only 12
         // (trashed). Post 3: trashed, with a live comment 13.
         for (id, slug) in [(1, "one"), (2, "two"), (3, "three")] {

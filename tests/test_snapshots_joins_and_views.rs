@@ -7,7 +7,7 @@ use insta::assert_snapshot;
 use sea_query::{
     Expr, ExprTrait, MysqlQueryBuilder, PostgresQueryBuilder, SelectStatement, SqliteQueryBuilder,
 };
-use soft_delete::{Backend, ScopedJoin, SoftDelete, TrashMode};
+use soft_delete::{Backend, Schema, ScopedJoin, SoftDelete, TrashMode};
 
 #[derive(Debug, Clone, SoftDelete)]
 #[soft_delete(table = "posts")]
@@ -124,12 +124,16 @@ fn live_view() {
     for (name, backend) in BACKENDS {
         out.push_str(&format!("-- {name}\n"));
         for sql in [
-            Post::live_view(backend),
-            Comment::live_view(backend),
-            Session::live_view(backend),
-            Post::drop_live_view(backend),
-            Post::live_view_named("reporting \"posts\" `live`", backend).expect("name"),
-            Post::drop_live_view_named("reporting \"posts\" `live`", backend).expect("name"),
+            Schema::new(backend).live_view::<Post>(),
+            Schema::new(backend).live_view::<Comment>(),
+            Schema::new(backend).live_view::<Session>(),
+            Schema::new(backend).drop_live_view::<Post>(),
+            Schema::new(backend)
+                .live_view_named::<Post>("reporting \"posts\" `live`")
+                .expect("name"),
+            Schema::new(backend)
+                .drop_live_view_named("reporting \"posts\" `live`")
+                .expect("name"),
         ] {
             out.push_str(&format!("{sql}\n"));
         }

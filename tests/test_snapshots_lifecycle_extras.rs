@@ -12,7 +12,7 @@ use sea_query::{
     ColumnDef, Cond, Expr, ExprTrait, MysqlQueryBuilder, PostgresQueryBuilder,
     QueryStatementWriter, SqliteQueryBuilder, Table, UpdateStatement, Value,
 };
-use soft_delete::{Backend, SoftDelete};
+use soft_delete::{Backend, Schema, SoftDelete};
 
 /// A comment, cascaded from its post; it records who deleted it too.
 #[derive(Debug, Clone, SoftDelete)]
@@ -499,7 +499,7 @@ fn create_table<T: SoftDelete>(backend: Backend) -> Vec<String> {
             create.col(ColumnDef::new(*column).string().not_null());
         }
     }
-    create.col(T::marker_column(backend));
+    create.col(Schema::new(backend).marker_column::<T>());
     vec![backend.render(&create)]
 }
 
@@ -515,10 +515,10 @@ fn schema_marker_column() {
 fn schema_add_marker_column() {
     let add = |backend: Backend| {
         vec![
-            backend.render(&Audit::add_marker_column(backend)),
-            backend.render(&Event::add_marker_column(backend)),
-            backend.render(&Flag::add_marker_column(backend)),
-            backend.render(&Session::add_marker_column(backend)),
+            backend.render(&Schema::new(backend).add_marker_column::<Audit>()),
+            backend.render(&Schema::new(backend).add_marker_column::<Event>()),
+            backend.render(&Schema::new(backend).add_marker_column::<Flag>()),
+            backend.render(&Schema::new(backend).add_marker_column::<Session>()),
         ]
     };
     assert_snapshot!("add_marker_column", render_ddl(add));
@@ -528,8 +528,8 @@ fn schema_add_marker_column() {
 fn schema_marker_index() {
     let index = |backend: Backend| {
         vec![
-            backend.render(&Audit::marker_index()),
-            backend.render(&Flag::marker_index()),
+            backend.render(&Schema::new(backend).marker_index::<Audit>()),
+            backend.render(&Schema::new(backend).marker_index::<Flag>()),
         ]
     };
     assert_snapshot!("marker_index", render_ddl(index));
@@ -539,14 +539,25 @@ fn schema_marker_index() {
 fn schema_live_index() {
     let index = |backend: Backend| {
         vec![
-            backend.render(&Post::live_index(&[PostColumn::Title], backend).expect("columns")),
             backend.render(
-                &Comment::live_index(&[CommentColumn::PostId, CommentColumn::Id], backend)
+                &Schema::new(backend)
+                    .live_index::<Post>(&[PostColumn::Title])
                     .expect("columns"),
             ),
-            backend.render(&Flag::live_index(&[FlagColumn::Name], backend).expect("columns")),
             backend.render(
-                &Session::live_index(&[SessionColumn::UserEmail], backend).expect("columns"),
+                &Schema::new(backend)
+                    .live_index::<Comment>(&[CommentColumn::PostId, CommentColumn::Id])
+                    .expect("columns"),
+            ),
+            backend.render(
+                &Schema::new(backend)
+                    .live_index::<Flag>(&[FlagColumn::Name])
+                    .expect("columns"),
+            ),
+            backend.render(
+                &Schema::new(backend)
+                    .live_index::<Session>(&[SessionColumn::UserEmail])
+                    .expect("columns"),
             ),
         ]
     };
@@ -557,27 +568,30 @@ fn schema_live_index() {
 fn schema_unique_among_live() {
     assert_snapshot!(
         "unique_among_live_timestamp",
-        render_ddl(
-            |backend| Post::unique_among_live(&[PostColumn::Title], backend).expect("columns")
-        )
+        render_ddl(|backend| Schema::new(backend)
+            .unique_among_live::<Post>(&[PostColumn::Title])
+            .expect("columns"))
     );
     assert_snapshot!(
         "unique_among_live_two_columns",
         render_ddl(|backend| {
-            Comment::unique_among_live(&[CommentColumn::PostId, CommentColumn::Body], backend)
+            Schema::new(backend)
+                .unique_among_live::<Comment>(&[CommentColumn::PostId, CommentColumn::Body])
                 .expect("columns")
         })
     );
     assert_snapshot!(
         "unique_among_live_bool",
-        render_ddl(
-            |backend| Flag::unique_among_live(&[FlagColumn::Name], backend).expect("columns")
-        )
+        render_ddl(|backend| Schema::new(backend)
+            .unique_among_live::<Flag>(&[FlagColumn::Name])
+            .expect("columns"))
     );
     assert_snapshot!(
         "unique_among_live_unix",
         render_ddl(|backend| {
-            Session::unique_among_live(&[SessionColumn::UserEmail], backend).expect("columns")
+            Schema::new(backend)
+                .unique_among_live::<Session>(&[SessionColumn::UserEmail])
+                .expect("columns")
         })
     );
 }

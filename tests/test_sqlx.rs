@@ -9,7 +9,7 @@ use common::TestBackend as _;
 use common::{Backend, Db, SqlType};
 use sea_query::{Expr, ExprTrait, Query};
 use soft_delete::sqlx::{Dialect, Error, Model, Run, SoftDeleteExt};
-use soft_delete::{SoftDelete, TrashMode};
+use soft_delete::{Schema, SoftDelete, TrashMode};
 use sqlx::Pool;
 
 #[derive(Debug, Clone, PartialEq, SoftDelete, sqlx::FromRow)]
@@ -486,7 +486,10 @@ where
     Post: Model<DB>,
 {
     posts_table(db).await;
-    for ddl in Post::unique_among_live(&[PostColumn::Title], db.backend().schema()).unwrap() {
+    for ddl in Schema::new(db.backend().schema())
+        .unique_among_live::<Post>(&[PostColumn::Title])
+        .unwrap()
+    {
         db.raw(&ddl).await;
     }
     let what = db.backend();

@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use insta::assert_snapshot;
-use soft_delete::{Backend, Retained, SoftDelete};
+use soft_delete::{Backend, Retained, Schema, SoftDelete};
 
 /// Two keys, one over a renamed field; trashed rows are kept 30 days.
 #[derive(Debug, Clone, SoftDelete)]
@@ -73,11 +73,9 @@ fn unique_holds_the_sql_names_in_the_order_written() {
     assert_eq!(Member::UNIQUE, [["tenantId", "type"]]);
     assert_eq!(
         Member::unique_indexes(Backend::Postgres),
-        Member::unique_among_live(
-            &[MemberColumn::TenantId, MemberColumn::Type],
-            Backend::Postgres
-        )
-        .unwrap()
+        Schema::new(Backend::Postgres)
+            .unique_among_live::<Member>(&[MemberColumn::TenantId, MemberColumn::Type])
+            .unwrap()
     );
 }
 
@@ -102,9 +100,12 @@ fn a_model_without_the_attributes_has_neither() {
 #[test]
 fn unique_indexes_are_unique_among_live_of_each_key() {
     for backend in [Backend::Postgres, Backend::MySql, Backend::Sqlite] {
-        let mut expected = Account::unique_among_live(&[AccountColumn::Email], backend).unwrap();
+        let mut expected = Schema::new(backend)
+            .unique_among_live::<Account>(&[AccountColumn::Email])
+            .unwrap();
         expected.extend(
-            Account::unique_among_live(&[AccountColumn::TenantId, AccountColumn::Slug], backend)
+            Schema::new(backend)
+                .unique_among_live::<Account>(&[AccountColumn::TenantId, AccountColumn::Slug])
                 .unwrap(),
         );
         assert_eq!(Account::unique_indexes(backend), expected, "{backend:?}");

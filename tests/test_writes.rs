@@ -14,7 +14,7 @@ use common::{Backend, Db};
 use sea_orm::{SqlxMySqlConnector, SqlxPostgresConnector, SqlxSqliteConnector};
 use soft_delete::sea_orm::SoftDeleteEntity as _;
 use soft_delete::sqlx::{Dialect, Error, Model, SoftDeleteExt};
-use soft_delete::{SoftDelete, TrashMode};
+use soft_delete::{Schema, TrashMode};
 use sqlx::Pool;
 
 mod user {
@@ -54,7 +54,8 @@ async fn users(db: &Db) {
         "CREATE TABLE users (id {id}, email VARCHAR(100) NOT NULL, name VARCHAR(100) NOT NULL DEFAULT 'anonymous', visits BIGINT NOT NULL DEFAULT 0, updated_at {time} NULL, deleted_at {time} NULL)"
     ))
     .await;
-    for sql in User::unique_among_live(&[UserColumn::Email], db.backend().schema())
+    for sql in Schema::new(db.backend().schema())
+        .unique_among_live::<User>(&[UserColumn::Email])
         .expect("email is a column")
     {
         db.raw(&sql).await;

@@ -7,8 +7,8 @@ use std::future::Future;
 use chrono::{DateTime, Utc};
 
 use crate::plan::{
-    self, read_back, CascadePlan, ErasePlan, ForceDelete, Insert, PurgeConfig, PurgeProgress,
-    PurgeRange, Sql, Write, WriteKind,
+    self, read_back, CascadePlan, CreateIndexes, ErasePlan, ForceDelete, Insert, PurgeConfig,
+    PurgeProgress, PurgeRange, Sql, Write, WriteKind,
 };
 use crate::tombstone::{CreateOrRestore, Holder, HolderLookup, Written};
 use crate::{purge, Backend, Cascade, SoftDelete};
@@ -775,6 +775,43 @@ where
         }
         .await;
         finish(session, outcome, |removed| *removed).await
+    })
+}
+
+/// Creates the indexes of `plan` that are missing: a statement runs only
+/// when its count finds nothing in place, and one that fails because
+/// another process created the index meanwhile counts as done. The number
+/// of statements run (0 when everything was there).
+///
+/// # Errors
+///
+/// [`Failure::Database`], for a statement that failed with its index still
+/// missing.
+pub async fn create_indexes<T, S>(
+    session: &mut S,
+    plan: CreateIndexes,
+) -> Result<u64, Failure<S::Error>>
+where
+    T: SoftDelete,
+    S: Session<T>,
+{
+    in_span!("create_indexes", |ran| *ran, {
+        let mut ran = 0;
+        for (statement, exists) in plan.steps {
+            if session.fetch_count(exists.clone()).await? > 0 {
+                continue;
+            }
+            if let Err(error) = session.execute(statement).await {
+                // In a caller's transaction a failed statement may have
+                // spoilt it (PostgreSQL): report the failure itself.
+                if session.in_transaction() || session.fetch_count(exists).await? == 0 {
+                    return Err(Failure::Database(error));
+                }
+                continue;
+            }
+            ran += 1;
+        }
+        Ok(ran)
     })
 }
 

@@ -57,7 +57,7 @@ pub use join::ScopedJoin;
 pub use marker::{Clock, Marker, MarkerStyle, UpdatedAt};
 pub use mode::{ParseTrashModeError, TrashMode};
 pub use plan::{Pruned, PurgeProgress};
-pub use schema::SchemaError;
+pub use schema::{Schema, SchemaError};
 /// The `sea-query` this crate was built with, for matching versions.
 pub use sea_query;
 pub use tombstone::{Holder, Written};
@@ -68,10 +68,7 @@ use std::hash::Hash;
 use std::num::NonZeroU32;
 
 use chrono::{DateTime, Utc};
-use sea_query::{
-    ColumnDef, Condition, DeleteStatement, IdenStatic, IndexCreateStatement, SelectStatement,
-    TableAlterStatement, UpdateStatement, Value,
-};
+use sea_query::{Condition, DeleteStatement, IdenStatic, SelectStatement, UpdateStatement, Value};
 
 use crate::marker::When;
 
@@ -676,7 +673,7 @@ pub trait SoftDelete: Sized {
     /// transaction. Run it until it affects fewer than `batch_size` rows.
     /// (On SQLite, batches go in the order of the stored text, which is time
     /// order for markers written in one format; which rows the whole loop
-    /// purges does not depend on it.) With [`marker_index`](Self::marker_index)
+    /// purges does not depend on it.) With [`marker_index`](crate::Schema::marker_index)
     /// each batch reads only the rows it deletes.
     ///
     /// It runs on all three databases (none of them takes `DELETE ... LIMIT`
@@ -940,285 +937,32 @@ pub trait SoftDelete: Sized {
         statement::soft_delete::<Self>(filter, When::Now, Some(actor.into()))
     }
 
-    /// The marker's column definition on `backend`, for a `CREATE TABLE`:
-    /// a nullable `TIMESTAMPTZ`/`TIMESTAMP` on PostgreSQL (matching the
-    /// field), `DATETIME(6)` on MySQL/MariaDB (stored as given, whatever the
-    /// session's zone), `TEXT` on SQLite; `BOOLEAN NOT NULL DEFAULT FALSE`
-    /// for the bool style; `BIGINT NOT NULL DEFAULT 0` for the Unix style.
-    ///
-    /// ```
-    /// # use soft_delete::{Backend, SoftDelete};
-    /// # use sea_query::{ColumnDef, PostgresQueryBuilder, Table};
-    /// # #[derive(SoftDelete)] #[soft_delete(table = "posts")] struct Post { id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
-    /// let create = Table::create()
-    ///     .table("posts")
-    ///     .col(ColumnDef::new("id").big_integer().primary_key())
-    ///     .col(Post::marker_column(Backend::Postgres))
-    ///     .to_owned();
-    /// assert_eq!(
-    ///     create.to_string(PostgresQueryBuilder),
-    ///     r#"CREATE TABLE "posts" ( "id" bigint PRIMARY KEY, "deleted_at" timestamp with time zone NULL )"#
-    /// );
-    /// ```
-    #[must_use]
-    fn marker_column(backend: Backend) -> ColumnDef {
-        schema::marker_column::<Self>(backend)
-    }
-
-    /// `ALTER TABLE ... ADD COLUMN` of the marker, to make an existing table
-    /// soft-deletable.
-    ///
-    /// ```
-    /// # use soft_delete::{Backend, SoftDelete};
-    /// # use sea_query::SqliteQueryBuilder;
-    /// # #[derive(SoftDelete)] #[soft_delete(table = "posts", style = "bool")] struct Post { id: i64, is_deleted: bool }
-    /// assert_eq!(
-    ///     Post::add_marker_column(Backend::Sqlite).to_string(SqliteQueryBuilder),
-    ///     r#"ALTER TABLE "posts" ADD COLUMN "is_deleted" boolean NOT NULL DEFAULT FALSE"#
-    /// );
-    /// ```
-    #[must_use]
-    fn add_marker_column(backend: Backend) -> TableAlterStatement {
-        schema::add_marker_column::<Self>(backend)
-    }
-
-    /// An index on the marker column, `<table>_<marker>_idx`: for the trash
-    /// view and purges by age. A name over 63 bytes is cut and ends in a hash
-    /// of the whole, as [`live_index`](Self::live_index) explains.
-    ///
-    /// ```
-    /// # use soft_delete::SoftDelete;
-    /// # use sea_query::PostgresQueryBuilder;
-    /// # #[derive(SoftDelete)] #[soft_delete(table = "posts")] struct Post { id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
-    /// assert_eq!(
-    ///     Post::marker_index().to_string(PostgresQueryBuilder),
-    ///     r#"CREATE INDEX "posts_deleted_at_idx" ON "posts" ("deleted_at")"#
-    /// );
-    /// ```
-    #[must_use]
-    fn marker_index() -> IndexCreateStatement {
-        schema::marker_index::<Self>()
-    }
-
-    /// An index for live-row queries over `columns` (say, the ordering of a
-    /// page), so `query()` stays fast however many rows are trashed: a
-    /// partial index `WHERE` live on PostgreSQL and SQLite, an index over
-    /// `(marker, columns...)` on MySQL/MariaDB.
-    ///
-    /// `columns` are the model's column enum, so a typo or another table's
-    /// column does not compile. An empty list, the enum's `Table` variant or
-    /// a column listed twice is a [`SchemaError`].
-    ///
-    /// The index is named `<table>_live_<columns>_<hash>_idx`, `<hash>` eight
-    /// hex digits of a hash of the table and the exact column list: names
-    /// differ for different lists (`["a_b"]` and `["a", "b"]` too) and
-    /// across tables (PostgreSQL and SQLite share index names across a
-    /// schema), are the same on every database and in every release, and fit
-    /// the 63 bytes PostgreSQL keeps (MySQL takes 64): a longer readable part
-    /// is cut before the hash. Read the name with
-    /// `index.get_index_spec().get_name()`.
-    ///
-    /// ```
-    /// # use soft_delete::{Backend, SoftDelete};
-    /// # use sea_query::{MysqlQueryBuilder, PostgresQueryBuilder};
-    /// # #[derive(SoftDelete)] #[soft_delete(table = "posts")] struct Post { id: i64, title: String, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
-    /// assert_eq!(
-    ///     Post::live_index(&[PostColumn::Title], Backend::Postgres)?.to_string(PostgresQueryBuilder),
-    ///     r#"CREATE INDEX "posts_live_title_2100c379_idx" ON "posts" ("title") WHERE "deleted_at" IS NULL"#
-    /// );
-    /// assert_eq!(
-    ///     Post::live_index(&[PostColumn::Title, PostColumn::Id], Backend::MySql)?.to_string(MysqlQueryBuilder),
-    ///     "CREATE INDEX `posts_live_title_id_d86931a6_idx` ON `posts` (`deleted_at`, `title`, `id`)"
-    /// );
-    /// # Ok::<(), soft_delete::SchemaError>(())
-    /// ```
-    ///
-    /// # Errors
-    ///
-    /// [`SchemaError::NoColumns`] for an empty list,
-    /// [`SchemaError::NotAColumn`] for the `Table` variant,
-    /// [`SchemaError::RepeatedColumn`] for a column listed twice.
-    fn live_index(
-        columns: &[Self::Column],
-        backend: Backend,
-    ) -> Result<IndexCreateStatement, SchemaError> {
-        schema::live_index::<Self>(columns, backend)
-    }
-
-    /// DDL that makes `columns` unique among live rows only: a second live
-    /// row with the same values is rejected by the database, a row that
-    /// duplicates a trashed one is accepted, and restoring a trashed row
-    /// whose values a live row has taken since fails with the database's
-    /// unique-violation error (`sqlx::error::ErrorKind::UniqueViolation`).
-    ///
-    /// PostgreSQL and SQLite get a partial unique index
-    /// `<table>_<columns>_<hash>_live_key`. MySQL/MariaDB have no partial
-    /// indexes: they get a stored generated column `<columns>_<hash>_live`,
-    /// `1` while the row is live and `NULL` once trashed, and a unique index
-    /// over `columns` plus it (a unique index never treats rows with a `NULL`
-    /// as equal). Run the statements in order. (A `style = "unix"` model can
-    /// also do without: a plain unique index over `columns` and the marker
-    /// keeps live rows unique on every database, but two duplicates trashed
-    /// in the same second then collide; these statements leave trashed rows
-    /// out entirely.)
-    ///
-    /// `columns` and the names follow the rules of
-    /// [`live_index`](Self::live_index): the model's own columns, at least
-    /// one, each once; names distinct per list, stable, within 63 bytes.
-    ///
-    /// ```
-    /// # use soft_delete::{Backend, SoftDelete};
-    /// # #[derive(SoftDelete)] #[soft_delete(table = "users")] struct User { id: i64, email: String, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
-    /// assert_eq!(
-    ///     User::unique_among_live(&[UserColumn::Email], Backend::Postgres)?,
-    ///     [r#"CREATE UNIQUE INDEX "users_email_42c98313_live_key" ON "users" ("email") WHERE "deleted_at" IS NULL"#]
-    /// );
-    /// assert_eq!(
-    ///     User::unique_among_live(&[UserColumn::Email], Backend::MySql)?,
-    ///     [
-    ///         "ALTER TABLE `users` ADD COLUMN `email_42c98313_live` tinyint GENERATED ALWAYS AS ((CASE WHEN (`deleted_at` IS NULL) THEN 1 ELSE NULL END)) STORED",
-    ///         "CREATE UNIQUE INDEX `users_email_42c98313_live_key` ON `users` (`email`, `email_42c98313_live`)",
-    ///     ]
-    /// );
-    /// # Ok::<(), soft_delete::SchemaError>(())
-    /// ```
-    ///
-    /// # Errors
-    ///
-    /// As [`live_index`](Self::live_index): [`SchemaError::NoColumns`],
-    /// [`SchemaError::NotAColumn`], [`SchemaError::RepeatedColumn`].
-    fn unique_among_live(
-        columns: &[Self::Column],
-        backend: Backend,
-    ) -> Result<Vec<String>, SchemaError> {
-        schema::unique_among_live::<Self>(columns, backend)
-    }
-
     /// The DDL of every key in [`UNIQUE`](Self::UNIQUE), key by key in the
     /// order declared: for each, the statements of
-    /// [`unique_among_live`](Self::unique_among_live) over its columns, with
-    /// the same index (and, on MySQL/MariaDB, generated column) names. Run
-    /// them in order. Empty for a model without `unique(...)`.
+    /// [`Schema::unique_among_live`] over its columns, with the same index
+    /// (and, on MySQL/MariaDB, generated column) names. Run them in order.
+    /// Empty for a model without `unique(...)`. The same as
+    /// [`Schema::unique_indexes`], where the other schema helpers are.
     ///
     /// ```
-    /// # use soft_delete::{Backend, SoftDelete};
+    /// # use soft_delete::{Backend, Schema, SoftDelete};
     /// #[derive(SoftDelete)]
     /// #[soft_delete(table = "users", unique(email))]
     /// struct User { id: i64, email: String, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
     ///
     /// assert_eq!(
     ///     User::unique_indexes(Backend::Postgres),
-    ///     [r#"CREATE UNIQUE INDEX "users_email_42c98313_live_key" ON "users" ("email") WHERE "deleted_at" IS NULL"#]
+    ///     [r#"CREATE UNIQUE INDEX IF NOT EXISTS "users_email_42c98313_live_key" ON "users" ("email") WHERE "deleted_at" IS NULL"#]
     /// );
     /// assert_eq!(
     ///     User::unique_indexes(Backend::Sqlite),
-    ///     User::unique_among_live(&[UserColumn::Email], Backend::Sqlite)?
+    ///     Schema::new(Backend::Sqlite).unique_among_live::<User>(&[UserColumn::Email])?
     /// );
     /// # Ok::<(), soft_delete::SchemaError>(())
     /// ```
     #[must_use]
     fn unique_indexes(backend: Backend) -> Vec<String> {
-        Self::UNIQUE
-            .iter()
-            .flat_map(|columns| schema::unique_among_live_named::<Self>(columns, backend))
-            .collect()
-    }
-
-    /// The name of [`live_view`](Self::live_view): `<table>_live`, or, over
-    /// 63 bytes, cut and ending in a hash of the table as
-    /// [`live_index`](Self::live_index) explains.
-    ///
-    /// ```
-    /// # use soft_delete::SoftDelete;
-    /// # #[derive(SoftDelete)] #[soft_delete(table = "posts")] struct Post { id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
-    /// assert_eq!(Post::live_view_name(), "posts_live");
-    /// ```
-    #[must_use]
-    fn live_view_name() -> String {
-        view::default_name::<Self>()
-    }
-
-    /// DDL of a view over the live rows, [`live_view_name`](Self::live_view_name),
-    /// for raw SQL and reporting tools that do not know the scope:
-    /// `CREATE VIEW <table>_live AS` [`query()`](Self::query) rendered for
-    /// `backend`. Its columns are [`COLUMNS`](Self::COLUMNS); rows follow
-    /// soft deletes and restores as they happen.
-    ///
-    /// A view's columns are fixed when it is created: after adding a column
-    /// to the model, run [`drop_live_view`](Self::drop_live_view) and this
-    /// again (SQLite has no `CREATE OR REPLACE VIEW`).
-    ///
-    /// ```
-    /// # use soft_delete::{Backend, SoftDelete};
-    /// # #[derive(SoftDelete)] #[soft_delete(table = "posts")] struct Post { id: i64, title: String, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
-    /// assert_eq!(
-    ///     Post::live_view(Backend::Postgres),
-    ///     r#"CREATE VIEW "posts_live" AS SELECT "posts"."id", "posts"."title", "posts"."deleted_at" FROM "posts" WHERE "posts"."deleted_at" IS NULL"#
-    /// );
-    /// assert_eq!(
-    ///     Post::live_view(Backend::MySql),
-    ///     "CREATE VIEW `posts_live` AS SELECT `posts`.`id`, `posts`.`title`, `posts`.`deleted_at` FROM `posts` WHERE `posts`.`deleted_at` IS NULL"
-    /// );
-    /// ```
-    #[must_use]
-    fn live_view(backend: Backend) -> String {
-        view::create::<Self>(&view::default_name::<Self>(), backend)
-    }
-
-    /// [`live_view`](Self::live_view) under a name of your own, quoted for
-    /// `backend`.
-    ///
-    /// ```
-    /// # use soft_delete::{Backend, SchemaError, SoftDelete};
-    /// # #[derive(SoftDelete)] #[soft_delete(table = "posts", style = "bool")] struct Post { id: i64, is_deleted: bool }
-    /// assert_eq!(
-    ///     Post::live_view_named("v_posts", Backend::Sqlite)?,
-    ///     r#"CREATE VIEW "v_posts" AS SELECT "posts"."id", "posts"."is_deleted" FROM "posts" WHERE "posts"."is_deleted" = FALSE"#
-    /// );
-    /// assert_eq!(
-    ///     Post::live_view_named("", Backend::Sqlite),
-    ///     Err(SchemaError::InvalidName { name: String::new() })
-    /// );
-    /// # Ok::<(), SchemaError>(())
-    /// ```
-    ///
-    /// # Errors
-    ///
-    /// [`SchemaError::InvalidName`] when `name` is empty or longer than 63
-    /// bytes (PostgreSQL would cut it, MySQL reject it).
-    fn live_view_named(name: &str, backend: Backend) -> Result<String, SchemaError> {
-        Ok(view::create::<Self>(view::checked_name(name)?, backend))
-    }
-
-    /// `DROP VIEW IF EXISTS` of [`live_view`](Self::live_view).
-    ///
-    /// ```
-    /// # use soft_delete::{Backend, SoftDelete};
-    /// # #[derive(SoftDelete)] #[soft_delete(table = "posts")] struct Post { id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
-    /// assert_eq!(Post::drop_live_view(Backend::MySql), "DROP VIEW IF EXISTS `posts_live`");
-    /// ```
-    #[must_use]
-    fn drop_live_view(backend: Backend) -> String {
-        view::drop(&view::default_name::<Self>(), backend)
-    }
-
-    /// `DROP VIEW IF EXISTS` of [`live_view_named`](Self::live_view_named).
-    ///
-    /// ```
-    /// # use soft_delete::{Backend, SoftDelete};
-    /// # #[derive(SoftDelete)] #[soft_delete(table = "posts")] struct Post { id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
-    /// assert_eq!(
-    ///     Post::drop_live_view_named("v_posts", Backend::Postgres)?,
-    ///     r#"DROP VIEW IF EXISTS "v_posts""#
-    /// );
-    /// # Ok::<(), soft_delete::SchemaError>(())
-    /// ```
-    ///
-    /// # Errors
-    ///
-    /// [`SchemaError::InvalidName`], as [`live_view_named`](Self::live_view_named).
-    fn drop_live_view_named(name: &str, backend: Backend) -> Result<String, SchemaError> {
-        Ok(view::drop(view::checked_name(name)?, backend))
+        Schema::new(backend).unique_indexes::<Self>()
     }
 
     /// Soft delete of this row: [`delete_by_id`](Self::delete_by_id) of

@@ -418,6 +418,30 @@ pub fn force_delete<T: SoftDelete<Id: Clone>>(id: T::Id, backend: Backend) -> Fo
     }
 }
 
+/// The indexes soft deletion asks of a model's table: the marker index and
+/// the keys of [`SoftDelete::UNIQUE`], each created unless it is in place.
+#[derive(Debug)]
+pub struct CreateIndexes {
+    /// In order, each statement with the count that sees it done.
+    pub steps: Vec<(Sql, Sql)>,
+}
+
+/// The indexes of `T`'s table (see [`Schema`](crate::Schema)).
+#[must_use]
+pub fn create_indexes<T: SoftDelete>(backend: Backend) -> CreateIndexes {
+    let steps = crate::schema::indexes::<T>(backend)
+        .into_iter()
+        .map(|ddl| {
+            let statement = Sql {
+                text: Cow::Owned(ddl.statement),
+                values: Values(Vec::new()),
+            };
+            (statement, ddl.exists)
+        })
+        .collect();
+    CreateIndexes { steps }
+}
+
 /// A cascade soft delete or restore of a row and the rows below it, in one
 /// transaction.
 #[derive(Debug)]

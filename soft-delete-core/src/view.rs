@@ -25,11 +25,16 @@ pub(crate) fn checked_name(name: &str) -> Result<&str, SchemaError> {
 }
 
 /// `CREATE VIEW name AS` the model's live-row select, rendered for `backend`
-/// (sea-query has no view statement).
+/// (sea-query has no view statement), in the form that can run again: `OR
+/// REPLACE` where the database has it, `IF NOT EXISTS` on SQLite.
 pub(crate) fn create<T: SoftDelete>(name: &str, backend: Backend) -> String {
     let select = statement::select::<T>(TrashMode::WithoutTrashed);
     let select = backend.inline(&select);
-    format!("CREATE VIEW {} AS {select}", quoted(name, backend))
+    let name = quoted(name, backend);
+    match backend {
+        Backend::Postgres | Backend::MySql => format!("CREATE OR REPLACE VIEW {name} AS {select}"),
+        Backend::Sqlite => format!("CREATE VIEW IF NOT EXISTS {name} AS {select}"),
+    }
 }
 
 /// `DROP VIEW IF EXISTS name`.

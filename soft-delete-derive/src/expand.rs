@@ -544,7 +544,7 @@ fn column_enum(input: &Input, runtime: &TokenStream, table: &str) -> TokenStream
 /// `Id` is the key's type when the key can be told, so calls such as
 /// `Post::find("slug".to_owned())` do not add type errors of their own;
 /// `Column` is the column enum where one is emitted (a struct), for the same
-/// reason with `Post::live_index(&[PostColumn::Title], ..)`; `Retained`
+/// reason with `Schema::new(..).live_index::<Post>(&[PostColumn::Title])`; `Retained`
 /// where `retain` is written, so a purge job bound by it adds no error.
 fn fallback(
     input: &DeriveInput,

@@ -343,6 +343,22 @@ where
         Ok(execute::erase(&mut session, plan).await?)
     }
 
+    /// Creates the indexes soft deletion asks of the model's table that are
+    /// missing (the marker index, the keys of `unique(...)`), on every
+    /// database, so a service can call it at every start: the number of
+    /// statements run. As
+    /// [`soft_delete::sqlx`'s](crate::sqlx::Handle::create_indexes).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Database`] for a statement that failed with its index still
+    /// missing.
+    pub async fn create_indexes(&self) -> Result<u64, Error> {
+        let mut session = self.session()?;
+        let plan = plan::create_indexes::<E::Model>(session.backend());
+        Ok(execute::create_indexes::<E::Model, _>(&mut session, plan).await?)
+    }
+
     fn session(self) -> Result<SeaOrmSession<'c, C>, Error> {
         SeaOrmSession::new(self.db)
     }

@@ -5,6 +5,7 @@
 use ::sqlx::{Database, Executor, IntoArguments};
 use sea_query_sqlx::SqlxValues;
 
+use super::Source;
 use crate::sea_query::Values;
 use crate::Backend;
 
@@ -65,6 +66,24 @@ pub trait Dialect: Database + sealed::Sealed {
     /// }
     /// ```
     fn executor(connection: &mut Self::Connection) -> impl Executor<'_, Database = Self>;
+
+    /// A connection of this database as a [`Source`] of handles, for
+    /// generic code, where `Post::on(&mut *conn)` does not resolve:
+    /// `Post::on(DB::source(&mut *conn))`.
+    ///
+    /// ```
+    /// use soft_delete::sqlx::{Dialect, Model, SoftDeleteExt};
+    /// # use soft_delete::SoftDelete;
+    /// # #[derive(Debug, SoftDelete, sqlx::FromRow)] #[soft_delete(table = "posts")] struct Post { id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
+    ///
+    /// async fn trash<DB: Dialect>(conn: &mut DB::Connection, id: i64) -> Result<bool, soft_delete::sqlx::Error>
+    /// where
+    ///     Post: Model<DB>,
+    /// {
+    ///     Ok(Post::on(DB::source(conn)).delete(id).await?.is_some())
+    /// }
+    /// ```
+    fn source(connection: &mut Self::Connection) -> impl Source<'_, Database = Self>;
 }
 
 macro_rules! dialect {
@@ -90,6 +109,10 @@ macro_rules! dialect {
             }
 
             fn executor(connection: &mut $connection) -> impl Executor<'_, Database = Self> {
+                connection
+            }
+
+            fn source(connection: &mut $connection) -> impl Source<'_, Database = Self> {
                 connection
             }
         }

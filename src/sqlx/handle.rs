@@ -522,6 +522,46 @@ impl<'c, T: Model<DB>, DB: Dialect> Handle<'c, T, DB> {
         Ok(execute::erase(&mut session, plan).await?)
     }
 
+    /// Creates the indexes soft deletion asks of the model's table that are
+    /// missing: the marker index and the keys of `unique(...)`
+    /// ([`Schema::marker_index`](crate::Schema::marker_index),
+    /// [`Schema::unique_indexes`](crate::Schema::unique_indexes)). Each is
+    /// created only when the database does not have it, on every database
+    /// (MySQL has no `CREATE INDEX IF NOT EXISTS`), so a service can call it
+    /// at every start. The number of statements run: 0 once all are in
+    /// place. Call it outside a transaction: MySQL/MariaDB commit one on DDL.
+    ///
+    /// ```
+    /// use soft_delete::sqlx::SoftDeleteExt;
+    /// use soft_delete::SoftDelete;
+    ///
+    /// #[derive(Debug, SoftDelete, sqlx::FromRow)]
+    /// #[soft_delete(table = "users", unique(email))]
+    /// struct User { id: i64, email: String, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
+    ///
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let pool = sqlx::SqlitePool::connect("sqlite::memory:").await?;
+    /// sqlx::raw_sql("CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL, deleted_at TEXT)")
+    ///     .execute(&pool)
+    ///     .await?;
+    /// assert_eq!(User::on(&pool).create_indexes().await?, 2);
+    /// // The next start finds them in place.
+    /// assert_eq!(User::on(&pool).create_indexes().await?, 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # }).unwrap();
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Database`] for a statement that failed with its index still
+    /// missing (for example a live duplicate of a unique key).
+    pub async fn create_indexes(&self) -> Result<u64, Error> {
+        let plan = plan::create_indexes::<T>(DB::BACKEND);
+        let mut connection = self.lease().await?;
+        let mut session = SqlxSession::<DB>::new(&mut connection);
+        Ok(execute::create_indexes::<T, _>(&mut session, plan).await?)
+    }
+
     async fn lease(&self) -> Result<Leased<'_, 'c, DB>, Error> {
         self.connections.lease(T::TABLE).await
     }

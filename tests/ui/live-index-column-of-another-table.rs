@@ -1,5 +1,5 @@
 use chrono::{DateTime, Utc};
-use soft_delete::{Backend, SoftDelete};
+use soft_delete::{Backend, SoftDelete, Schema};
 
 #[derive(SoftDelete)]
 #[soft_delete(table = "posts")]
@@ -19,5 +19,5 @@ struct Comment {
 
 fn main() {
     // A column of `comments` cannot index `posts`.
-    let _ = Post::live_index(&[CommentColumn::PostId], Backend::Postgres);
+    let _ = Schema::new(Backend::Postgres).live_index::<Post>(&[CommentColumn::PostId]);
 }

@@ -1,5 +1,5 @@
 use chrono::{DateTime, Utc};
-use soft_delete::{Backend, SoftDelete};
+use soft_delete::{Backend, SoftDelete, Schema};
 
 #[derive(SoftDelete)]
 #[soft_delete(table = "posts")]
@@ -10,5 +10,5 @@ struct Post {
 }
 
 fn main() {
-    let _ = Post::live_index(&[PostColumn::Titel], Backend::Sqlite);
+    let _ = Schema::new(Backend::Sqlite).live_index::<Post>(&[PostColumn::Titel]);
 }

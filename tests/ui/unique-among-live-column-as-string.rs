@@ -1,5 +1,5 @@
 use chrono::{DateTime, Utc};
-use soft_delete::{Backend, SoftDelete};
+use soft_delete::{Backend, SoftDelete, Schema};
 
 #[derive(SoftDelete)]
 #[soft_delete(table = "users")]
@@ -11,5 +11,5 @@ struct User {
 
 fn main() {
     // Columns by name, as before: a typo would only fail when the DDL runs.
-    let _ = User::unique_among_live(&["emial"], Backend::Postgres);
+    let _ = Schema::new(Backend::Postgres).unique_among_live::<User>(&["emial"]);
 }

@@ -1,5 +1,5 @@
 use chrono::{DateTime, Utc};
-use soft_delete::{Backend, SoftDelete};
+use soft_delete::{Backend, SoftDelete, Schema};
 
 #[derive(SoftDelete)]
 #[soft_delete(table = "users")]
@@ -19,5 +19,5 @@ struct Team {
 
 fn main() {
     // Unique among live users, by a column of `teams`.
-    let _ = User::unique_among_live(&[UserColumn::Email, TeamColumn::Name], Backend::MySql);
+    let _ = Schema::new(Backend::MySql).unique_among_live::<User>(&[UserColumn::Email, TeamColumn::Name]);
 }

@@ -29,8 +29,8 @@ use sea_query::{ColumnDef, Expr, ExprTrait, Index, Order, Table, Value};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize, Serializer};
 use soft_delete::sqlx::{Dialect, Model, Run, SoftDeleteExt};
-use soft_delete::{Backend, Holder, SoftDelete, TrashMode, Written};
-use sqlx::mysql::{MySql, MySqlConnectOptions, MySqlDatabaseError, MySqlPoolOptions};
+use soft_delete::{Backend, Holder, Schema, SoftDelete, TrashMode, Written};
+use sqlx::mysql::{MySql, MySqlConnectOptions, MySqlPoolOptions};
 use sqlx::pool::PoolOptions;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, Postgres};
 use sqlx::sqlite::{Sqlite, SqliteConnectOptions, SqlitePoolOptions};
@@ -343,7 +343,7 @@ fn create_posts(backend: Backend) -> String {
         )
         .col(ColumnDef::new(PostColumn::Title).string().not_null())
         .col(ColumnDef::new(PostColumn::Body).text().not_null())
-        .col(Post::marker_column(backend));
+        .col(Schema::new(backend).marker_column::<Post>());
     if backend == Backend::MySql {
         // Every character a Rust string holds, whatever the server's default.
         table.character_set("utf8mb4");
@@ -351,25 +351,15 @@ fn create_posts(backend: Backend) -> String {
     backend.render(&table)
 }
 
-/// The schema of `posts` on `backend`, statement by statement, each safe to
-/// run again at every start: `CREATE TABLE IF NOT EXISTS posts`, then the
-/// unique index of live titles ([`Post::unique_indexes`]; `IF NOT EXISTS`
-/// added on SQLite and PostgreSQL; MySQL has no `IF NOT EXISTS` for its
-/// generated column or index, so `create_table` takes "already there" for
-/// done), and on SQLite and PostgreSQL an index of all titles, trashed ones
-/// included, for the look-ups of a trashed post by title (create,
-/// create-or-restore), which the partial unique index cannot serve; on
-/// MySQL that unique index starts with `title` and serves them.
+/// The schema of `posts` on `backend` that the library does not make:
+/// `CREATE TABLE IF NOT EXISTS posts`, and on SQLite and PostgreSQL an index
+/// of all titles, trashed ones included, for the look-ups of a trashed post
+/// by title (create, create-or-restore), which the partial unique index
+/// cannot serve; on MySQL the unique index of live titles starts with
+/// `title` and serves them. The marker index and the unique index come from
+/// the handle's `create_indexes()`, at every start.
 pub fn schema(backend: Backend) -> Vec<String> {
     let mut statements = vec![create_posts(backend)];
-    for statement in Post::unique_indexes(backend) {
-        statements.push(match statement.strip_prefix("CREATE UNIQUE INDEX ") {
-            Some(rest) if backend != Backend::MySql => {
-                format!("CREATE UNIQUE INDEX IF NOT EXISTS {rest}")
-            }
-            _ => statement,
-        });
-    }
     if backend != Backend::MySql {
         let mut titles = Index::create();
         titles
@@ -436,7 +426,7 @@ where
     /// The posts of an open `pool`, whose connections all see one database
     /// (the tests' namespaced pools); creates the table through it.
     #[allow(dead_code, reason = "for the tests")]
-    pub async fn with_pool(pool: Pool<DB>) -> Result<Self, sqlx::Error> {
+    pub async fn with_pool(pool: Pool<DB>) -> Result<Self, soft_delete::sqlx::Error> {
         create_table::<DB>(&mut *pool.acquire().await?).await?;
         Ok(Posts {
             pool,
@@ -597,28 +587,22 @@ pub fn title_holder(title: &str) -> sea_query::SelectStatement {
 }
 
 /// Creates the `posts` table and its indexes on `connection`, those that do
-/// not exist ([`schema`]).
-async fn create_table<DB: Dialect>(connection: &mut DB::Connection) -> Result<(), sqlx::Error> {
+/// not exist: safe at every start ([`schema`], then the marker index and
+/// the unique index of live titles, which `create_indexes()` creates only
+/// where missing, on MySQL too).
+async fn create_table<DB: Dialect>(
+    connection: &mut DB::Connection,
+) -> Result<(), soft_delete::sqlx::Error>
+where
+    Post: Model<DB>,
+{
     for statement in schema(DB::BACKEND) {
-        match sqlx::raw_sql(AssertSqlSafe(statement))
+        sqlx::raw_sql(AssertSqlSafe(statement))
             .execute(DB::executor(&mut *connection))
-            .await
-        {
-            Err(error) if !already_there(&error) => return Err(error),
-            _ => {}
-        }
+            .await?;
     }
+    Post::on(DB::source(connection)).create_indexes().await?;
     Ok(())
-}
-
-/// Whether `error` is MySQL's "Duplicate column name" (1060) or "Duplicate
-/// key name" (1061): the generated column or the index of a unique key
-/// made at an earlier start.
-fn already_there(error: &sqlx::Error) -> bool {
-    error
-        .as_database_error()
-        .and_then(|error| error.try_downcast_ref::<MySqlDatabaseError>())
-        .is_some_and(|error| matches!(error.number(), 1060 | 1061))
 }
 
 /// A backend's name in messages.
