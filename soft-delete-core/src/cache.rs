@@ -18,37 +18,25 @@ use std::sync::{PoisonError, RwLock};
 
 use sea_query::{
     Asterisk, Expr, ExprTrait as _, Order, Query, QueryBuilder, ReturningClause, UpdateStatement,
-    Value, Values,
+    Values,
 };
 use sea_query::{MysqlQueryBuilder, PostgresQueryBuilder, SqliteQueryBuilder};
 
 use crate::marker::When;
-use crate::{Backend, SoftDelete, TrashMode};
-
-/// One slot per statement kind ([`Cached`]) and backend.
-const SLOTS: usize = 14 * 3;
+use crate::{statement, Backend, SoftDelete, TrashMode};
 
 /// The rendered SQL of every cached model's [`Cached`] statements, by
-/// model (its `TypeId`) and slot ([`slot`]), each text rendered by the first
-/// run and leaked: at most [`SLOTS`] per model, for the life of the process.
+/// model (its `TypeId`), statement kind and backend, each text rendered by
+/// the first run and leaked: at most one per kind and backend for each
+/// model, for the life of the process.
 ///
 /// One map for all models rather than a `static` per model, which costs
 /// every model's compile (BENCHMARKS.md, section 3); a read is an
-/// uncontended `RwLock` read and a hash of a `TypeId`.
-static RENDERED: RwLock<HashMap<(TypeId, usize), &'static str, BuildHasherDefault<DefaultHasher>>> =
+/// uncontended `RwLock` read and a hash of the key.
+static RENDERED: RwLock<HashMap<(TypeId, Statement, Backend), &'static str, Hasher>> =
     RwLock::new(HashMap::with_hasher(BuildHasherDefault::new()));
 
-/// The slot of `statement` on `backend`: one per statement kind and backend.
-fn slot(statement: Statement, backend: Backend) -> usize {
-    let backend = match backend {
-        Backend::Postgres => 0,
-        Backend::MySql => 1,
-        Backend::Sqlite => 2,
-    };
-    let slot = statement.index() * 3 + backend;
-    debug_assert!(slot < SLOTS);
-    slot
-}
+type Hasher = BuildHasherDefault<DefaultHasher>;
 
 /// A single-row statement whose SQL the cache keeps, with what it
 /// needs per call.
@@ -70,7 +58,7 @@ pub enum Cached<Id> {
 }
 
 /// Whether a write returns the row it changed (`UPDATE ... RETURNING`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Returning {
     /// `RETURNING` every column.
     Row,
@@ -78,8 +66,9 @@ pub enum Returning {
     Nothing,
 }
 
-/// A [`Cached`] without its values: the slot's key.
-#[derive(Clone, Copy)]
+/// A [`Cached`] without its values: with the model and the backend, the
+/// key of its text.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 enum Statement {
     Find(TrashMode),
     List(TrashMode),
@@ -87,25 +76,6 @@ enum Statement {
     Delete(Returning),
     Restore(Returning),
     ForceDelete,
-}
-
-impl Statement {
-    fn index(self) -> usize {
-        let mode = |mode| match mode {
-            TrashMode::WithoutTrashed => 0,
-            TrashMode::WithTrashed => 1,
-            TrashMode::OnlyTrashed => 2,
-        };
-        let returning = |returning| usize::from(returning == Returning::Row);
-        match self {
-            Statement::Find(m) => mode(m),
-            Statement::List(m) => 3 + mode(m),
-            Statement::Count(m) => 6 + mode(m),
-            Statement::Delete(r) => 9 + returning(r),
-            Statement::Restore(r) => 11 + returning(r),
-            Statement::ForceDelete => 13,
-        }
-    }
 }
 
 impl<Id> Cached<Id> {
@@ -133,7 +103,7 @@ pub fn rendered<T: SoftDelete>(
     statement: Cached<T::Id>,
     backend: Backend,
 ) -> (Cow<'static, str>, Values) {
-    let key = T::__SQL_CACHE_KEY.map(|model| (model, slot(statement.statement(), backend)));
+    let key = T::__SQL_CACHE_KEY.map(|model| (model, statement.statement(), backend));
     if let Some(key) = key {
         let kept = RENDERED
             .read()
@@ -196,44 +166,41 @@ fn render<T: SoftDelete>(
 }
 
 /// The values `statement` binds, in the order its SQL binds them, built
-/// without the statement: the value of each part of the statement that
-/// sea-query binds (`Expr::Value`), in the order the statement builders of
-/// `statement.rs` add them (`SET` columns, then the `WHERE` key). Scope
-/// conditions, `TRUE`/`FALSE`/`0` markers, `CURRENT_TIMESTAMP` and the
-/// `deleted_by` `NULL` are constants in the SQL text.
+/// without the statement: the value of each assignment that sea-query binds
+/// (`Expr::Value`), from the same assignment lists the statement builders
+/// take (`statement::deleted_assignments`, `statement::live_assignments`),
+/// then the `WHERE` key. Scope conditions, `TRUE`/`FALSE`/`0` markers,
+/// `CURRENT_TIMESTAMP` and the `deleted_by` `NULL` are constants in the SQL
+/// text.
 fn values<T: SoftDelete>(statement: Cached<T::Id>) -> Values {
     let marker = T::MARKER;
-    let bound = |expr: Expr| match expr {
-        Expr::Value(value) => Some(value),
-        _ => None,
-    };
     let mut values = Vec::with_capacity(4);
-    match statement {
-        Cached::Find(id, _) | Cached::ForceDelete(id) => values.push(id.into()),
-        Cached::List(_) | Cached::Count(_) => {}
+    let mut bind = |_: &'static str, expr: Expr| {
+        if let Expr::Value(value) = expr {
+            values.push(value);
+        }
+    };
+    let id = match statement {
+        Cached::Find(id, _) | Cached::ForceDelete(id) => Some(id),
+        Cached::List(_) | Cached::Count(_) => None,
         Cached::Delete(id, _) => {
-            // As `statement::soft_delete` (no actor) and `mark_deleted`.
+            // As `statement::soft_delete` without an actor.
             let when = marker.resolve(When::Now);
-            values.extend(bound(marker.deleted_value(when)));
-            if let Some((_, value)) = marker.touched(when) {
-                values.extend(bound(value));
-            }
-            if marker.cascade_id.is_some() {
-                values.push(Value::BigInt(None));
-            }
-            values.push(id.into());
+            statement::deleted_assignments(
+                marker,
+                (marker.deleted_value(when), when),
+                None,
+                None,
+                &mut bind,
+            );
+            Some(id)
         }
         Cached::Restore(id, _) => {
-            // As `statement::restore` and `mark_live`.
-            values.extend(bound(marker.live_value()));
-            if let Some((_, value)) = marker.touched(When::Now) {
-                values.extend(bound(value));
-            }
-            if marker.cascade_id.is_some() {
-                values.push(Value::BigInt(None));
-            }
-            values.push(id.into());
+            // As `statement::restore`.
+            statement::live_assignments(marker, When::Now, &mut bind);
+            Some(id)
         }
-    }
+    };
+    values.extend(id.map(Into::into));
     Values(values)
 }

@@ -117,24 +117,40 @@ pub(crate) fn mark_deleted(
     table: &'static str,
     marker: Marker,
     filter: impl IntoCondition,
-    (stamp, when): (Expr, When),
+    stamp: (Expr, When),
     actor: Option<Value>,
     cascade: Option<&Value>,
 ) -> UpdateStatement {
     let mut update = Query::update();
-    update.table(table).value(marker.column, stamp);
+    update.table(table);
+    deleted_assignments(marker, stamp, actor, cascade, |column, value| {
+        update.value(column, value);
+    });
+    update.cond_where(filter).and_where(marker.live_in(table));
+    update
+}
+
+/// The `SET` list of a soft delete, column by column in the order the
+/// statement has them: the one list [`mark_deleted`] builds from and the
+/// cache takes a cached statement's values from.
+pub(crate) fn deleted_assignments(
+    marker: Marker,
+    (stamp, when): (Expr, When),
+    actor: Option<Value>,
+    cascade: Option<&Value>,
+    mut set: impl FnMut(&'static str, Expr),
+) {
+    set(marker.column, stamp);
     if let (Some(column), Some(actor)) = (marker.deleted_by, actor) {
-        update.value(column, actor);
+        set(column, Expr::Value(actor));
     }
     if let Some((column, value)) = marker.touched(when) {
-        update.value(column, value);
+        set(column, value);
     }
     if let Some(column) = marker.cascade_id {
         let key = cascade.cloned().unwrap_or(Value::BigInt(None));
-        update.value(column, key);
+        set(column, Expr::Value(key));
     }
-    update.cond_where(filter).and_where(marker.live_in(table));
-    update
 }
 
 /// Makes the trashed rows of `table` matching `filter` live again, clearing
@@ -147,22 +163,33 @@ pub(crate) fn mark_live(
     when: When,
 ) -> UpdateStatement {
     let mut update = Query::update();
-    update
-        .table(table)
-        .value(marker.column, marker.live_value());
-    if let Some(column) = marker.deleted_by {
-        update.value(column, Expr::Keyword(Keyword::Null));
-    }
-    if let Some((column, value)) = marker.touched(when) {
+    update.table(table);
+    live_assignments(marker, when, |column, value| {
         update.value(column, value);
-    }
-    if let Some(column) = marker.cascade_id {
-        update.value(column, Value::BigInt(None));
-    }
+    });
     update
         .cond_where(filter)
         .and_where(marker.trashed_in(table));
     update
+}
+
+/// The `SET` list of a restore, in order, as [`deleted_assignments`] is a
+/// soft delete's.
+pub(crate) fn live_assignments(
+    marker: Marker,
+    when: When,
+    mut set: impl FnMut(&'static str, Expr),
+) {
+    set(marker.column, marker.live_value());
+    if let Some(column) = marker.deleted_by {
+        set(column, Expr::Keyword(Keyword::Null));
+    }
+    if let Some((column, value)) = marker.touched(when) {
+        set(column, value);
+    }
+    if let Some(column) = marker.cascade_id {
+        set(column, Expr::Value(Value::BigInt(None)));
+    }
 }
 
 /// Deletes the rows matching `filter` for good, trashed or not.
