@@ -500,6 +500,65 @@ pub trait SoftDelete: Sized {
         statement::soft_delete::<Self>(filter, When::Now, None)
     }
 
+    /// Soft delete recording who deleted the row: [`delete_by_id`](Self::delete_by_id)
+    /// that also sets the `deleted_by = "..."` column to `actor`, in the same
+    /// UPDATE. A restore clears it.
+    ///
+    /// ```
+    /// # use soft_delete::SoftDelete;
+    /// # use sea_query::PostgresQueryBuilder;
+    /// #[derive(SoftDelete)]
+    /// #[soft_delete(table = "posts", deleted_by = "deleted_by")]
+    /// struct Post {
+    ///     id: i64,
+    ///     deleted_at: Option<chrono::DateTime<chrono::Utc>>,
+    ///     deleted_by: Option<String>,
+    /// }
+    ///
+    /// let (sql, _) = Post::delete_by_id_as(7, "alice").build(PostgresQueryBuilder);
+    /// assert_eq!(
+    ///     sql,
+    ///     r#"UPDATE "posts" SET "deleted_at" = $1, "deleted_by" = $2 WHERE "posts"."id" = $3 AND "posts"."deleted_at" IS NULL"#
+    /// );
+    /// assert_eq!(
+    ///     Post::restore_by_id(7).to_string(PostgresQueryBuilder),
+    ///     r#"UPDATE "posts" SET "deleted_at" = NULL, "deleted_by" = NULL WHERE "posts"."id" = 7 AND "posts"."deleted_at" IS NOT NULL"#
+    /// );
+    /// ```
+    #[must_use]
+    fn delete_by_id_as(id: Self::Id, actor: impl Into<Value>) -> UpdateStatement
+    where
+        Self: RecordsDeletedBy,
+    {
+        statement::soft_delete::<Self>(
+            statement::PrimaryKeyIs::<Self>(id),
+            When::Now,
+            Some(actor.into()),
+        )
+    }
+
+    /// Bulk soft delete recording who deleted the rows: [`delete_where`](Self::delete_where)
+    /// that also sets the `deleted_by` column to `actor`.
+    ///
+    /// ```
+    /// # use soft_delete::SoftDelete;
+    /// # use sea_query::{Cond, Expr, ExprTrait, PostgresQueryBuilder};
+    /// # #[derive(SoftDelete)] #[soft_delete(table = "posts", deleted_by = "deleted_by")] struct Post { id: i64, author_id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>>, deleted_by: Option<i64> }
+    /// let (sql, _) = Post::delete_where_as(Cond::all().add(Expr::col(("posts", "author_id")).eq(3)), 42)
+    ///     .build(PostgresQueryBuilder);
+    /// assert_eq!(
+    ///     sql,
+    ///     r#"UPDATE "posts" SET "deleted_at" = $1, "deleted_by" = $2 WHERE "posts"."author_id" = $3 AND "posts"."deleted_at" IS NULL"#
+    /// );
+    /// ```
+    #[must_use]
+    fn delete_where_as(filter: Condition, actor: impl Into<Value>) -> UpdateStatement
+    where
+        Self: RecordsDeletedBy,
+    {
+        statement::soft_delete::<Self>(filter, When::Now, Some(actor.into()))
+    }
+
     /// Restore: set the marker to `NULL` (bool: `FALSE`) `WHERE pk = id AND
     /// marker IS NOT NULL`. A live or absent row is not touched.
     ///
@@ -878,65 +937,6 @@ pub trait SoftDelete: Sized {
             .collect()
     }
 
-    /// Soft delete recording who deleted the row: [`delete_by_id`](Self::delete_by_id)
-    /// that also sets the `deleted_by = "..."` column to `actor`, in the same
-    /// UPDATE. A restore clears it.
-    ///
-    /// ```
-    /// # use soft_delete::SoftDelete;
-    /// # use sea_query::PostgresQueryBuilder;
-    /// #[derive(SoftDelete)]
-    /// #[soft_delete(table = "posts", deleted_by = "deleted_by")]
-    /// struct Post {
-    ///     id: i64,
-    ///     deleted_at: Option<chrono::DateTime<chrono::Utc>>,
-    ///     deleted_by: Option<String>,
-    /// }
-    ///
-    /// let (sql, _) = Post::delete_by_id_as(7, "alice").build(PostgresQueryBuilder);
-    /// assert_eq!(
-    ///     sql,
-    ///     r#"UPDATE "posts" SET "deleted_at" = $1, "deleted_by" = $2 WHERE "posts"."id" = $3 AND "posts"."deleted_at" IS NULL"#
-    /// );
-    /// assert_eq!(
-    ///     Post::restore_by_id(7).to_string(PostgresQueryBuilder),
-    ///     r#"UPDATE "posts" SET "deleted_at" = NULL, "deleted_by" = NULL WHERE "posts"."id" = 7 AND "posts"."deleted_at" IS NOT NULL"#
-    /// );
-    /// ```
-    #[must_use]
-    fn delete_by_id_as(id: Self::Id, actor: impl Into<Value>) -> UpdateStatement
-    where
-        Self: RecordsDeletedBy,
-    {
-        statement::soft_delete::<Self>(
-            statement::PrimaryKeyIs::<Self>(id),
-            When::Now,
-            Some(actor.into()),
-        )
-    }
-
-    /// Bulk soft delete recording who deleted the rows: [`delete_where`](Self::delete_where)
-    /// that also sets the `deleted_by` column to `actor`.
-    ///
-    /// ```
-    /// # use soft_delete::SoftDelete;
-    /// # use sea_query::{Cond, Expr, ExprTrait, PostgresQueryBuilder};
-    /// # #[derive(SoftDelete)] #[soft_delete(table = "posts", deleted_by = "deleted_by")] struct Post { id: i64, author_id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>>, deleted_by: Option<i64> }
-    /// let (sql, _) = Post::delete_where_as(Cond::all().add(Expr::col(("posts", "author_id")).eq(3)), 42)
-    ///     .build(PostgresQueryBuilder);
-    /// assert_eq!(
-    ///     sql,
-    ///     r#"UPDATE "posts" SET "deleted_at" = $1, "deleted_by" = $2 WHERE "posts"."author_id" = $3 AND "posts"."deleted_at" IS NULL"#
-    /// );
-    /// ```
-    #[must_use]
-    fn delete_where_as(filter: Condition, actor: impl Into<Value>) -> UpdateStatement
-    where
-        Self: RecordsDeletedBy,
-    {
-        statement::soft_delete::<Self>(filter, When::Now, Some(actor.into()))
-    }
-
     /// The DDL of every key in [`UNIQUE`](Self::UNIQUE), key by key in the
     /// order declared: for each, the statements of
     /// [`Schema::unique_among_live`] over its columns, with the same index
@@ -983,6 +983,27 @@ pub trait SoftDelete: Sized {
         Self::delete_by_id(self.id())
     }
 
+    /// Soft delete of this row recording who deleted it:
+    /// [`delete_by_id_as`](Self::delete_by_id_as) of [`id`](Self::id).
+    ///
+    /// ```
+    /// # use soft_delete::SoftDelete;
+    /// # use sea_query::PostgresQueryBuilder;
+    /// # #[derive(SoftDelete)] #[soft_delete(table = "posts", deleted_by = "deleted_by")] struct Post { id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>>, deleted_by: Option<String> }
+    /// let post = Post { id: 7, deleted_at: None, deleted_by: None };
+    /// assert_eq!(
+    ///     post.delete_as("alice").build(PostgresQueryBuilder).0,
+    ///     Post::delete_by_id_as(7, "alice").build(PostgresQueryBuilder).0
+    /// );
+    /// ```
+    #[must_use]
+    fn delete_as(&self, actor: impl Into<Value>) -> UpdateStatement
+    where
+        Self: RecordsDeletedBy,
+    {
+        Self::delete_by_id_as(self.id(), actor)
+    }
+
     /// Restore of this row: [`restore_by_id`](Self::restore_by_id) of
     /// [`id`](Self::id).
     ///
@@ -1014,27 +1035,6 @@ pub trait SoftDelete: Sized {
     #[must_use]
     fn force_delete(&self) -> DeleteStatement {
         Self::force_delete_by_id(self.id())
-    }
-
-    /// Soft delete of this row recording who deleted it:
-    /// [`delete_by_id_as`](Self::delete_by_id_as) of [`id`](Self::id).
-    ///
-    /// ```
-    /// # use soft_delete::SoftDelete;
-    /// # use sea_query::PostgresQueryBuilder;
-    /// # #[derive(SoftDelete)] #[soft_delete(table = "posts", deleted_by = "deleted_by")] struct Post { id: i64, deleted_at: Option<chrono::DateTime<chrono::Utc>>, deleted_by: Option<String> }
-    /// let post = Post { id: 7, deleted_at: None, deleted_by: None };
-    /// assert_eq!(
-    ///     post.delete_as("alice").build(PostgresQueryBuilder).0,
-    ///     Post::delete_by_id_as(7, "alice").build(PostgresQueryBuilder).0
-    /// );
-    /// ```
-    #[must_use]
-    fn delete_as(&self, actor: impl Into<Value>) -> UpdateStatement
-    where
-        Self: RecordsDeletedBy,
-    {
-        Self::delete_by_id_as(self.id(), actor)
     }
 }
 
