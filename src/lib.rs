@@ -34,8 +34,9 @@
 //! );
 //! ```
 //!
-//! See the [`SoftDelete`] trait for every statement, and the README for
-//! executing them with `sqlx` and `sea-query-sqlx`.
+//! See the [`SoftDelete`] trait for every statement, and the [`guide`]
+//! modules for the reference: the model's keys, the schema, the run layers,
+//! cascades, purges, and what each guarantees.
 
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -60,6 +61,8 @@ pub use soft_delete_core::__private;
 /// not part of the API.
 #[doc(hidden)]
 pub use soft_delete_core::__layer;
+
+pub mod guide;
 
 #[cfg(any(
     feature = "sqlx-sqlite",
