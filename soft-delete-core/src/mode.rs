@@ -139,6 +139,7 @@ impl std::error::Error for ParseTrashModeError {}
 /// to_json(&TrashMode::OnlyTrashed); // `"only"`
 /// ```
 #[cfg(feature = "serde")]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 impl serde::Serialize for TrashMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -159,6 +160,7 @@ impl serde::Serialize for TrashMode {
 /// assert!(all.unwrap_err().to_string().contains("is not a trash mode"));
 /// ```
 #[cfg(feature = "serde")]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 impl<'de> serde::Deserialize<'de> for TrashMode {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Text;
