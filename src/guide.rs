@@ -23,14 +23,11 @@
 //! - [`rest_api`]: the REST API example.
 //! - [`databases`]: the databases tested, and what runs on each.
 //!
-//! Soft delete in Laravel, GORM, django-safedelete, Sequelize and TypeORM
+//! Soft delete in Laravel, GORM, django-safedelete, Sequelize and `TypeORM`
 //! keeps tripping their users in the same places. Each of the features in
 //! [`joins`], [`unique_keys`], [`ending_rows`], [`cascades`],
 //! [`concurrency`] and [`values`] is a method or a key of the derive here,
 //! checked at compile time, and tested on PostgreSQL, MariaDB and SQLite.
-
-// Prose naming products (TypeORM), not code.
-#![allow(clippy::doc_markdown)]
 
 pub mod statements {
     //! The statements, for SQL run your own way, and what each method emits.
