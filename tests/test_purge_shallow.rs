@@ -15,6 +15,7 @@ use std::collections::BTreeSet;
 use std::num::NonZeroU32;
 
 use chrono::{Duration, Utc};
+use common::TestBackend as _;
 use common::{Backend, Db};
 use soft_delete::sqlx::{Dialect, Model, SoftDeleteExt};
 use soft_delete::{PurgeProgress, SoftDelete, TrashMode};
@@ -281,6 +282,74 @@ async fn a_purge_beside_a_reviving_writer_never_takes_a_revived_row() {
     on_each_backend!(true, 4, |db, pool| {
         revived_rows_survive(&db, pool).await;
     });
+}
+
+/// With foreign keys that restrict, a purge leaves out its own check that
+/// nothing is left below (the database refuses such a delete); beside the
+/// reviving writer, a batch whose delete the database refuses runs again
+/// checked, and the purge completes without an error.
+#[tokio::test]
+async fn restrict_purge_beside_a_reviving_writer_runs_a_refused_batch_again() {
+    on_each_backend!(false, 4, |db, pool| {
+        revived_rows_survive(&db, pool).await;
+    });
+}
+
+/// What the purge reads from the catalog to leave its check out: a
+/// restricting foreign key for every declared cascade under RESTRICT, none
+/// under ON DELETE CASCADE (which would take a revived row), none without a
+/// foreign key.
+#[tokio::test]
+async fn the_purge_reads_which_foreign_keys_restrict() {
+    use soft_delete::__layer::purge::restricting_keys;
+    for (on_delete_cascade, restricting) in [(false, true), (true, false)] {
+        for backend in common::backends() {
+            let db = Db::connect(backend).await;
+            schema(&db, on_delete_cascade).await;
+            let keys = restricting_keys::<Post>(backend.schema());
+            if backend == Backend::Sqlite {
+                assert!(keys.is_empty(), "SQLite's batches need no check");
+                continue;
+            }
+            assert_eq!(keys.len(), 2, "{backend}: posts → comments → reactions");
+            for key in keys {
+                let count = with_pool!(db, |pool| {
+                    sqlx::query_scalar_with::<_, i64, _>(
+                        AssertSqlSafe(key.text.to_string()),
+                        sea_query_sqlx::SqlxValues(key.values.clone()),
+                    )
+                    .fetch_one(pool)
+                    .await
+                });
+                let count = count.unwrap_or_else(|e| panic!("{backend}: {e}: {}", key.text));
+                assert_eq!(count > 0, restricting, "{backend}: {}", key.text);
+            }
+        }
+    }
+    // No foreign key at all: nothing restricts.
+    for backend in common::backends() {
+        if backend == Backend::Sqlite {
+            continue;
+        }
+        let db = Db::connect(backend).await;
+        db.raw("CREATE TABLE posts (id BIGINT PRIMARY KEY)").await;
+        db.raw("CREATE TABLE comments (id BIGINT PRIMARY KEY, post_id BIGINT NOT NULL)")
+            .await;
+        db.raw("CREATE TABLE reactions (id BIGINT PRIMARY KEY, comment_id BIGINT NOT NULL)")
+            .await;
+        for key in restricting_keys::<Post>(backend.schema()) {
+            let count = with_pool!(db, |pool| {
+                sqlx::query_scalar_with::<_, i64, _>(
+                    AssertSqlSafe(key.text.to_string()),
+                    sea_query_sqlx::SqlxValues(key.values.clone()),
+                )
+                .fetch_one(pool)
+                .await
+            })
+            .unwrap_or_else(|e| panic!("{backend}: {e}"));
+            assert_eq!(count, 0, "{backend}: {}", key.text);
+        }
+    }
 }
 
 /// Cascades and purges cancelled at every point (a client hanging up), on

@@ -933,42 +933,54 @@ where
             stop.as_ref()
                 .is_some_and(|stop| stop.load(std::sync::atomic::Ordering::Relaxed))
         };
+        // Whether each delete checks that nothing is left below the rows it
+        // takes: not where the database's own foreign keys refuse a delete
+        // that would (the batch then fails, and runs again checked).
+        let mut checked = !tree || !unchecked_allowed::<T, S>(session).await;
         for batch in 1.. {
             // Whether this batch is the run's last: it took fewer rows than its
             // size, or `stop` was raised during it.
             let mut last = false;
             let (progress, taken) = if tree || hooks {
-                session.begin(true).await?;
-                let outcome = async {
-                    if hooks {
-                        hook(session, Hook::BeforePurgeBatch(range.cutoff)).await?;
+                // Run again, checked, when a row below was revived since the
+                // pick and a foreign key refused the unchecked delete: the
+                // failed attempt rolled back, its hooks' writes with it.
+                loop {
+                    session.begin(true).await?;
+                    let outcome = async {
+                        if hooks {
+                            hook(session, Hook::BeforePurgeBatch(range.cutoff)).await?;
+                        }
+                        let (deleted, kept_now, taken) = if tree {
+                            tree_batch(session, &range, kept, checked, |taken| {
+                                last = taken < size || stopping();
+                                last
+                            })
+                            .await?
+                        } else {
+                            let deleted = session
+                                .execute(flat.clone())
+                                .await
+                                .map_err(referenced::<T, S>)?;
+                            (deleted, 0, deleted)
+                        };
+                        let progress = PurgeProgress {
+                            batch,
+                            deleted,
+                            total: total + deleted,
+                            kept: kept_now,
+                        };
+                        if hooks {
+                            hook(session, Hook::AfterPurgeBatch(&progress)).await?;
+                        }
+                        Ok((progress, taken))
                     }
-                    let (deleted, kept_now, taken) = if tree {
-                        tree_batch(session, &range, kept, |taken| {
-                            last = taken < size || stopping();
-                            last
-                        })
-                        .await?
-                    } else {
-                        let deleted = session
-                            .execute(flat.clone())
-                            .await
-                            .map_err(referenced::<T, S>)?;
-                        (deleted, 0, deleted)
-                    };
-                    let progress = PurgeProgress {
-                        batch,
-                        deleted,
-                        total: total + deleted,
-                        kept: kept_now,
-                    };
-                    if hooks {
-                        hook(session, Hook::AfterPurgeBatch(&progress)).await?;
+                    .await;
+                    match finish(session, outcome, |_| true).await {
+                        Err(Failure::Referenced { .. }) if !checked => checked = true,
+                        done => break done?,
                     }
-                    Ok((progress, taken))
                 }
-                .await;
-                finish(session, outcome, |_| true).await?
             } else {
                 // One DELETE: its own transaction already.
                 let deleted = session
@@ -1003,6 +1015,24 @@ where
     })
 }
 
+/// Whether a purge of `T` may leave out its check that nothing is left
+/// below a row it deletes: every declared cascade of the tree is a foreign
+/// key that restricts ([`purge::restricting_keys`]). Not inside a caller's
+/// transaction, which a failed statement could spoil, and not when the
+/// catalog cannot be read.
+async fn unchecked_allowed<T: SoftDelete, S: Session<T>>(session: &mut S) -> bool {
+    let keys = purge::restricting_keys::<T>(session.backend());
+    if keys.is_empty() || session.in_transaction() {
+        return false;
+    }
+    for key in keys {
+        if !matches!(session.fetch_count(key).await, Ok(count) if count > 0) {
+            return false;
+        }
+    }
+    true
+}
+
 fn referenced<T: SoftDelete, S: Session<T>>(error: S::Error) -> Failure<S::Error> {
     classify::<T, S>(T::TABLE, Classify::HardDelete, error)
 }
@@ -1014,6 +1044,7 @@ async fn tree_batch<T, S>(
     session: &mut S,
     range: &PurgeRange,
     skip: u64,
+    checked: bool,
     mut last: impl FnMut(u64) -> bool + Send,
 ) -> Result<(u64, u64, u64), Failure<S::Error>>
 where
@@ -1047,8 +1078,10 @@ where
         let kept = taken - free.len() as u64;
         let steps = if free.is_empty() {
             Vec::new()
-        } else {
+        } else if checked {
             purge::batch::<T>(&free, backend)
+        } else {
+            purge::unchecked_batch::<T>(&free, backend)
         };
         (steps, Some(taken), kept)
     };

@@ -222,9 +222,11 @@ enum Take {
     /// with a row of a declared child still below it: a child another
     /// writer revived since the roots were picked keeps its parent.
     Trashed,
-    /// Only trashed rows, where no other writer can revive one since the
-    /// roots were picked: SQLite's one writer.
-    TrashedLocked,
+    /// Only trashed rows, unchecked: where no other writer can revive one
+    /// since the roots were picked (SQLite's one writer), or where the
+    /// database refuses to delete a row a revived one still references
+    /// (foreign keys that restrict: the batch then runs again checked).
+    TrashedUnchecked,
 }
 
 /// The deletes of the rows below `roots`, deepest table first, leaves
@@ -523,7 +525,7 @@ pub fn selecting_batch<T: SoftDelete>(range: &PurgeRange, backend: Backend) -> V
     oldest_due::<T>(&mut select, &nodes, range, backend);
     deletes::<T>(
         &Roots::Select(Box::new(select)),
-        Take::TrashedLocked,
+        Take::TrashedUnchecked,
         backend,
     )
 }
@@ -579,6 +581,120 @@ pub fn batch<T: SoftDelete>(roots: &[Value], backend: Backend) -> Vec<Step> {
     // MySQL/MariaDB, share-locking the subtrees in the select instead cost
     // as much as the check, and blocked that writer).
     deletes::<T>(&Roots::Keys(roots), Take::Trashed, backend)
+}
+
+/// [`batch`] without its check that nothing is left below a row it
+/// deletes, for a tree whose every declared cascade is a foreign key that
+/// restricts ([`restricting_keys`]): a child revived since the pick then
+/// makes the delete of its parent fail, and the batch runs again checked.
+#[must_use]
+pub fn unchecked_batch<T: SoftDelete>(roots: &[Value], backend: Backend) -> Vec<Step> {
+    deletes::<T>(&Roots::Keys(roots), Take::TrashedUnchecked, backend)
+}
+
+/// For each declared cascade of `T`'s tree (a self-referencing one too),
+/// a count of the foreign keys on the child's key column that reference
+/// the parent table and make the database refuse, at once, to delete a
+/// parent row still referenced (`RESTRICT` or `NO ACTION`, not deferrable;
+/// on MySQL/MariaDB with `foreign_key_checks` on): a purge may leave its
+/// check out when every count is non-zero. Empty on SQLite, whose batches
+/// need no check, and for a model without cascades.
+#[must_use]
+pub fn restricting_keys<T: SoftDelete>(backend: Backend) -> Vec<Sql> {
+    if backend == Backend::Sqlite {
+        return Vec::new();
+    }
+    let nodes = plan::<T>();
+    let mut relations = Vec::new();
+    for node in &nodes {
+        for &(parent, _, foreign_key) in &node.parents {
+            relations.push((node.table, foreign_key, parent));
+        }
+        if let Some(self_key) = node.self_foreign_key {
+            relations.push((node.table, self_key, node.table));
+        }
+    }
+    relations
+        .into_iter()
+        .map(|(child, foreign_key, parent)| restricting_key(child, foreign_key, parent, backend))
+        .collect()
+}
+
+/// A count of the foreign keys of `child.foreign_key` onto `parent` that
+/// restrict a delete of the parent at once.
+fn restricting_key(
+    child: &'static str,
+    foreign_key: &'static str,
+    parent: &'static str,
+    backend: Backend,
+) -> Sql {
+    use sea_query::IntoTableRef as _;
+    let mut count = Query::select();
+    match backend {
+        Backend::Postgres => {
+            // The tables as the session's `search_path` finds them, as the
+            // purge's own statements do.
+            let (c, a) = (Alias::new("c"), Alias::new("a"));
+            count
+                .expr(Expr::col((c.clone(), Alias::new("oid"))).count())
+                .from_as(("pg_catalog", "pg_constraint"), c.clone())
+                .inner_join(
+                    ("pg_catalog", "pg_attribute")
+                        .into_table_ref()
+                        .alias(a.clone()),
+                    Condition::all()
+                        .add(
+                            Expr::col((a.clone(), Alias::new("attrelid")))
+                                .equals((c.clone(), Alias::new("conrelid"))),
+                        )
+                        .add(Expr::cust("a.attnum = c.conkey[1]")),
+                )
+                .and_where(Expr::cust("c.contype = 'f'"))
+                .and_where(Expr::cust("c.confdeltype IN ('a', 'r')"))
+                .and_where(Expr::cust("NOT c.condeferrable"))
+                .and_where(Expr::cust("cardinality(c.conkey) = 1"))
+                .and_where(Expr::cust_with_values(
+                    "c.conrelid = to_regclass(quote_ident($1))",
+                    [child],
+                ))
+                .and_where(Expr::cust_with_values(
+                    "c.confrelid = to_regclass(quote_ident($1))",
+                    [parent],
+                ))
+                .and_where(Expr::col((a, Alias::new("attname"))).eq(foreign_key));
+        }
+        Backend::MySql | Backend::Sqlite => {
+            let (r, k) = (Alias::new("r"), Alias::new("k"));
+            let col = |table: &Alias, column: &'static str| {
+                Expr::col((table.clone(), Alias::new(column)))
+            };
+            count
+                .expr(col(&r, "constraint_name").count())
+                .from_as(("information_schema", "referential_constraints"), r.clone())
+                .inner_join(
+                    ("information_schema", "key_column_usage")
+                        .into_table_ref()
+                        .alias(k.clone()),
+                    Condition::all()
+                        .add(
+                            col(&k, "constraint_schema")
+                                .equals((r.clone(), Alias::new("constraint_schema"))),
+                        )
+                        .add(
+                            col(&k, "constraint_name")
+                                .equals((r.clone(), Alias::new("constraint_name"))),
+                        )
+                        .add(col(&k, "table_name").equals((r.clone(), Alias::new("table_name")))),
+                )
+                .and_where(col(&r, "constraint_schema").eq(Expr::cust("DATABASE()")))
+                .and_where(col(&r, "table_name").eq(child))
+                .and_where(col(&r, "referenced_table_name").eq(parent))
+                .and_where(col(&r, "delete_rule").is_in(["RESTRICT", "NO ACTION"]))
+                .and_where(col(&k, "column_name").eq(foreign_key))
+                .and_where(Expr::cust("@@foreign_key_checks = 1"));
+        }
+    }
+    Sql::render(&count, backend)
 }
 
 /// The single `DELETE` of a purge batch for a model with nothing below it.
