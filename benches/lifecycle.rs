@@ -873,10 +873,12 @@ where
                     .map(|post| post.id.into())
                     .collect();
             purged.steps.add("select the batch's posts", at);
+            // The bench's foreign key restricts (no `ON DELETE` action):
+            // as the library, the deletes leave out their own check.
             let steps = if roots.is_empty() {
                 Vec::new()
             } else {
-                purge::batch::<Post>(&roots, backend)
+                purge::unchecked_batch::<Post>(&roots, backend)
             };
             (steps, Some(roots.len() as u64))
         };
