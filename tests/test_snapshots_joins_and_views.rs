@@ -119,6 +119,30 @@ fn left_join_scoped_with_an_any_condition() {
 }
 
 #[test]
+fn self_joins_scoped_as() {
+    // A comment and the comment it answers: `comments` joined to itself
+    // under `parent`, each join scoped on the alias.
+    let on = || Expr::col(("parent", "id")).equals((CommentColumn::Table, CommentColumn::PostId));
+    let mut statements = Vec::new();
+    for mode in MODES {
+        let inner = Comment::query()
+            .inner_join_scoped_as::<Comment>("parent", on(), mode)
+            .to_owned();
+        statements.push((format!("inner, parents {mode}"), inner));
+        let left = Comment::query()
+            .expr_as(Expr::col(("parent", "id")), "parent_id")
+            .left_join_scoped_as::<Comment>("parent", on(), mode)
+            .to_owned();
+        statements.push((format!("left, parents {mode}"), left));
+    }
+    let where_scope = Post::query()
+        .cond_where(Post::scope_as("p2", TrashMode::OnlyTrashed))
+        .to_owned();
+    statements.push(("scope_as in WHERE".to_owned(), where_scope));
+    assert_snapshot!("self_joins_scoped_as", render(&statements));
+}
+
+#[test]
 fn live_view() {
     let mut out = String::new();
     for (name, backend) in BACKENDS {

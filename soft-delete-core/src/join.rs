@@ -1,7 +1,7 @@
 //! Joins that carry the joined table's scope in their `ON` clause, so that
 //! joining a soft-delete table cannot leak its trashed rows.
 
-use sea_query::{Condition, IntoCondition, JoinType, SelectStatement};
+use sea_query::{Condition, DynIden, IntoCondition, IntoIden, JoinType, SelectStatement};
 
 use crate::{statement, SoftDelete, TrashMode};
 
@@ -16,8 +16,8 @@ use crate::{statement, SoftDelete, TrashMode};
 /// `ON` clause the scope is right for both.
 ///
 /// The table is joined under its own name, which `T`'s scope is qualified
-/// with; for a self-join under an alias, write the join and its scope by
-/// hand. Only inner and left joins are offered: a right join keeps every
+/// with; the `_as` forms join it under an alias, scoped on that alias, for
+/// a self-join or a table joined twice. Only inner and left joins are offered: a right join keeps every
 /// row of the joined table whatever its `ON` says, and a cross join has no
 /// `ON`.
 ///
@@ -97,6 +97,55 @@ pub trait ScopedJoin: sealed::Sealed {
         on: impl IntoCondition,
         mode: TrashMode,
     ) -> &mut Self;
+
+    /// [`inner_join_scoped`](Self::inner_join_scoped) of `T`'s table under
+    /// `alias`, scoped on the alias: `INNER JOIN <table> AS alias ON on AND
+    /// <T's scope on alias>`.
+    ///
+    /// ```
+    /// # use soft_delete::{ScopedJoin, SoftDelete, TrashMode};
+    /// # use sea_query::{Expr, ExprTrait, PostgresQueryBuilder};
+    /// # #[derive(SoftDelete)] #[soft_delete(table = "comments")] struct Comment { id: i64, parent_id: Option<i64>, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
+    /// // Live replies of live comments.
+    /// let sql = Comment::query()
+    ///     .inner_join_scoped_as::<Comment>(
+    ///         "parent",
+    ///         Expr::col(("parent", "id")).equals((CommentColumn::Table, CommentColumn::ParentId)),
+    ///         TrashMode::WithoutTrashed,
+    ///     )
+    ///     .to_string(PostgresQueryBuilder);
+    /// assert!(sql.contains(r#"INNER JOIN "comments" AS "parent" ON "parent"."id" = "comments"."parent_id" AND "parent"."deleted_at" IS NULL"#));
+    /// ```
+    fn inner_join_scoped_as<T: SoftDelete>(
+        &mut self,
+        alias: impl IntoIden,
+        on: impl IntoCondition,
+        mode: TrashMode,
+    ) -> &mut Self;
+
+    /// [`left_join_scoped`](Self::left_join_scoped) of `T`'s table under
+    /// `alias`, scoped on the alias.
+    ///
+    /// ```
+    /// # use soft_delete::{ScopedJoin, SoftDelete, TrashMode};
+    /// # use sea_query::{Expr, ExprTrait, MysqlQueryBuilder};
+    /// # #[derive(SoftDelete)] #[soft_delete(table = "comments", style = "bool")] struct Comment { id: i64, parent_id: Option<i64>, is_deleted: bool }
+    /// // Every live comment, with its parent if that is live.
+    /// let sql = Comment::query()
+    ///     .left_join_scoped_as::<Comment>(
+    ///         "parent",
+    ///         Expr::col(("parent", "id")).equals((CommentColumn::Table, CommentColumn::ParentId)),
+    ///         TrashMode::WithoutTrashed,
+    ///     )
+    ///     .to_string(MysqlQueryBuilder);
+    /// assert!(sql.contains("LEFT JOIN `comments` AS `parent` ON `parent`.`id` = `comments`.`parent_id` AND `parent`.`is_deleted` = FALSE"));
+    /// ```
+    fn left_join_scoped_as<T: SoftDelete>(
+        &mut self,
+        alias: impl IntoIden,
+        on: impl IntoCondition,
+        mode: TrashMode,
+    ) -> &mut Self;
 }
 
 impl ScopedJoin for SelectStatement {
@@ -115,17 +164,54 @@ impl ScopedJoin for SelectStatement {
     ) -> &mut Self {
         self.join(JoinType::LeftJoin, T::TABLE, scoped_on::<T>(on, mode))
     }
+
+    fn inner_join_scoped_as<T: SoftDelete>(
+        &mut self,
+        alias: impl IntoIden,
+        on: impl IntoCondition,
+        mode: TrashMode,
+    ) -> &mut Self {
+        let alias = alias.into_iden();
+        let on = scoped_on_alias::<T>(alias.clone(), on, mode);
+        self.join_as(JoinType::InnerJoin, T::TABLE, alias, on)
+    }
+
+    fn left_join_scoped_as<T: SoftDelete>(
+        &mut self,
+        alias: impl IntoIden,
+        on: impl IntoCondition,
+        mode: TrashMode,
+    ) -> &mut Self {
+        let alias = alias.into_iden();
+        let on = scoped_on_alias::<T>(alias.clone(), on, mode);
+        self.join_as(JoinType::LeftJoin, T::TABLE, alias, on)
+    }
 }
 
 /// `on AND T's scope for mode`; `on` alone for [`TrashMode::WithTrashed`],
 /// whose scope is empty.
 fn scoped_on<T: SoftDelete>(on: impl IntoCondition, mode: TrashMode) -> Condition {
+    with_scope(on, mode, || statement::scope::<T>(mode))
+}
+
+/// [`scoped_on`] with the scope on `alias`.
+fn scoped_on_alias<T: SoftDelete>(
+    alias: DynIden,
+    on: impl IntoCondition,
+    mode: TrashMode,
+) -> Condition {
+    with_scope(on, mode, || statement::scope_as::<T>(alias, mode))
+}
+
+fn with_scope(
+    on: impl IntoCondition,
+    mode: TrashMode,
+    scope: impl FnOnce() -> Condition,
+) -> Condition {
     let on = on.into_condition();
     match mode {
         TrashMode::WithTrashed => on,
-        TrashMode::WithoutTrashed | TrashMode::OnlyTrashed => {
-            Condition::all().add(on).add(statement::scope::<T>(mode))
-        }
+        TrashMode::WithoutTrashed | TrashMode::OnlyTrashed => Condition::all().add(on).add(scope()),
     }
 }
 

@@ -69,7 +69,9 @@ use std::hash::Hash;
 use std::num::NonZeroU32;
 
 use chrono::{DateTime, Utc};
-use sea_query::{Condition, DeleteStatement, IdenStatic, SelectStatement, UpdateStatement, Value};
+use sea_query::{
+    Condition, DeleteStatement, IdenStatic, IntoIden, SelectStatement, UpdateStatement, Value,
+};
 
 use crate::marker::When;
 
@@ -417,6 +419,32 @@ pub trait SoftDelete: Sized {
     #[must_use]
     fn scope(mode: TrashMode) -> Condition {
         statement::scope::<Self>(mode)
+    }
+
+    /// [`scope`](Self::scope) on the model's table under `alias`: for a
+    /// self-join (a comment and its parent), a table joined twice, or a
+    /// hand-written join under another name. `T::scope` names the table
+    /// itself, so under an alias it would filter the other copy, or none.
+    ///
+    /// ```
+    /// # use soft_delete::{SoftDelete, TrashMode};
+    /// # use sea_query::{Expr, ExprTrait, JoinType, PostgresQueryBuilder};
+    /// # #[derive(SoftDelete)] #[soft_delete(table = "comments")] struct Comment { id: i64, parent_id: Option<i64>, deleted_at: Option<chrono::DateTime<chrono::Utc>> }
+    /// // Live replies whose parent is live too.
+    /// let sql = Comment::query()
+    ///     .join_as(
+    ///         JoinType::InnerJoin,
+    ///         Comment::TABLE,
+    ///         "parent",
+    ///         Expr::col(("parent", "id")).equals(("comments", "parent_id")),
+    ///     )
+    ///     .cond_where(Comment::scope_as("parent", TrashMode::WithoutTrashed))
+    ///     .to_string(PostgresQueryBuilder);
+    /// assert!(sql.ends_with(r#"WHERE "comments"."deleted_at" IS NULL AND "parent"."deleted_at" IS NULL"#));
+    /// ```
+    #[must_use]
+    fn scope_as(alias: impl IntoIden, mode: TrashMode) -> Condition {
+        statement::scope_as::<Self>(alias.into_iden(), mode)
     }
 
     /// `UPDATE table ... WHERE marker IS NULL` (bool: `= FALSE`): a trashed

@@ -8,8 +8,8 @@ use std::num::NonZeroU32;
 
 use chrono::{DateTime, Datelike as _, Utc};
 use sea_query::{
-    Alias, Condition, DeleteStatement, Expr, ExprTrait, Func, IntoCondition, Keyword, Order, Query,
-    SelectStatement, UpdateStatement, Value,
+    Alias, Condition, DeleteStatement, DynIden, Expr, ExprTrait, Func, IntoCondition, Keyword,
+    Order, Query, SelectStatement, UpdateStatement, Value,
 };
 
 use crate::marker::When;
@@ -23,6 +23,16 @@ pub(crate) fn scope<T: SoftDelete>(mode: TrashMode) -> Condition {
         TrashMode::WithoutTrashed => Condition::from(T::MARKER.live_in(T::TABLE)),
         TrashMode::WithTrashed => Condition::all(),
         TrashMode::OnlyTrashed => Condition::from(T::MARKER.trashed_in(T::TABLE)),
+    }
+}
+
+/// [`scope`] on the model's table joined or selected under `alias`.
+pub(crate) fn scope_as<T: SoftDelete>(alias: DynIden, mode: TrashMode) -> Condition {
+    let column = || Expr::col((alias.clone(), T::MARKER.column));
+    match mode {
+        TrashMode::WithoutTrashed => Condition::from(T::MARKER.live(column())),
+        TrashMode::WithTrashed => Condition::all(),
+        TrashMode::OnlyTrashed => Condition::from(T::MARKER.trashed(column())),
     }
 }
 

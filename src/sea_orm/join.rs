@@ -1,6 +1,7 @@
 //! Joins of a SeaORM select to a soft-deletable related entity, scoped in
 //! the join's `ON`.
 
+use ::sea_orm::sea_query::IntoIden;
 use ::sea_orm::{
     Condition, EntityTrait, JoinType, QuerySelect as _, Related, RelationDef, Select, SelectTwo,
     SelectTwoMany,
@@ -105,6 +106,63 @@ pub trait SelectExt<E: EntityTrait>: Sized {
     where
         R: EntityTrait<Model: SoftDelete>,
         E: Related<R>;
+
+    /// SeaORM's `join_as(join, relation, alias)`, joining under `alias`
+    /// only the rows of `R` (the entity `relation` goes to) that `mode`
+    /// lets be seen, the scope on the alias: for a self-join through a
+    /// self-referencing relation (a comment and its parent), or an entity
+    /// joined twice.
+    ///
+    /// ```
+    /// use sea_orm::{DbBackend, JoinType, QueryTrait as _, RelationTrait as _};
+    /// use soft_delete::sea_orm::{SelectExt as _, SoftDeleteEntity as _};
+    /// use soft_delete::TrashMode;
+    ///
+    /// mod comment {
+    ///     use sea_orm::entity::prelude::*;
+    ///
+    ///     #[derive(Clone, Debug, PartialEq, DeriveEntityModel, soft_delete::SoftDelete)]
+    ///     #[sea_orm(table_name = "comments")]
+    ///     pub struct Model {
+    ///         #[sea_orm(primary_key)]
+    ///         pub id: i32,
+    ///         pub parent_id: Option<i32>,
+    ///         pub deleted_at: Option<DateTimeUtc>,
+    ///     }
+    ///
+    ///     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    ///     pub enum Relation {
+    ///         #[sea_orm(belongs_to = "Entity", from = "Column::ParentId", to = "Column::Id")]
+    ///         Parent,
+    ///     }
+    ///
+    ///     impl ActiveModelBehavior for ActiveModel {}
+    /// }
+    ///
+    /// # fn main() {
+    /// // Live replies whose parent is live.
+    /// let sql = comment::Entity::find_in(TrashMode::WithoutTrashed)
+    ///     .join_as_in::<comment::Entity>(
+    ///         JoinType::InnerJoin,
+    ///         comment::Relation::Parent.def(),
+    ///         "parent",
+    ///         TrashMode::WithoutTrashed,
+    ///     )
+    ///     .build(DbBackend::Postgres)
+    ///     .to_string();
+    /// assert!(sql.contains(r#"INNER JOIN "comments" AS "parent" ON "comments"."parent_id" = "parent"."id" AND "parent"."deleted_at" IS NULL"#), "{sql}");
+    /// # }
+    /// ```
+    #[must_use]
+    fn join_as_in<R>(
+        self,
+        join: JoinType,
+        relation: RelationDef,
+        alias: impl IntoIden,
+        mode: TrashMode,
+    ) -> Self
+    where
+        R: EntityTrait<Model: SoftDelete>;
 }
 
 impl<E: EntityTrait> SelectExt<E> for Select<E> {
@@ -138,17 +196,31 @@ impl<E: EntityTrait> SelectExt<E> for Select<E> {
     {
         self.left_join_in(r, mode).select_with(r)
     }
+
+    fn join_as_in<R>(
+        self,
+        join: JoinType,
+        relation: RelationDef,
+        alias: impl IntoIden,
+        mode: TrashMode,
+    ) -> Self
+    where
+        R: EntityTrait<Model: SoftDelete>,
+    {
+        self.join_as(join, scoped_relation::<R::Model>(relation, mode), alias)
+    }
 }
 
 /// `relation` joining only the rows of the model `T` in `mode`, beside any
-/// condition the relation already had.
+/// condition the relation already had. The scope is on the table the join
+/// names, `T`'s own or the alias it is joined under (SeaORM passes either).
 fn scoped_relation<T: SoftDelete>(mut relation: RelationDef, mode: TrashMode) -> RelationDef {
     if mode == TrashMode::WithTrashed {
         return relation;
     }
     let own = relation.on_condition.take();
     relation.on_condition(move |from, to| {
-        let scope = T::scope(mode);
+        let scope = T::scope_as(to.clone(), mode);
         match &own {
             // `all`: the relation's own condition may be an `any`.
             Some(own) => Condition::all().add(own(from, to)).add(scope),
