@@ -509,6 +509,14 @@ pub mod joins {
     //! assert!(sql.contains(r#"LEFT JOIN "comments" ON "comments"."post_id" = "posts"."id" AND "comments"."deleted_at" IS NULL"#));
     //! ```
     //!
+    //! A self-join (a reply and the comment it answers) or a table joined
+    //! twice needs an alias, and `T::scope` names the table, so under an
+    //! alias it filters the other copy: `inner_join_scoped_as::<T>(alias,
+    //! on, mode)` and `left_join_scoped_as` join `T`'s table under `alias`
+    //! with the scope on the alias, and `T::scope_as(alias, mode)` is that
+    //! scope alone, for a join written by hand. SeaORM's `join_as` is
+    //! `SelectExt::join_as_in::<R>(join, relation, alias, mode)`.
+    //!
     //! For SeaORM, `find_with_related_in(entity, mode)` scopes the related
     //! entity in the `ON` clause the same way (see
     //! [`run_layers`](super::run_layers)). For raw SQL and reporting tools,
