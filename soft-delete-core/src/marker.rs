@@ -405,6 +405,15 @@ pub trait TimestampField: MarkerField {
     /// Whether the SQL column has a time zone (`DateTime<Utc>`) or holds naive
     /// UTC (`NaiveDateTime`).
     const WITH_TIME_ZONE: bool;
+
+    /// [`MarkerField::is_trashed`], which the derive calls through this
+    /// trait, naming the field's type: a field of another type is then this
+    /// trait's error at that type, and nothing else.
+    #[doc(hidden)]
+    #[inline]
+    fn marker_is_trashed(field: &Self) -> bool {
+        field.is_trashed()
+    }
 }
 
 /// A field type that can hold a `style = "bool"` marker.
@@ -413,7 +422,16 @@ pub trait TimestampField: MarkerField {
     label = "a bool marker must be `bool`",
     note = "change the field's type to `bool`, or use `style = \"timestamp\"` with an `Option<chrono::DateTime<chrono::Utc>>` field"
 )]
-pub trait BoolField: MarkerField {}
+pub trait BoolField: MarkerField {
+    /// [`MarkerField::is_trashed`], which the derive calls through this
+    /// trait, naming the field's type: a field of another type is then this
+    /// trait's error at that type, and nothing else.
+    #[doc(hidden)]
+    #[inline]
+    fn marker_is_trashed(field: &Self) -> bool {
+        field.is_trashed()
+    }
+}
 
 impl MarkerField for Option<DateTime<Utc>> {
     fn is_trashed(&self) -> bool {
@@ -449,7 +467,16 @@ impl BoolField for bool {}
     label = "a Unix-seconds marker must be `i64`",
     note = "change the field's type to `i64` (0 while live), or use `style = \"timestamp\"` with an `Option<chrono::DateTime<chrono::Utc>>` field"
 )]
-pub trait UnixField: MarkerField {}
+pub trait UnixField: MarkerField {
+    /// [`MarkerField::is_trashed`], which the derive calls through this
+    /// trait, naming the field's type: a field of another type is then this
+    /// trait's error at that type, and nothing else.
+    #[doc(hidden)]
+    #[inline]
+    fn marker_is_trashed(field: &Self) -> bool {
+        field.is_trashed()
+    }
+}
 
 impl MarkerField for i64 {
     fn is_trashed(&self) -> bool {
@@ -466,7 +493,14 @@ impl UnixField for i64 {}
     label = "the `deleted_by` column must be an `Option<...>`",
     note = "change the field's type to an `Option`, such as `Option<i64>` or `Option<String>`"
 )]
-pub trait DeletedByField {}
+pub trait DeletedByField {
+    /// Named by the derive as `<Type as DeletedByField>::CHECK`, spanned at
+    /// the field's type: a wrong type is this trait's error there. (A bound
+    /// on the model's impls would be a trivially false where clause, whose
+    /// error ends in "see issue #48214".)
+    #[doc(hidden)]
+    const CHECK: () = ();
+}
 
 impl<T> DeletedByField for Option<T> {}
 
@@ -501,6 +535,13 @@ impl<F: UpdatedAtField> UpdatedAtField for Option<F> {
     label = "the `cascade_id` column must be an `Option<i64>`",
     note = "change the field's type to `Option<i64>` (a nullable BIGINT column)"
 )]
-pub trait CascadeIdField {}
+pub trait CascadeIdField {
+    /// Named by the derive as `<Type as CascadeIdField>::CHECK`, spanned at
+    /// the field's type: a wrong type is this trait's error there. (A bound
+    /// on the model's impls would be a trivially false where clause, whose
+    /// error ends in "see issue #48214".)
+    #[doc(hidden)]
+    const CHECK: () = ();
+}
 
 impl CascadeIdField for Option<i64> {}

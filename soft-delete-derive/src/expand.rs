@@ -13,7 +13,7 @@ use quote::{format_ident, quote, quote_spanned, ToTokens};
 use syn::spanned::Spanned as _;
 use syn::{DeriveInput, Type};
 
-use crate::ast::Input;
+use crate::ast::{Field, Input};
 use crate::attr::{keys, Cascade, ContainerAttrs, Style};
 use crate::ctxt::Ctxt;
 use crate::valid::{self, Model};
@@ -28,8 +28,9 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
     match valid::check(&mut cx, &ast) {
         Some(model) if cx.is_clean() => {
             let soft_delete = impl_soft_delete(&model);
+            let field_checks = field_checks(&model);
             let columns = column_enum(&ast, &model.runtime, &model.table);
-            quote! { #soft_delete #columns }
+            quote! { #soft_delete #field_checks #columns }
         }
         _ => {
             let runtime = valid::runtime_path(&ast.attrs);
@@ -71,6 +72,7 @@ fn impl_soft_delete(model: &Model) -> TokenStream {
     let columns = model.input.columns().map(|field| &field.sql_name);
     let marker_ident = model.marker.ident;
     let marker_ty = model.marker.ty;
+    let marker_trait = marker_trait(model);
     let column_enum = format_ident!("{}Column", ident);
 
     let marker = marker(model);
@@ -105,7 +107,7 @@ fn impl_soft_delete(model: &Model) -> TokenStream {
         TokenStream::new()
     };
     let has_hooks = has_hooks(model, &predicates);
-    let (children, check_children) = children(model);
+    let children = children(model);
     let parents = parents(model);
     // A model without generic parameters is `'static`, so it has a
     // `TypeId`: the key of its rendered SQL, in one map for every model (a
@@ -158,7 +160,7 @@ fn impl_soft_delete(model: &Model) -> TokenStream {
 
             #[inline]
             fn is_trashed(&self) -> bool {
-                <#marker_ty as #runtime::__private::MarkerField>::is_trashed(&self.#marker_ident)
+                <#marker_ty as #runtime::__private::#marker_trait>::marker_is_trashed(&self.#marker_ident)
             }
             #sql_cache
         }
@@ -166,18 +168,28 @@ fn impl_soft_delete(model: &Model) -> TokenStream {
         #records_deleted_by
         #retained
         #has_hooks
-        #check_children
     }
 }
 
 /// The `Marker` constant's expression: the style's constructor and each
 /// optional column and clock.
+///
+/// The field types are named as `<Type as Trait>::ITEM`, never as a generic
+/// argument of a bounded function (`timestamp_for::<Type>`): a wrong type is
+/// then the same error wherever it is named, which rustc reports once,
+/// without a "required by a bound" note.
 fn marker(model: &Model) -> TokenStream {
     let runtime = &model.runtime;
     let marker_ty = model.marker.ty;
     let marker_column = &model.marker.sql_name;
     let mut marker = match model.style {
-        Style::Timestamp => quote!(#runtime::Marker::timestamp_for::<#marker_ty>(#marker_column)),
+        Style::Timestamp => quote! {
+            (if <#marker_ty as #runtime::__private::TimestampField>::WITH_TIME_ZONE {
+                #runtime::Marker::timestamp(#marker_column)
+            } else {
+                #runtime::Marker::naive_timestamp(#marker_column)
+            })
+        },
         Style::Bool => quote!(#runtime::Marker::bool(#marker_column)),
         Style::Unix => quote!(#runtime::Marker::unix(#marker_column)),
     };
@@ -187,7 +199,12 @@ fn marker(model: &Model) -> TokenStream {
     }
     if let Some(updated_at) = model.updated_at {
         let (column, ty) = (&updated_at.sql_name, updated_at.ty);
-        marker = quote!(#marker.with_updated_at_for::<#ty>(#column));
+        marker = quote! {
+            #marker.with_updated_at(
+                #column,
+                <#ty as #runtime::__private::UpdatedAtField>::WITH_TIME_ZONE,
+            )
+        };
     }
     if let Some(cascade_id) = model.cascade_id {
         let column = &cascade_id.sql_name;
@@ -199,19 +216,20 @@ fn marker(model: &Model) -> TokenStream {
     marker
 }
 
-/// The impl's where clause: the struct's own predicates, then a bound per
-/// typed field (marker, `deleted_by`, `updated_at`), each spanned at the
-/// field's type, so a wrong type is one error there with the trait's fix-it
-/// message.
-fn predicates(model: &Model, where_clause: Option<&syn::WhereClause>) -> Vec<TokenStream> {
-    let runtime = &model.runtime;
-    let marker_trait = match model.style {
+/// The trait of the marker field's type, by style.
+fn marker_trait(model: &Model) -> TokenStream {
+    match model.style {
         Style::Timestamp => quote!(TimestampField),
         Style::Bool => quote!(BoolField),
         Style::Unix => quote!(UnixField),
-    };
-    let typed_fields = [
-        Some((model.marker, marker_trait)),
+    }
+}
+
+/// The typed fields (marker, `deleted_by`, `updated_at`, `cascade_id`),
+/// each with the trait its type must implement.
+fn typed_fields<'m>(model: &'m Model) -> impl Iterator<Item = (&'m Field<'m>, TokenStream)> {
+    [
+        Some((model.marker, marker_trait(model))),
         model
             .deleted_by
             .map(|field| (field, quote!(DeletedByField))),
@@ -221,18 +239,99 @@ fn predicates(model: &Model, where_clause: Option<&syn::WhereClause>) -> Vec<Tok
         model
             .cascade_id
             .map(|field| (field, quote!(CascadeIdField))),
-    ];
+    ]
+    .into_iter()
+    .flatten()
+}
+
+/// The impl's where clause: the struct's own predicates, then a bound per
+/// typed field whose type names a generic parameter of the model (a field
+/// `deleted_at: M` makes the impls hold for the `M` that fit), spanned at
+/// the type.
+///
+/// A type naming no parameter gets no bound: that bound would be trivially
+/// true or false, and rustc reports a false one with a stray "see issue
+/// #48214". Such a type is checked by naming it as `<Type as Trait>::ITEM`
+/// (in `marker`, `is_trashed` and `field_checks`), which is one error at
+/// the type with the trait's fix-it message; the impls then hold anyway,
+/// so the mistake does not spread to uses of the model.
+fn predicates(model: &Model, where_clause: Option<&syn::WhereClause>) -> Vec<TokenStream> {
+    let runtime = &model.runtime;
+    let generics = &model.input.original.generics;
     let mut predicates: Vec<TokenStream> = where_clause
         .map(|clause| clause.predicates.iter().map(|p| quote!(#p)).collect())
         .unwrap_or_default();
-    for (field, field_trait) in typed_fields.into_iter().flatten() {
-        predicates.push(field_bound(
-            field.ty,
-            &runtime_in_bound(field.ty, runtime, model),
-            &field_trait,
-        ));
+    for (field, field_trait) in typed_fields(model) {
+        if names_a_parameter(field.ty, generics) {
+            predicates.push(field_bound(
+                field.ty,
+                &runtime_in_bound(field.ty, runtime, model),
+                &field_trait,
+            ));
+        }
     }
     predicates
+}
+
+/// `const _: () = <Type as Trait>::CHECK;` for the typed fields that the
+/// impls do not name otherwise (`deleted_by`, `cascade_id`), when their type
+/// names no generic parameter (else the where clause bounds it).
+fn field_checks(model: &Model) -> TokenStream {
+    let runtime = &model.runtime;
+    let generics = &model.input.original.generics;
+    [
+        model
+            .deleted_by
+            .map(|field| (field, quote!(DeletedByField))),
+        model
+            .cascade_id
+            .map(|field| (field, quote!(CascadeIdField))),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|(field, _)| !names_a_parameter(field.ty, generics))
+    .map(|(field, field_trait)| {
+        let ty = field.ty;
+        quote! {
+            #[allow(unused_qualifications)]
+            const _: () = <#ty as #runtime::__private::#field_trait>::CHECK;
+        }
+    })
+    .collect()
+}
+
+/// Whether `ty` may name a generic parameter of the model: one of its type
+/// or const parameters, a lifetime other than `'static`, `Self`, or a macro
+/// (whose expansion is not known here).
+fn names_a_parameter(ty: &impl ToTokens, generics: &syn::Generics) -> bool {
+    let params: HashSet<String> = generics
+        .type_params()
+        .map(|param| param.ident.to_string())
+        .chain(generics.const_params().map(|param| param.ident.to_string()))
+        .collect();
+    names_any(ty.to_token_stream(), &params)
+}
+
+fn names_any(tokens: TokenStream, params: &HashSet<String>) -> bool {
+    let mut tokens = tokens.into_iter().peekable();
+    while let Some(token) = tokens.next() {
+        let names = match token {
+            TokenTree::Group(group) => names_any(group.stream(), params),
+            TokenTree::Ident(ident) => ident == "Self" || params.contains(&ident.to_string()),
+            TokenTree::Punct(punct) => match punct.as_char() {
+                '!' => true,
+                '\'' => {
+                    !matches!(tokens.peek(), Some(TokenTree::Ident(ident)) if ident == "static")
+                }
+                _ => false,
+            },
+            TokenTree::Literal(_) => false,
+        };
+        if names {
+            return true;
+        }
+    }
+    false
 }
 
 /// `impl HasHooks`: the `hooks = "..."` type, else `NoHooks`.
@@ -273,17 +372,38 @@ fn parents(model: &Model) -> TokenStream {
     }
 }
 
-/// `const CHILDREN` for the model's `cascade(...)`s, and a constant per
-/// child that checks it where the model is declared.
+/// `const CHILDREN` for the model's `cascade(...)`s, each child checked
+/// before `Child::of` builds it, so that a child that cannot take part is
+/// one compile error at its `cascade(...)`, naming both models, rather than
+/// a panic inside core.
 ///
-/// Each child is checked by `cascade_problem` before `Child::of` builds it,
-/// so a child that cannot take part is one compile error at its
-/// `cascade(...)`, naming both models, rather than a panic inside core.
-fn children(model: &Model) -> (TokenStream, TokenStream) {
+/// Each possible problem is asserted as a trait bound (`asserted`): a plain
+/// error at the token, with the fix, as soon as the model is declared. A
+/// const argument may not name a generic parameter, so a generic model
+/// whose marker (or `updated_at`) type, or the child's path, names one is
+/// checked instead by a `panic!` when `CHILDREN` is evaluated (`checked`):
+/// an E0080 "evaluation panicked" with the same words, where the model is
+/// used.
+fn children(model: &Model) -> TokenStream {
     let Some(first) = model.cascades.first() else {
-        return (TokenStream::new(), TokenStream::new());
+        return TokenStream::new();
     };
     let runtime = &model.runtime;
+    let ident = &model.input.original.ident;
+    let generics = &model.input.original.generics;
+    // The parent's marker as a const argument may name no generic
+    // parameter: `<Post as SoftDelete>::MARKER`, or for a generic model the
+    // `Marker` expression itself when the field types name none.
+    let parent_marker = if generics.params.is_empty() {
+        Some(quote!(<#ident as #runtime::SoftDelete>::MARKER))
+    } else {
+        let fields = [Some(model.marker), model.updated_at];
+        (!fields
+            .into_iter()
+            .flatten()
+            .any(|field| names_a_parameter(field.ty, generics)))
+        .then(|| marker(model))
+    };
     let of = respanned(
         quote!(#runtime::Child::of),
         first_span(&first.model.to_token_stream()),
@@ -294,41 +414,217 @@ fn children(model: &Model) -> (TokenStream, TokenStream) {
         let span = first_span(&child.to_token_stream());
         let marker = respanned(quote!(<Self as #runtime::SoftDelete>::MARKER), span);
         let of = respanned(of.clone(), span);
-        checked(
-            model,
-            cascade,
-            &marker,
-            &quote_spanned!(span=> #of::<#child>(#foreign_key, #marker)),
-        )
+        match &parent_marker {
+            Some(parent_marker) if !names_a_parameter(child, generics) => {
+                asserted(model, cascade, parent_marker, &marker)
+            }
+            _ => {
+                let child_of = quote_spanned!(span=> #of::<#child>(#foreign_key, #marker));
+                checked(model, cascade, &marker, &child_of)
+            }
+        }
     });
-    let children = quote! {
+    quote! {
         const CHILDREN: &'static [#runtime::Child] = &[#(#children),*];
-    };
-    // Constants are checked when used; a generic-free model is checked here,
-    // where it is declared, whether or not it ever cascades. The check does
-    // not read `CHILDREN`, whose failure would add a note to the error.
-    // (rustc reports an error the two checks share once.)
-    let ident = &model.input.original.ident;
-    let check_children = if model.input.original.generics.params.is_empty() {
-        model
-            .cascades
-            .iter()
-            .map(|cascade| {
-                let span = first_span(&cascade.model.to_token_stream());
-                let marker = respanned(quote!(<#ident as #runtime::SoftDelete>::MARKER), span);
-                let check = checked(model, cascade, &marker, &quote_spanned!(span=> ()));
-                quote_spanned!(span=> #[allow(unused_qualifications)] const _: () = #check;)
-            })
-            .collect()
-    } else {
-        TokenStream::new()
-    };
-    (children, check_children)
+    }
 }
 
-/// `match cascade_problem::<Child>(..) { None => ok, problem => panic!(..) }`,
-/// each panic spanned at the offending token with a message naming both
-/// models.
+/// What can be wrong with one `cascade(Child = "...")`, which only the
+/// constants of the child tell: the `CascadeProblem` variant, the token it
+/// is reported at, and its words.
+struct Problem {
+    variant: &'static str,
+    span: Span,
+    /// What is wrong, naming both models: the error's first line.
+    message: String,
+    /// How to fix it: the label at the token.
+    fix: String,
+    /// Why, when it needs saying.
+    note: Option<String>,
+}
+
+/// The problems `cascade_problem` can find for `cascade` given what the
+/// parent is (its style, its `cascade_id`), first to last.
+fn problems(model: &Model, cascade: &Cascade) -> Vec<Problem> {
+    let parent = &model.input.original.ident;
+    let child = cascade.model.to_token_stream().to_string().replace(' ', "");
+    let foreign_key = &cascade.foreign_key.value;
+    let parent_style = model.style.name();
+    let key_span = first_span(&cascade.foreign_key.tokens);
+    let child_span = first_span(&cascade.model.to_token_stream());
+    let same_instant = || {
+        Some(format!("a cascade copies the deletion time stored in `{parent}` into its children, so their markers must be stored alike"))
+    };
+    let mut problems = vec![Problem {
+        variant: "ForeignKeyNotAColumn",
+        span: key_span,
+        message: format!("`{foreign_key}` is not a column of `{child}`"),
+        fix: format!(
+            "name the column of `{child}` that holds the key of `{parent}`, by its SQL name"
+        ),
+        note: None,
+    }];
+    if model.cascade_id.is_some() {
+        problems.push(Problem {
+            variant: "ChildWithoutCascadeId",
+            span: child_span,
+            message: format!("`{parent}` has `cascade_id`, and `{child}` has not"),
+            fix: format!("add a field `deletion_id: Option<i64>` and `cascade_id = \"deletion_id\"` to `{child}`"),
+            note: Some("a cascade stamps its deletion id on every row it trashes".to_owned()),
+        });
+    } else {
+        problems.push(Problem {
+            variant: "DeepWithoutCascadeId",
+            span: child_span,
+            message: format!("`{child}` has cascades of its own, so a cascade from `{parent}` reaches more than one level"),
+            fix: "add `cascade_id = \"...\"` (an `Option<i64>` column) to every model of the tree".to_owned(),
+            note: Some("only a deletion id keeps the restore of a deeper cascade exact".to_owned()),
+        });
+    }
+    problems.push(Problem {
+        variant: "ChildIsBool",
+        span: child_span,
+        message: format!("`{child}` has `style = \"bool\"`, which records no deletion time, and `{parent}` has `style = \"{parent_style}\"`"),
+        fix: format!("give `{child}` `style = \"{parent_style}\"`"),
+        note: same_instant(),
+    });
+    match model.style {
+        Style::Timestamp => {
+            problems.push(Problem {
+                variant: "ChildIsUnix",
+                span: child_span,
+                message: format!("`{child}` has `style = \"unix\"` and `{parent}` has `style = \"timestamp\"`"),
+                fix: "give both the same style".to_owned(),
+                note: same_instant(),
+            });
+            problems.push(Problem {
+                variant: "ChildWithoutTimeZone",
+                span: child_span,
+                message: format!("the marker of `{child}` is an `Option<NaiveDateTime>` and that of `{parent}` an `Option<DateTime<Utc>>`"),
+                fix: "make both `Option<DateTime<Utc>>` (or both `Option<NaiveDateTime>`)".to_owned(),
+                note: same_instant(),
+            });
+            problems.push(Problem {
+                variant: "ChildWithTimeZone",
+                span: child_span,
+                message: format!("the marker of `{child}` is an `Option<DateTime<Utc>>` and that of `{parent}` an `Option<NaiveDateTime>`"),
+                fix: "make both `Option<NaiveDateTime>` (or both `Option<DateTime<Utc>>`)".to_owned(),
+                note: same_instant(),
+            });
+        }
+        Style::Unix | Style::Bool => problems.push(Problem {
+            variant: "ChildIsTimestamp",
+            span: child_span,
+            message: format!("`{child}` has `style = \"timestamp\"` and `{parent}` has `style = \"{parent_style}\"`"),
+            fix: "give both the same style".to_owned(),
+            note: same_instant(),
+        }),
+    }
+    problems
+}
+
+/// `{ ..; Child::of::<Child>(fk, check_cascade::<()>(MARKER)) }`: for each
+/// problem, a local trait whose `#[diagnostic::on_unimplemented]` says it,
+/// implemented only for `true`, and a bound on it in `check_cascade` whose
+/// const argument is "this cascade has not this problem". A problem is then
+/// one E0277 at its token that reads as a plain error: what is wrong, the
+/// fix as the label, why as a note.
+///
+/// The bounds are on a type parameter (rustc adds no "the trait is not
+/// implemented for" line for one, and drops its "consider restricting" hint
+/// on the derive's tokens), named by `<P as Trait<{ .. }>>::CHECK`, which
+/// adds no "required by a bound" note either. The parent's marker goes
+/// through `check_cascade` to `Child::of`: a failed check leaves
+/// `check_cascade` without a body, so evaluating `CHILDREN` (at the
+/// declaration, or where the model is used) stops there, adding no panic of
+/// `Child::of` to the error.
+fn asserted(
+    model: &Model,
+    cascade: &Cascade,
+    parent_marker: &TokenStream,
+    self_marker: &TokenStream,
+) -> TokenStream {
+    let runtime = &model.runtime;
+    let child = &cascade.model;
+    let foreign_key = &cascade.foreign_key.value;
+    let child_span = first_span(&child.to_token_stream());
+    let problem_ty = respanned(quote!(#runtime::__private::CascadeProblem), child_span);
+    let cascade_problem = respanned(quote!(#runtime::__private::cascade_problem), child_span);
+    let of = respanned(quote!(#runtime::Child::of), child_span);
+    let marker = respanned(parent_marker.clone(), child_span);
+    let problems = problems(model, cascade);
+    let traits = problems.iter().map(|problem| {
+        let name = format_ident!("{}", problem.variant);
+        let message = on_unimplemented_text(&problem.message);
+        let label = on_unimplemented_text(&problem.fix);
+        let note = problem.note.as_deref().map(|note| {
+            let note = on_unimplemented_text(note);
+            quote!(, note = #note)
+        });
+        quote! {
+            #[diagnostic::on_unimplemented(message = #message, label = #label #note)]
+            trait #name<const SOUND: bool> {
+                const CHECK: () = ();
+            }
+            #[diagnostic::do_not_recommend]
+            impl<T: ?::core::marker::Sized> #name<true> for T {}
+        }
+    });
+    let bounds = problems.iter().map(|problem| {
+        let name = format_ident!("{}", problem.variant);
+        let variant = format_ident!("{}", problem.variant, span = child_span);
+        let param = quote_spanned!(problem.span=> __Sound);
+        // Naming `Child::of` first makes "required by a bound in
+        // `Child::of`", a documented function, the note of a child that is
+        // not a model.
+        quote! {
+            let () = <#param as #name<{
+                let _ = #of::<#child>;
+                !matches!(
+                    #cascade_problem::<#child>(#foreign_key, #marker),
+                    #problem_ty::#variant
+                )
+            }>>::CHECK;
+        }
+    });
+    let ok =
+        quote_spanned!(child_span=> #of::<#child>(#foreign_key, check_cascade::<()>(#self_marker)));
+    // Reading the child's children first makes a cycle of cascades the
+    // short cycle between the models' `CHILDREN`, not one through
+    // `check_cascade` (after `Child::of`, for the note of a child that is not
+    // a model).
+    let children = respanned(
+        quote!(<#child as #runtime::SoftDelete>::CHILDREN),
+        child_span,
+    );
+    quote! {
+        {
+            let _ = #of::<#child>;
+            let _ = #children;
+            #(#traits)*
+            const fn check_cascade<__Sound: ?::core::marker::Sized>(
+                marker: #runtime::Marker,
+            ) -> #runtime::Marker {
+                #(#bounds)*
+                marker
+            }
+            #ok
+        }
+    }
+}
+
+/// `text` as a string literal of `#[diagnostic::on_unimplemented]`, whose
+/// braces are format arguments.
+fn on_unimplemented_text(text: &str) -> syn::LitStr {
+    syn::LitStr::new(
+        &text.replace('{', "{{").replace('}', "}}"),
+        Span::call_site(),
+    )
+}
+
+/// `match cascade_problem::<Child>(..) { problem => panic!(..), _ => ok }`,
+/// each panic spanned at the offending token with the problem's words (a
+/// problem the parent rules out is left to `Child::of`'s own panic).
 fn checked(
     model: &Model,
     cascade: &Cascade,
@@ -336,61 +632,18 @@ fn checked(
     ok: &TokenStream,
 ) -> TokenStream {
     let runtime = &model.runtime;
-    let parent = &model.input.original.ident;
     let child = &cascade.model;
-    let child_name = child.to_token_stream().to_string().replace(' ', "");
     let foreign_key = &cascade.foreign_key.value;
-    let parent_style = model.style.name();
-    let key_span = first_span(&cascade.foreign_key.tokens);
     let child_span = first_span(&child.to_token_stream());
-    let problem = respanned(quote!(#runtime::__private::CascadeProblem), child_span);
-    let same_instant = format!("a cascade copies the deletion time stored in `{parent}` into its children, so their markers must be stored alike");
-    let arm = |variant: &str, span: Span, message: String| {
-        let variant = format_ident!("{}", variant, span = span);
-        quote_spanned!(span=> #problem::#variant => ::core::panic!("{}", #message),)
-    };
-    let arms = [
-        arm(
-            "ForeignKeyNotAColumn",
-            key_span,
-            format!("`{child_name} = \"{foreign_key}\"`: `{foreign_key}` is not a column of `{child_name}`; name the column of `{child_name}` that holds the key of `{parent}`, by its SQL name"),
-        ),
-        arm(
-            "ChildIsBool",
-            child_span,
-            format!("`{child_name}` has `style = \"bool\"`, which records no deletion time, and `{parent}` has `style = \"{parent_style}\"`: {same_instant}; give `{child_name}` `style = \"{parent_style}\"`"),
-        ),
-        arm(
-            "ChildIsUnix",
-            child_span,
-            format!("`{child_name}` has `style = \"unix\"` and `{parent}` has `style = \"{parent_style}\"`: {same_instant}; give both the same style"),
-        ),
-        arm(
-            "ChildIsTimestamp",
-            child_span,
-            format!("`{child_name}` has `style = \"timestamp\"` and `{parent}` has `style = \"{parent_style}\"`: {same_instant}; give both the same style"),
-        ),
-        arm(
-            "ChildWithoutTimeZone",
-            child_span,
-            format!("the marker of `{child_name}` is an `Option<NaiveDateTime>` and that of `{parent}` an `Option<DateTime<Utc>>`: {same_instant}; make both `Option<DateTime<Utc>>` (or both `Option<NaiveDateTime>`)"),
-        ),
-        arm(
-            "ChildWithoutCascadeId",
-            child_span,
-            format!("`{parent}` has `cascade_id`, and `{child_name}` has not: a cascade stamps its deletion id on every row it trashes; add a field `deletion_id: Option<i64>` and `cascade_id = \"deletion_id\"` to `{child_name}`"),
-        ),
-        arm(
-            "DeepWithoutCascadeId",
-            child_span,
-            format!("`{child_name}` has cascades of its own, so a cascade from `{parent}` reaches more than one level: only a deletion id keeps its restore exact; add `cascade_id = \"...\"` (an `Option<i64>` column) to every model of the tree"),
-        ),
-        arm(
-            "ChildWithTimeZone",
-            child_span,
-            format!("the marker of `{child_name}` is an `Option<DateTime<Utc>>` and that of `{parent}` an `Option<NaiveDateTime>`: {same_instant}; make both `Option<NaiveDateTime>` (or both `Option<DateTime<Utc>>`)"),
-        ),
-    ];
+    let problem_ty = respanned(quote!(#runtime::__private::CascadeProblem), child_span);
+    let arms = problems(model, cascade).into_iter().map(|problem| {
+        let variant = format_ident!("{}", problem.variant, span = problem.span);
+        let message = match &problem.note {
+            Some(note) => format!("{}: {note}; {}", problem.message, problem.fix),
+            None => format!("{}: {}", problem.message, problem.fix),
+        };
+        quote_spanned!(problem.span=> #problem_ty::#variant => ::core::panic!("{}", #message),)
+    });
     let check = respanned(quote!(#runtime::__private::cascade_problem), child_span);
     let of = respanned(quote!(#runtime::Child::of), child_span);
     // Naming `Child::of` first makes "required by a bound in `Child::of`",
@@ -399,8 +652,8 @@ fn checked(
         {
             let _ = #of::<#child>;
             match #check::<#child>(#foreign_key, #parent_marker) {
-                #problem::None => #ok,
                 #(#arms)*
+                _ => #ok,
             }
         }
     }
