@@ -172,7 +172,7 @@ impl ScopedJoin for SelectStatement {
         mode: TrashMode,
     ) -> &mut Self {
         let alias = alias.into_iden();
-        let on = scoped_on_alias::<T>(alias.clone(), on, mode);
+        let on = scoped_on_alias::<T>(&alias, on, mode);
         self.join_as(JoinType::InnerJoin, T::TABLE, alias, on)
     }
 
@@ -183,7 +183,7 @@ impl ScopedJoin for SelectStatement {
         mode: TrashMode,
     ) -> &mut Self {
         let alias = alias.into_iden();
-        let on = scoped_on_alias::<T>(alias.clone(), on, mode);
+        let on = scoped_on_alias::<T>(&alias, on, mode);
         self.join_as(JoinType::LeftJoin, T::TABLE, alias, on)
     }
 }
@@ -196,7 +196,7 @@ fn scoped_on<T: SoftDelete>(on: impl IntoCondition, mode: TrashMode) -> Conditio
 
 /// [`scoped_on`] with the scope on `alias`.
 fn scoped_on_alias<T: SoftDelete>(
-    alias: DynIden,
+    alias: &DynIden,
     on: impl IntoCondition,
     mode: TrashMode,
 ) -> Condition {

@@ -444,7 +444,7 @@ pub trait SoftDelete: Sized {
     /// ```
     #[must_use]
     fn scope_as(alias: impl IntoIden, mode: TrashMode) -> Condition {
-        statement::scope_as::<Self>(alias.into_iden(), mode)
+        statement::scope_as::<Self>(&alias.into_iden(), mode)
     }
 
     /// `UPDATE table ... WHERE marker IS NULL` (bool: `= FALSE`): a trashed

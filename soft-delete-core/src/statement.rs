@@ -27,7 +27,7 @@ pub(crate) fn scope<T: SoftDelete>(mode: TrashMode) -> Condition {
 }
 
 /// [`scope`] on the model's table joined or selected under `alias`.
-pub(crate) fn scope_as<T: SoftDelete>(alias: DynIden, mode: TrashMode) -> Condition {
+pub(crate) fn scope_as<T: SoftDelete>(alias: &DynIden, mode: TrashMode) -> Condition {
     let column = || Expr::col((alias.clone(), T::MARKER.column));
     match mode {
         TrashMode::WithoutTrashed => Condition::from(T::MARKER.live(column())),
