@@ -148,7 +148,7 @@ pub mod model {
     //! |---|---|---|
     //! | `table = "..."` | the struct name in `snake_case` (`BlogPost` → `blog_post`, no pluralising) | table name |
     //! | `column = "..."` | `deleted_at` (timestamp), `is_deleted` (bool) | the marker column, by its SQL name |
-    //! | `style = "timestamp" \| "bool" \| "unix"` | `timestamp` | how the marker is stored |
+    //! | `style = "timestamp" \| "bool" \| "unix" \| "active"` | `timestamp` | how the marker is stored |
     //! | `deleted_by = "..."` | none | a nullable column recording who deleted the row |
     //! | `updated_at = "..."` | none | a timestamp column that soft deletes, restores and cascades set to their instant |
     //! | `cascade_id = "..."` | none | an `Option<i64>` column where cascades stamp their deletion id: exact restores at any depth |
@@ -174,6 +174,7 @@ pub mod model {
     //! | `timestamp` | `Option<DateTime<Utc>>` (timestamp with time zone) or `Option<NaiveDateTime>` (without; holds UTC) | `NULL` | the UTC time of deletion |
     //! | `bool` | `bool` | `FALSE` | `TRUE` |
     //! | `unix` | `i64` | `0` | the Unix second of deletion |
+    //! | `active` | `bool` (an existing `is_active` flag; default column `is_active`) | `TRUE` | `FALSE` |
     //!
     //! A model that cannot be right does not compile, and the error points
     //! at the token and says how to fix it: an unknown key (the message lists
@@ -777,8 +778,15 @@ pub mod cascades {
     //! time: the child, its foreign key, the markers stored alike,
     //! `cascade_id` on every model of a deeper tree, and a cycle of cascades
     //! between models (rustc reports the cycle between the models'
-    //! `CHILDREN`). A `style = "bool"` parent, which records no instant, is a
-    //! compile error. See `examples/cascade.rs` and
+    //! `CHILDREN`). Without `cascade_id`, a `style = "bool"` or `"active"`
+    //! parent, which records no instant, is a compile error, and so is a
+    //! child whose marker is stored otherwise than its parent's (with it, a
+    //! bool or active model carries a cascade from above through to its
+    //! children; its own `cascade_delete` needs a deletion time). With
+    //! `cascade_id` on every model of the tree the deletion id says which
+    //! rows a cascade took, so the styles may differ (a timestamp post, its
+    //! comments' `is_active` flags, their reactions' Unix seconds): each row
+    //! gets its own style's marker for the cascade's instant. See `examples/cascade.rs` and
     //! `tests/test_cascade_deep.rs`, whose property test checks random trees
     //! (256 per database) against an in-memory model. How two cascades at
     //! once behave is in [`concurrency`](super::concurrency).

@@ -1,8 +1,9 @@
 //! Model-based property test: random sequences of inserts, soft deletes,
 //! restores, force deletes, scoped updates, bulk deletes and restores by
 //! condition and purges, applied to each backend and to an in-memory model.
-//! Every sequence runs on three tables, one per marker style
-//! (`Option<DateTime<Utc>>`, `Option<NaiveDateTime>`, `bool`). After every
+//! Every sequence runs on four tables, one per marker form
+//! (`Option<DateTime<Utc>>`, `Option<NaiveDateTime>`, `bool`, and an active
+//! `bool`, `TRUE` while live). After every
 //! step the rows affected and the three views (`query`, `with_trashed`,
 //! `only_trashed`) must equal the model's.
 //!
@@ -49,6 +50,15 @@ struct BoolItem {
     is_deleted: bool,
 }
 
+#[derive(Debug, Clone, PartialEq, SoftDelete)]
+#[soft_delete(table = "items_active", style = "active")]
+struct ActiveItem {
+    id: i64,
+    grp: i64,
+    val: i64,
+    is_active: bool,
+}
+
 /// A row as the comparison sees it: the marker as the database stores it.
 #[derive(Debug)]
 struct Fetched {
@@ -61,7 +71,10 @@ struct Fetched {
 #[derive(Debug)]
 enum Stored {
     Time(Option<DateTime<Utc>>),
+    /// A bool marker: `TRUE` once trashed.
     Flag(bool),
+    /// An active flag: `TRUE` while live.
+    Active(bool),
 }
 
 /// What the property needs of a model beyond the derive: its marker's DDL,
@@ -136,6 +149,27 @@ impl Styled for BoolItem {
     }
     fn initial_marker(at: Option<u8>) -> Expr {
         Expr::val(at.is_some())
+    }
+    fn delete_at(id: i64, _: u8) -> UpdateStatement {
+        Self::delete_by_id(id)
+    }
+    fn purge(_: DateTime<Utc>, _: soft_delete::Backend) -> Option<DeleteStatement> {
+        None
+    }
+}
+
+impl Styled for ActiveItem {
+    const MARKER_TYPE: SqlType = SqlType::ActiveFlag;
+    fn fetch(row: &Row<'_>) -> Fetched {
+        Fetched {
+            id: row.get("id"),
+            grp: row.get("grp"),
+            val: row.get("val"),
+            marker: Stored::Active(row.get("is_active")),
+        }
+    }
+    fn initial_marker(at: Option<u8>) -> Expr {
+        Expr::val(at.is_none())
     }
     fn delete_at(id: i64, _: u8) -> UpdateStatement {
         Self::delete_by_id(id)
@@ -424,8 +458,8 @@ async fn fetch_view<T: Styled>(
     let mut rows = Vec::new();
     for Of(row, _) in db.fetch::<Of<T>, _>(select).await {
         let mark = match row.marker {
-            Stored::Time(None) | Stored::Flag(false) => Mark::Live,
-            Stored::Flag(true) => Mark::Now,
+            Stored::Time(None) | Stored::Flag(false) | Stored::Active(true) => Mark::Live,
+            Stored::Flag(true) | Stored::Active(false) => Mark::Now,
             Stored::Time(Some(at)) => match (0..TIMES).find(|&k| time(k) == at) {
                 Some(k) => Mark::At(k),
                 // "Now" is bound by the client: between the test's start and
@@ -546,23 +580,27 @@ async fn run_case(
     reset::<TzItem>(db, initial).await?;
     reset::<NaiveItem>(db, initial).await?;
     reset::<BoolItem>(db, initial).await?;
+    reset::<ActiveItem>(db, initial).await?;
     let mut tz = Model::new(initial, true);
     let mut naive = Model::new(initial, true);
     let mut flag = Model::new(initial, false);
+    let mut active = Model::new(initial, false);
     let after = "the initial insert";
     check_views::<TzItem>(db, &tz, started, after).await?;
     check_views::<NaiveItem>(db, &naive, started, after).await?;
     check_views::<BoolItem>(db, &flag, started, after).await?;
+    check_views::<ActiveItem>(db, &active, started, after).await?;
     for (index, op) in ops.iter().enumerate() {
         let after = format!("step {index} {op:?}");
         step::<TzItem>(db, &mut tz, op, &after, started).await?;
         step::<NaiveItem>(db, &mut naive, op, &after, started).await?;
         step::<BoolItem>(db, &mut flag, op, &after, started).await?;
+        step::<ActiveItem>(db, &mut active, op, &after, started).await?;
     }
     Ok(())
 }
 
-/// Runs the property on `backend`, its three tables reused by every case.
+/// Runs the property on `backend`, its four tables reused by every case.
 fn property_on(backend: Backend) {
     let Some(backend) = backend.if_configured() else {
         return;
@@ -587,6 +625,11 @@ fn property_on(backend: Backend) {
                 BoolItem::TABLE,
                 BoolItem::MARKER.column,
                 BoolItem::MARKER_TYPE,
+            ),
+            (
+                ActiveItem::TABLE,
+                ActiveItem::MARKER.column,
+                ActiveItem::MARKER_TYPE,
             ),
         ] {
             db.create_table(
@@ -617,7 +660,7 @@ fn property_on(backend: Backend) {
     });
     drop(db);
     match result {
-        Ok(()) => println!("{backend}: {cases} cases passed, each on three marker styles"),
+        Ok(()) => println!("{backend}: {cases} cases passed, each on four marker forms"),
         Err(TestError::Fail(reason, (initial, ops))) => panic!(
             "{backend}: {reason}\nminimal failing case (the `cc` seed above replays it):\n  initial rows (grp, val, time index): {initial:?}\n  operations: {ops:#?}"
         ),

@@ -395,6 +395,34 @@ fn cascade_without_children_is_the_plain_statement() {
     );
 }
 
+/// An active flag: `TRUE` while live.
+#[derive(Debug, Clone, SoftDelete)]
+#[soft_delete(table = "members", style = "active", unique(email))]
+pub struct Member {
+    pub id: i64,
+    pub email: String,
+    pub is_active: bool,
+}
+
+#[test]
+fn active_style() {
+    assert_snapshot!("active_query", render(|_| Member::query(), false));
+    assert_snapshot!(
+        "active_only_trashed",
+        render(|_| Member::only_trashed(), false)
+    );
+    assert_snapshot!(
+        "active_delete_by_id",
+        render(|_| Member::delete_by_id(7), false)
+    );
+    assert_snapshot!(
+        "active_restore_by_id",
+        render(|_| Member::restore_by_id(7), false)
+    );
+    assert_snapshot!("active_create_table", render_ddl(create_table::<Member>));
+    assert_snapshot!("active_unique_indexes", render_ddl(Member::unique_indexes));
+}
+
 #[test]
 fn unix_style() {
     assert_snapshot!("unix_query", render(|_| Session::query(), false));

@@ -197,6 +197,9 @@ pub enum CascadeProblem {
     ChildIsBool,
     /// The child's marker is Unix seconds, the parent's is not.
     ChildIsUnix,
+    /// The child's marker is an active flag, and the parent has no
+    /// `cascade_id`.
+    ChildIsActive,
     /// The child's marker is a timestamp, the parent's is not.
     ChildIsTimestamp,
     /// Both are timestamps; the child's has no time zone, the parent's has.
@@ -234,12 +237,15 @@ pub const fn cascade_problem<C: SoftDelete>(
     if parent.cascade_id.is_none() && (!C::CHILDREN.is_empty() || C::SELF_FOREIGN_KEY.is_some()) {
         return CascadeProblem::DeepWithoutCascadeId;
     }
-    if same_storage(child, parent) {
+    // With `cascade_id` the deletion id says which rows a cascade took, and
+    // each row gets its own style's marker: styles may differ.
+    if parent.cascade_id.is_some() || same_storage(child, parent) {
         return CascadeProblem::None;
     }
     match child.style {
         MarkerStyle::Bool => CascadeProblem::ChildIsBool,
         MarkerStyle::Unix => CascadeProblem::ChildIsUnix,
+        MarkerStyle::Active => CascadeProblem::ChildIsActive,
         MarkerStyle::Timestamp => match parent.style {
             MarkerStyle::Timestamp if child.with_time_zone => CascadeProblem::ChildWithTimeZone,
             MarkerStyle::Timestamp => CascadeProblem::ChildWithoutTimeZone,
@@ -573,7 +579,17 @@ fn delete_grouped<T: SoftDelete>(id: &Value, when: When, actor: Option<&Value>) 
         ),
         T::TABLE,
     )];
-    let stamp = || (parent_marker::<T>(id), when);
+    // A row stored like the parent takes the parent's stored marker (one
+    // instant for the whole cascade, whatever the clock); one of another
+    // style its own style's marker for `when`.
+    let stamp = |marker: Marker| {
+        let value = if same_storage(marker, T::MARKER) {
+            parent_marker::<T>(id)
+        } else {
+            marker.deleted_value(when)
+        };
+        (value, when)
+    };
     let plan = plan::<T>();
     let cascade_id_of = |table: &str| {
         plan.iter()
@@ -598,7 +614,7 @@ fn delete_grouped<T: SoftDelete>(id: &Value, when: When, actor: Option<&Value>) 
                 node.table,
                 node.marker,
                 Expr::col((node.table, foreign_key)).in_subquery(under),
-                stamp(),
+                stamp(node.marker),
                 actor.cloned(),
                 Some(&member),
             );
@@ -610,7 +626,7 @@ fn delete_grouped<T: SoftDelete>(id: &Value, when: When, actor: Option<&Value>) 
                 node.table,
                 node.marker,
                 below,
-                stamp(),
+                stamp(node.marker),
                 actor.cloned(),
                 Some(&member),
             );

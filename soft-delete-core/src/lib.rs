@@ -1090,7 +1090,7 @@ pub trait SoftDelete: Sized {
     message = "`{Self}` does not record when a row was deleted: this needs `style = \"timestamp\"` (or `\"unix\"`)",
     label = "`{Self}` has no deletion time to compare or to set",
     note = "use `#[soft_delete(style = \"timestamp\")]` with a marker field of type `Option<DateTime<Utc>>`",
-    note = "or keep `style = \"bool\"`: `delete_by_id` deletes now, and `force_delete_where({Self}::scope(TrashMode::OnlyTrashed))` empties the trash"
+    note = "or keep a style without a time (`\"bool\"`, `\"active\"`): `delete_by_id` deletes now, and `force_delete_where({Self}::scope(TrashMode::OnlyTrashed))` empties the trash"
 )]
 pub trait RecordsDeletionTime: SoftDelete {}
 
@@ -1206,8 +1206,8 @@ pub mod __private {
     pub use crate::cache::{rendered, returning_row, Cached, Returning};
     pub use crate::cascade::{cascade_problem, CascadeProblem};
     pub use crate::marker::{
-        BoolField, CascadeIdField, DeletedByField, MarkerField, TimestampField, UnixField,
-        UpdatedAtField,
+        ActiveField, BoolField, CascadeIdField, DeletedByField, MarkerField, TimestampField,
+        UnixField, UpdatedAtField,
     };
     pub use chrono;
     pub use sea_query;

@@ -27,6 +27,11 @@ pub enum MarkerStyle {
     /// hold `0`, a plain composite unique index over `(key, marker)` keeps
     /// keys unique among live rows on every database.
     Unix,
+    /// An "active" flag, the inverse of [`Bool`](MarkerStyle::Bool): `TRUE`
+    /// while the row is live, `FALSE` once it is trashed (Hibernate's
+    /// `@SoftDelete(strategy = ACTIVE)`, many existing `is_active` columns).
+    /// The field is `bool`.
+    Active,
 }
 
 /// Whose clock says "now" when a row is soft deleted.
@@ -164,6 +169,18 @@ impl Marker {
         Marker::new(column, MarkerStyle::Bool, false)
     }
 
+    /// An active-flag marker (`bool` field, `TRUE` while live).
+    ///
+    /// ```
+    /// use soft_delete_core::{Marker, MarkerStyle};
+    ///
+    /// assert_eq!(Marker::active("is_active").style, MarkerStyle::Active);
+    /// ```
+    #[must_use]
+    pub const fn active(column: &'static str) -> Self {
+        Marker::new(column, MarkerStyle::Active, false)
+    }
+
     /// A Unix-seconds marker (`i64` field, `0` while live).
     ///
     /// ```
@@ -291,6 +308,7 @@ impl Marker {
             MarkerStyle::Timestamp => column.is_null(),
             MarkerStyle::Bool => column.eq(Expr::Constant(Value::Bool(Some(false)))),
             MarkerStyle::Unix => column.eq(Expr::Constant(Value::BigInt(Some(0)))),
+            MarkerStyle::Active => column.eq(Expr::Constant(Value::Bool(Some(true)))),
         }
     }
 
@@ -300,6 +318,7 @@ impl Marker {
             MarkerStyle::Timestamp => column.is_not_null(),
             MarkerStyle::Bool => column.eq(Expr::Constant(Value::Bool(Some(true)))),
             MarkerStyle::Unix => column.ne(Expr::Constant(Value::BigInt(Some(0)))),
+            MarkerStyle::Active => column.eq(Expr::Constant(Value::Bool(Some(false)))),
         }
     }
 
@@ -317,6 +336,7 @@ impl Marker {
     pub(crate) fn deleted_value(&self, when: When) -> Expr {
         match (self.style, when, self.clock) {
             (MarkerStyle::Bool, _, _) => Expr::Constant(Value::Bool(Some(true))),
+            (MarkerStyle::Active, _, _) => Expr::Constant(Value::Bool(Some(false))),
             (MarkerStyle::Timestamp, When::Now, Clock::Database) => {
                 Expr::Keyword(Keyword::CurrentTimestamp)
             }
@@ -353,6 +373,7 @@ impl Marker {
             MarkerStyle::Timestamp => Expr::Value(self.null_time_value()),
             MarkerStyle::Bool => Expr::Constant(Value::Bool(Some(false))),
             MarkerStyle::Unix => Expr::Constant(Value::BigInt(Some(0))),
+            MarkerStyle::Active => Expr::Constant(Value::Bool(Some(true))),
         }
     }
 
@@ -460,6 +481,26 @@ impl MarkerField for bool {
 }
 
 impl BoolField for bool {}
+
+/// A field type that can hold a `style = "active"` marker.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot hold a `style = \"active\"` marker",
+    label = "an active flag must be `bool`",
+    note = "change the field's type to `bool` (TRUE while the row is live)"
+)]
+pub trait ActiveField {
+    /// Whether the flag marks its row as deleted (`false`), called by the
+    /// derive naming the field's type, as [`BoolField`]'s.
+    #[doc(hidden)]
+    fn marker_is_trashed(field: &Self) -> bool;
+}
+
+impl ActiveField for bool {
+    #[inline]
+    fn marker_is_trashed(field: &Self) -> bool {
+        !*field
+    }
+}
 
 /// A field type that can hold a `style = "unix"` marker.
 #[diagnostic::on_unimplemented(

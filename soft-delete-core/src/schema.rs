@@ -24,6 +24,7 @@ pub(crate) fn marker_column<T: SoftDelete>(backend: Backend) -> ColumnDef {
         (MarkerStyle::Timestamp, Backend::MySql) => column.custom(Alias::new("DATETIME(6)")).null(),
         (MarkerStyle::Timestamp, Backend::Sqlite) => column.custom(Alias::new("TEXT")).null(),
         (MarkerStyle::Bool, _) => column.boolean().not_null().default(false),
+        (MarkerStyle::Active, _) => column.boolean().not_null().default(true),
         (MarkerStyle::Unix, _) => column.big_integer().not_null().default(0),
     };
     column

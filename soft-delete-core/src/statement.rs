@@ -284,7 +284,7 @@ pub(crate) fn trashed_before<T: SoftDelete>(cutoff: DateTime<Utc>, backend: Back
     // A cutoff past what the column holds is after every marker in it.
     let cutoff = match marker.style {
         MarkerStyle::Timestamp => crate::value::clamp_cutoff(cutoff, backend),
-        MarkerStyle::Bool | MarkerStyle::Unix => cutoff,
+        MarkerStyle::Bool | MarkerStyle::Unix | MarkerStyle::Active => cutoff,
     };
     let column = marker.column_in(T::TABLE);
     let before =
@@ -338,7 +338,7 @@ pub(crate) fn trashed_between<T: SoftDelete>(
     let column = marker.column_in(T::TABLE);
     let clamp = |at| match marker.style {
         MarkerStyle::Timestamp => crate::value::clamp_cutoff(at, backend),
-        MarkerStyle::Bool | MarkerStyle::Unix => at,
+        MarkerStyle::Bool | MarkerStyle::Unix | MarkerStyle::Active => at,
     };
     let time = comparable(marker, column.clone(), backend);
     let mut condition = Condition::all().add(marker.trashed(column));

@@ -55,6 +55,8 @@ pub enum Style {
     Timestamp,
     Bool,
     Unix,
+    /// A bool where `TRUE` means live.
+    Active,
 }
 
 impl Style {
@@ -64,6 +66,7 @@ impl Style {
             Style::Timestamp => "timestamp",
             Style::Bool => "bool",
             Style::Unix => "unix",
+            Style::Active => "active",
         }
     }
 
@@ -72,6 +75,7 @@ impl Style {
         match self {
             Style::Timestamp | Style::Unix => "deleted_at",
             Style::Bool => "is_deleted",
+            Style::Active => "is_active",
         }
     }
 }
@@ -227,6 +231,7 @@ impl ContainerAttrs {
                         ("timestamp", Style::Timestamp),
                         ("bool", Style::Bool),
                         ("unix", Style::Unix),
+                        ("active", Style::Active),
                     ];
                     match choice(cx, &meta, keys::STYLE, "a style", &styles)? {
                         Some(chosen) => style.set(cx, &path, chosen.value, chosen.tokens),

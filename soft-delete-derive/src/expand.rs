@@ -84,7 +84,7 @@ fn impl_soft_delete(model: &Model) -> TokenStream {
             impl #impl_generics #runtime::RecordsDeletionTime for #ident #ty_generics
             where #(#predicates,)* {}
         },
-        Style::Bool => TokenStream::new(),
+        Style::Bool | Style::Active => TokenStream::new(),
     };
     let records_deleted_by = if model.deleted_by.is_some() {
         quote! {
@@ -192,6 +192,7 @@ fn marker(model: &Model) -> TokenStream {
         },
         Style::Bool => quote!(#runtime::Marker::bool(#marker_column)),
         Style::Unix => quote!(#runtime::Marker::unix(#marker_column)),
+        Style::Active => quote!(#runtime::Marker::active(#marker_column)),
     };
     if let Some(deleted_by) = model.deleted_by {
         let column = &deleted_by.sql_name;
@@ -222,6 +223,7 @@ fn marker_trait(model: &Model) -> TokenStream {
         Style::Timestamp => quote!(TimestampField),
         Style::Bool => quote!(BoolField),
         Style::Unix => quote!(UnixField),
+        Style::Active => quote!(ActiveField),
     }
 }
 
@@ -452,9 +454,6 @@ fn problems(model: &Model, cascade: &Cascade) -> Vec<Problem> {
     let parent_style = model.style.name();
     let key_span = first_span(&cascade.foreign_key.tokens);
     let child_span = first_span(&cascade.model.to_token_stream());
-    let same_instant = || {
-        Some(format!("a cascade copies the deletion time stored in `{parent}` into its children, so their markers must be stored alike"))
-    };
     let mut problems = vec![Problem {
         variant: "ForeignKeyNotAColumn",
         span: key_span,
@@ -481,12 +480,27 @@ fn problems(model: &Model, cascade: &Cascade) -> Vec<Problem> {
             note: Some("only a deletion id keeps the restore of a deeper cascade exact".to_owned()),
         });
     }
+    if model.cascade_id.is_some() {
+        // The deletion id says which rows a cascade took, and each row gets
+        // its own style's marker: the styles may differ.
+        return problems;
+    }
+    let with_cascade_id = || {
+        Some(format!("a cascade copies the deletion time stored in `{parent}` into its children, so their markers must be stored alike; with `cascade_id` on every model of the tree, the styles may differ"))
+    };
     problems.push(Problem {
         variant: "ChildIsBool",
         span: child_span,
         message: format!("`{child}` has `style = \"bool\"`, which records no deletion time, and `{parent}` has `style = \"{parent_style}\"`"),
         fix: format!("give `{child}` `style = \"{parent_style}\"`"),
-        note: same_instant(),
+        note: with_cascade_id(),
+    });
+    problems.push(Problem {
+        variant: "ChildIsActive",
+        span: child_span,
+        message: format!("`{child}` has `style = \"active\"`, which records no deletion time, and `{parent}` has `style = \"{parent_style}\"`"),
+        fix: format!("give `{child}` `style = \"{parent_style}\"`"),
+        note: with_cascade_id(),
     });
     match model.style {
         Style::Timestamp => {
@@ -495,29 +509,29 @@ fn problems(model: &Model, cascade: &Cascade) -> Vec<Problem> {
                 span: child_span,
                 message: format!("`{child}` has `style = \"unix\"` and `{parent}` has `style = \"timestamp\"`"),
                 fix: "give both the same style".to_owned(),
-                note: same_instant(),
+                note: with_cascade_id(),
             });
             problems.push(Problem {
                 variant: "ChildWithoutTimeZone",
                 span: child_span,
                 message: format!("the marker of `{child}` is an `Option<NaiveDateTime>` and that of `{parent}` an `Option<DateTime<Utc>>`"),
                 fix: "make both `Option<DateTime<Utc>>` (or both `Option<NaiveDateTime>`)".to_owned(),
-                note: same_instant(),
+                note: with_cascade_id(),
             });
             problems.push(Problem {
                 variant: "ChildWithTimeZone",
                 span: child_span,
                 message: format!("the marker of `{child}` is an `Option<DateTime<Utc>>` and that of `{parent}` an `Option<NaiveDateTime>`"),
                 fix: "make both `Option<NaiveDateTime>` (or both `Option<DateTime<Utc>>`)".to_owned(),
-                note: same_instant(),
+                note: with_cascade_id(),
             });
         }
-        Style::Unix | Style::Bool => problems.push(Problem {
+        Style::Unix | Style::Bool | Style::Active => problems.push(Problem {
             variant: "ChildIsTimestamp",
             span: child_span,
             message: format!("`{child}` has `style = \"timestamp\"` and `{parent}` has `style = \"{parent_style}\"`"),
             fix: "give both the same style".to_owned(),
-            note: same_instant(),
+            note: with_cascade_id(),
         }),
     }
     problems

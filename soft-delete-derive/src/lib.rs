@@ -28,8 +28,8 @@ use syn::{parse_macro_input, DeriveInput};
 /// | key | default | meaning |
 /// |---|---|---|
 /// | `table = "..."` | `#[sea_orm(table_name)]`, else the struct name in `snake_case` | the table |
-/// | `column = "..."` | `deleted_at` (timestamp, unix), `is_deleted` (bool), in the struct's `rename_all` case | the marker column, by its SQL name |
-/// | `style = "timestamp" \| "bool" \| "unix"` | `timestamp` | how the marker is stored |
+/// | `column = "..."` | `deleted_at` (timestamp, unix), `is_deleted` (bool), `is_active` (active), in the struct's `rename_all` case | the marker column, by its SQL name |
+/// | `style = "timestamp" \| "bool" \| "unix" \| "active"` | `timestamp` | how the marker is stored (`active`: a `bool` that is `TRUE` while live) |
 /// | `deleted_by = "..."` | none | a nullable column recording who deleted a row |
 /// | `updated_at = "..."` | none | a timestamp column (`DateTime<Utc>` or `NaiveDateTime`, optional or not) that soft deletes, restores and cascades set to their instant |
 /// | `now = "application" \| "database"` | `application` | whose clock stamps a soft delete |

@@ -392,7 +392,7 @@ fn marker_names_a_column<'i, 'a>(
     let type_hint = match style {
         Style::Unix => "i64",
         Style::Timestamp => "Option<DateTime<Utc>>",
-        Style::Bool => "bool",
+        Style::Bool | Style::Active => "bool",
     };
     // `column` takes the SQL name; a renamed field is a likely mix-up.
     if let Some(renamed) = input
@@ -653,7 +653,7 @@ fn database_clock_needs_a_timestamp(cx: &mut Ctxt, input: &Input, style: Style) 
     };
     let why = match style {
         Style::Timestamp => return,
-        Style::Bool => "a bool marker holds no time",
+        Style::Bool | Style::Active => "a bool marker holds no time",
         Style::Unix => {
             "there is no SQL for the database's Unix seconds that all three databases accept"
         }
@@ -670,16 +670,19 @@ fn database_clock_needs_a_timestamp(cx: &mut Ctxt, input: &Input, style: Style) 
 }
 
 /// A cascade restore finds the children deleted with their parent by the
-/// shared deletion instant; a bool marker has no instant to share.
+/// shared deletion instant, or by the cascade's deletion id; a bool or
+/// active marker has no instant, so its cascades need `cascade_id` (they
+/// then carry cascades from a parent above through this model; its own
+/// `cascade_delete` still needs a deletion time, `RecordsDeletionTime`).
 fn cascade_needs_a_deletion_time(cx: &mut Ctxt, input: &Input, style: Style) {
-    if style != Style::Bool {
+    if !matches!(style, Style::Bool | Style::Active) || input.attrs.cascade_id.is_some() {
         return;
     }
     // One error for the style, however many children are listed.
     if let Some(cascade) = input.attrs.cascades.first() {
         cx.error_spanned_by(
             &cascade.tokens,
-            "`cascade` needs a marker that records the deletion time, not `style = \"bool\"`: a cascade restore brings back exactly the children deleted with their parent, found by their shared deletion time; use `style = \"timestamp\"` (or `\"unix\"`) on this model and its children",
+            format!("`cascade` needs a marker that records the deletion time, not `style = \"{}\"`, or `cascade_id`: a cascade restore brings back exactly the rows deleted with their parent, found by their shared deletion time or by the cascade's deletion id; use `style = \"timestamp\"` (or `\"unix\"`), or add `cascade_id = \"deletion_id\"` (an `Option<i64>` column) to every model of the tree", style.name()),
         );
     }
 }
@@ -814,13 +817,13 @@ fn unique_field<'i, 'a>(
 
 /// A retention counts from the deletion time; a bool marker stores none.
 fn retain_needs_a_deletion_time(cx: &mut Ctxt, input: &Input, style: Style) {
-    if style != Style::Bool {
+    if !matches!(style, Style::Bool | Style::Active) {
         return;
     }
     if let Some(retain) = &input.attrs.retain {
         cx.error_spanned_by(
             &retain.tokens,
-            "`retain` needs a marker that records the deletion time, not `style = \"bool\"`: a bool marker has no deletion time to count the retention from; use `style = \"timestamp\"` (or `\"unix\"`) with a marker such as `deleted_at: Option<DateTime<Utc>>`, or remove `retain`",
+            format!("`retain` needs a marker that records the deletion time, not `style = \"{}\"`: a bool marker has no deletion time to count the retention from; use `style = \"timestamp\"` (or `\"unix\"`) with a marker such as `deleted_at: Option<DateTime<Utc>>`, or remove `retain`", style.name()),
         );
     }
 }

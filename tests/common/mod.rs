@@ -125,6 +125,7 @@ impl TestBackend for Backend {
             (Backend::MySql, SqlType::Text) => "VARCHAR(255) NOT NULL",
             (_, SqlType::Text) => "TEXT NOT NULL",
             (_, SqlType::Bool) => "BOOLEAN NOT NULL DEFAULT FALSE",
+            (_, SqlType::ActiveFlag) => "BOOLEAN NOT NULL DEFAULT TRUE",
             (Backend::Sqlite, SqlType::TimestampTz | SqlType::Timestamp) => "TEXT NULL",
             (Backend::Postgres, SqlType::TimestampTz) => "TIMESTAMPTZ NULL",
             (Backend::Postgres, SqlType::Timestamp) => "TIMESTAMP NULL",
@@ -154,6 +155,8 @@ pub enum SqlType {
     Text,
     /// A bool marker: `BOOLEAN NOT NULL DEFAULT FALSE`.
     Bool,
+    /// An active flag (`style = "active"`): `BOOLEAN NOT NULL DEFAULT TRUE`.
+    ActiveFlag,
     /// An `Option<DateTime<Utc>>` marker: `TIMESTAMPTZ`, `DATETIME(6)`, `TEXT`; nullable.
     TimestampTz,
     /// An `Option<NaiveDateTime>` marker: `TIMESTAMP`, `DATETIME(6)`, `TEXT`; nullable.

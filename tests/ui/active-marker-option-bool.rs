@@ -1,0 +1,10 @@
+use soft_delete::SoftDelete;
+
+#[derive(SoftDelete)]
+#[soft_delete(style = "active")]
+struct Member {
+    id: i64,
+    is_active: Option<bool>,
+}
+
+fn main() {}
