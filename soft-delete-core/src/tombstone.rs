@@ -103,7 +103,9 @@ impl std::fmt::Display for Holder {
 }
 
 /// The conflict message of a write on `table`, written once for every run
-/// layer's error.
+/// layer's error. The same on every database: only PostgreSQL names the
+/// violated index (the error's `constraint` field keeps it), so the
+/// message does not.
 ///
 /// # Errors
 ///
@@ -111,16 +113,12 @@ impl std::fmt::Display for Holder {
 pub fn describe_conflict(
     f: &mut std::fmt::Formatter<'_>,
     table: &str,
-    constraint: Option<&str>,
     holder: Holder,
 ) -> std::fmt::Result {
     write!(
         f,
         "cannot write the row of `{table}`: {holder} holds its unique key"
     )?;
-    if let Some(constraint) = constraint {
-        write!(f, " (`{constraint}`)")?;
-    }
     if holder == Holder::Trashed {
         f.write_str("; restore that row instead (`create_or_restore` does)")?;
     }

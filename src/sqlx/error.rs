@@ -239,12 +239,9 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Database(source) => write!(f, "database error: {source}"),
-            Error::Conflict {
-                table,
-                constraint,
-                holder,
-                ..
-            } => crate::__layer::describe_conflict(f, table, constraint.as_deref(), *holder),
+            Error::Conflict { table, holder, .. } => {
+                crate::__layer::describe_conflict(f, table, *holder)
+            }
             Error::Hook {
                 table,
                 hook,

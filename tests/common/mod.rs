@@ -236,7 +236,10 @@ impl DbOptions {
                 let namespace = Namespace::create(Backend::Postgres).await;
                 let options = PgConnectOptions::from_str(&namespace.url)
                     .unwrap_or_else(|e| panic!("{POSTGRES_URL_VAR} is not a valid URL: {e}"))
-                    .options([("search_path", namespace.name.as_str())]);
+                    .options([("search_path", namespace.name.as_str())])
+                    // Named after the namespace, so its cleanup can end the
+                    // pool's connections that are still open (below).
+                    .application_name(&namespace.name);
                 let pool = PgPoolOptions::new()
                     .max_connections(self.max_connections)
                     .acquire_timeout(Duration::from_secs(20))
@@ -713,7 +716,16 @@ impl Drop for Namespace {
     fn drop(&mut self) {
         let quoted = self.backend.quote(&self.name);
         let sql = match self.backend {
-            Backend::Postgres => format!("DROP SCHEMA IF EXISTS {quoted} CASCADE"),
+            // The drop runs while the test's runtime is blocked on it, so a
+            // pooled connection that was still being given back (a cancelled
+            // call's queued rollback) cannot finish and would hold its locks
+            // until `lock_timeout`: end the namespace's own connections first.
+            Backend::Postgres => format!(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                 WHERE application_name = '{}' AND pid <> pg_backend_pid(); \
+                 DROP SCHEMA IF EXISTS {quoted} CASCADE",
+                self.name.replace('\'', "''")
+            ),
             Backend::MySql => format!("DROP DATABASE IF EXISTS {quoted}"),
             Backend::Sqlite => return,
         };
