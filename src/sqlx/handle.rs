@@ -25,7 +25,8 @@ use crate::{
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be run on `{DB}` by `soft_delete::sqlx`",
     label = "`{Self}` is not a `soft_delete::sqlx::Model<{DB}>`",
-    note = "derive `sqlx::FromRow` beside `SoftDelete` (the columns are read by name), and keep the key `Clone + Send + Sync`",
+    note = "in code generic over the database, add the bound `where {Self}: soft_delete::sqlx::Model<{DB}>`",
+    note = "for one database, derive `sqlx::FromRow` beside `SoftDelete` (the columns are read by name), and keep the key `Clone + Send + Sync`",
     note = "with `#[soft_delete(hooks = \"...\")]`, that type must implement `soft_delete::sqlx::Hooks<{Self}, {DB}>`"
 )]
 pub trait Model<DB: Dialect>:
@@ -39,6 +40,10 @@ pub trait Model<DB: Dialect>:
 {
 }
 
+// Not recommended in errors: a missing bound then reads as this trait's
+// message (which says the fix), not as the leaf bounds the impl needs
+// (`i64: Decode<'_, DB>`, ...).
+#[diagnostic::do_not_recommend]
 impl<T, DB: Dialect> Model<DB> for T where
     T: SoftDelete<Id: Clone + Send + Sync>
         + HasHooks<Hooks: Hooks<T, DB>>
@@ -80,7 +85,14 @@ pub trait SoftDeleteExt: SoftDelete + Sized {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// # }).unwrap();
     /// ```
-    fn on<'c, S: Source<'c>>(db: S) -> Handle<'c, Self, S::Database> {
+    fn on<'c, S: Source<'c>>(db: S) -> Handle<'c, Self, S::Database>
+    where
+        // Here rather than only on the handle's methods: in generic code a
+        // missing bound is then this trait's error, which says the fix,
+        // instead of "the method exists but its trait bounds were not
+        // satisfied".
+        Self: Model<S::Database>,
+    {
         Handle {
             connections: db.into_connections(),
             model: PhantomData,
