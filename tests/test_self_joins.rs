@@ -83,6 +83,18 @@ async fn seed(db: &Db) {
     }
 }
 
+/// The replies of `reply_mode` whose parent is in `parent_mode`, by id: what
+/// an inner self-join must return.
+fn replies_with_parent(reply_mode: TrashMode, parent_mode: TrashMode) -> Vec<i64> {
+    COMMENTS
+        .iter()
+        .filter(|(_, parent, trashed)| {
+            seen(reply_mode, *trashed) && is_trashed(*parent).is_some_and(|t| seen(parent_mode, t))
+        })
+        .map(|(id, ..)| *id)
+        .collect()
+}
+
 /// `parent.id = comments.parent_id`.
 fn parent_of_reply() -> Expr {
     Expr::col(("parent", "id")).equals((CommentColumn::Table, CommentColumn::ParentId))
@@ -120,14 +132,7 @@ async fn inner_self_join_scopes_the_alias() {
                 let select = Comment::query_in(reply_mode)
                     .inner_join_scoped_as::<Comment>("parent", parent_of_reply(), parent_mode)
                     .to_owned();
-                let expected: Vec<i64> = COMMENTS
-                    .iter()
-                    .filter(|(_, parent, trashed)| {
-                        seen(reply_mode, *trashed)
-                            && is_trashed(*parent).is_some_and(|t| seen(parent_mode, t))
-                    })
-                    .map(|(id, ..)| *id)
-                    .collect();
+                let expected = replies_with_parent(reply_mode, parent_mode);
                 assert_eq!(
                     db.ids::<Comment>(&select).await,
                     expected,
@@ -260,14 +265,7 @@ async fn sea_orm_self_join_scopes_the_alias() {
                     .await
                     .unwrap_or_else(|e| panic!("{backend}: {e}"));
                 let ids: Vec<i64> = found.iter().map(|comment| comment.id).collect();
-                let expected: Vec<i64> = COMMENTS
-                    .iter()
-                    .filter(|(_, parent, trashed)| {
-                        seen(reply_mode, *trashed)
-                            && is_trashed(*parent).is_some_and(|t| seen(parent_mode, t))
-                    })
-                    .map(|(id, ..)| *id)
-                    .collect();
+                let expected = replies_with_parent(reply_mode, parent_mode);
                 assert_eq!(
                     ids, expected,
                     "{backend}: replies {reply_mode:?}, parents {parent_mode:?}"

@@ -233,11 +233,21 @@ fn typed_fields<'m>(model: &'m Model) -> impl Iterator<Item = (&'m Field<'m>, To
     [
         Some((model.marker, marker_trait(model))),
         model
-            .deleted_by
-            .map(|field| (field, quote!(DeletedByField))),
-        model
             .updated_at
             .map(|field| (field, quote!(UpdatedAtField))),
+    ]
+    .into_iter()
+    .flatten()
+    .chain(unnamed_fields(model))
+}
+
+/// The typed fields the impls name nowhere else (`deleted_by`,
+/// `cascade_id`), with their traits: [`field_checks`] names them.
+fn unnamed_fields<'m>(model: &'m Model) -> impl Iterator<Item = (&'m Field<'m>, TokenStream)> {
+    [
+        model
+            .deleted_by
+            .map(|field| (field, quote!(DeletedByField))),
         model
             .cascade_id
             .map(|field| (field, quote!(CascadeIdField))),
@@ -281,25 +291,16 @@ fn predicates(model: &Model, where_clause: Option<&syn::WhereClause>) -> Vec<Tok
 fn field_checks(model: &Model) -> TokenStream {
     let runtime = &model.runtime;
     let generics = &model.input.original.generics;
-    [
-        model
-            .deleted_by
-            .map(|field| (field, quote!(DeletedByField))),
-        model
-            .cascade_id
-            .map(|field| (field, quote!(CascadeIdField))),
-    ]
-    .into_iter()
-    .flatten()
-    .filter(|(field, _)| !names_a_parameter(field.ty, generics))
-    .map(|(field, field_trait)| {
-        let ty = field.ty;
-        quote! {
-            #[allow(unused_qualifications)]
-            const _: () = <#ty as #runtime::__private::#field_trait>::CHECK;
-        }
-    })
-    .collect()
+    unnamed_fields(model)
+        .filter(|(field, _)| !names_a_parameter(field.ty, generics))
+        .map(|(field, field_trait)| {
+            let ty = field.ty;
+            quote! {
+                #[allow(unused_qualifications)]
+                const _: () = <#ty as #runtime::__private::#field_trait>::CHECK;
+            }
+        })
+        .collect()
 }
 
 /// Whether `ty` may name a generic parameter of the model: one of its type
