@@ -705,6 +705,21 @@ async fn admin(backend: Backend, url: &str, sql: &str) -> Result<(), sqlx::Error
         Backend::MySql => {
             let mut conn = sqlx::MySqlConnection::connect(url).await?;
             conn.execute("SET SESSION lock_wait_timeout = 20").await?;
+            if let Some(database) = sql.strip_prefix("DROP DATABASE IF EXISTS `") {
+                // As on PostgreSQL (see `Namespace::drop`): end the
+                // namespace's own connections before dropping it.
+                let database = database.trim_end_matches('`').replace("``", "`");
+                let ids: Vec<i64> = sqlx::query_scalar(
+                    "SELECT id FROM information_schema.processlist WHERE db = ? AND id <> CONNECTION_ID()",
+                )
+                .bind(database)
+                .fetch_all(&mut conn)
+                .await?;
+                for id in ids {
+                    // It may have ended meanwhile.
+                    let _ = conn.execute(AssertSqlSafe(format!("KILL {id}"))).await;
+                }
+            }
             conn.execute(AssertSqlSafe(sql.to_owned())).await?;
             conn.close().await
         }
