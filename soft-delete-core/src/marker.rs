@@ -205,19 +205,6 @@ impl Marker {
         }
     }
 
-    /// The timestamp marker for a field of type `F`: the derive's way to pick
-    /// [`timestamp`](Marker::timestamp) or
-    /// [`naive_timestamp`](Marker::naive_timestamp) from the field's type.
-    #[doc(hidden)]
-    #[must_use]
-    pub const fn timestamp_for<F: TimestampField>(column: &'static str) -> Self {
-        if F::WITH_TIME_ZONE {
-            Marker::timestamp(column)
-        } else {
-            Marker::naive_timestamp(column)
-        }
-    }
-
     /// This marker, with a column recording who deleted the row.
     ///
     /// ```
@@ -249,14 +236,6 @@ impl Marker {
             with_time_zone,
         });
         self
-    }
-
-    /// [`with_updated_at`](Marker::with_updated_at) for a field of type `F`:
-    /// the derive's way to read the time zone from the field's type.
-    #[doc(hidden)]
-    #[must_use]
-    pub const fn with_updated_at_for<F: UpdatedAtField>(self, column: &'static str) -> Self {
-        self.with_updated_at(column, F::WITH_TIME_ZONE)
     }
 
     /// This marker, with a column holding the deletion id of the cascade that

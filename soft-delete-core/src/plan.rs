@@ -432,11 +432,12 @@ pub fn create_indexes<T: SoftDelete>(backend: Backend) -> CreateIndexes {
     let steps = crate::schema::indexes::<T>(backend)
         .into_iter()
         .map(|ddl| {
+            let exists = ddl.exists(backend);
             let statement = Sql {
                 text: Cow::Owned(ddl.statement),
                 values: Values(Vec::new()),
             };
-            (statement, ddl.exists)
+            (statement, exists)
         })
         .collect();
     CreateIndexes { steps }

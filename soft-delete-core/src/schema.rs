@@ -613,13 +613,38 @@ pub(crate) fn live_index<T: SoftDelete>(
     Ok(index)
 }
 
-/// One statement of DDL, and how to see that what it creates is in place.
+/// One statement of DDL, and what it creates.
 #[derive(Debug, Clone)]
 pub(crate) struct Ddl {
     /// The statement, rendered.
     pub(crate) statement: String,
-    /// A `SELECT COUNT(*)`, non-zero once the object exists.
-    pub(crate) exists: Sql,
+    /// What it creates, for [`exists`](Ddl::exists).
+    creates: Creates,
+}
+
+/// An object a [`Ddl`] creates on a table.
+#[derive(Debug, Clone)]
+enum Creates {
+    Index {
+        table: &'static str,
+        name: String,
+    },
+    /// A column (MySQL/MariaDB's generated live flag).
+    Column {
+        table: &'static str,
+        name: String,
+    },
+}
+
+impl Ddl {
+    /// A `SELECT COUNT(*)`, non-zero once what the statement creates is in
+    /// place; rendered only by `create_indexes`, which asks.
+    pub(crate) fn exists(&self, backend: Backend) -> Sql {
+        match &self.creates {
+            Creates::Index { table, name } => index_exists(table, name, backend),
+            Creates::Column { table, name } => column_exists(table, name),
+        }
+    }
 }
 
 /// [`Schema::unique_among_live`] over SQL column names already checked
@@ -645,7 +670,10 @@ pub(crate) fn unique_among_live_named<T: SoftDelete>(
             index.and_where(marker.live(Expr::col(marker.column)));
             vec![Ddl {
                 statement: backend.render(&index),
-                exists: index_exists(T::TABLE, &name, backend),
+                creates: Creates::Index {
+                    table: T::TABLE,
+                    name,
+                },
             }]
         }
         Backend::MySql => {
@@ -669,11 +697,17 @@ pub(crate) fn unique_among_live_named<T: SoftDelete>(
             vec![
                 Ddl {
                     statement: backend.render(&add_flag),
-                    exists: column_exists(T::TABLE, &flag),
+                    creates: Creates::Column {
+                        table: T::TABLE,
+                        name: flag,
+                    },
                 },
                 Ddl {
                     statement: backend.render(&index),
-                    exists: index_exists(T::TABLE, &name, backend),
+                    creates: Creates::Index {
+                        table: T::TABLE,
+                        name,
+                    },
                 },
             ]
         }
@@ -692,7 +726,10 @@ pub(crate) fn indexes<T: SoftDelete>(backend: Backend) -> Vec<Ddl> {
         .to_owned();
     let mut ddl = vec![Ddl {
         statement: backend.render(&marker),
-        exists: index_exists(T::TABLE, &name, backend),
+        creates: Creates::Index {
+            table: T::TABLE,
+            name,
+        },
     }];
     for columns in T::UNIQUE {
         ddl.extend(unique_among_live_named::<T>(columns, backend));
@@ -702,7 +739,7 @@ pub(crate) fn indexes<T: SoftDelete>(backend: Backend) -> Vec<Ddl> {
 
 /// A count of the indexes named `name` on `table` (PostgreSQL: in the
 /// session's schema; MySQL/MariaDB: in its database).
-fn index_exists(table: &'static str, name: &str, backend: Backend) -> Sql {
+fn index_exists(table: &str, name: &str, backend: Backend) -> Sql {
     let (catalog, table_column, name_column) = match backend {
         Backend::Postgres => (("pg_catalog", "pg_indexes"), "tablename", "indexname"),
         Backend::MySql => (
@@ -734,7 +771,7 @@ fn index_exists(table: &'static str, name: &str, backend: Backend) -> Sql {
 
 /// A count of the columns named `column` of `table` in the session's
 /// MySQL/MariaDB database.
-fn column_exists(table: &'static str, column: &str) -> Sql {
+fn column_exists(table: &str, column: &str) -> Sql {
     let mut count = Query::select();
     count
         .expr(Expr::col(Asterisk).count())

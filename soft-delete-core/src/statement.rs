@@ -17,22 +17,25 @@ use crate::{Backend, Marker, MarkerStyle, SoftDelete, TrashMode};
 
 /// The marker filter of `mode`; empty for [`TrashMode::WithTrashed`].
 pub(crate) fn scope<T: SoftDelete>(mode: TrashMode) -> Condition {
-    match mode {
-        // `Condition::from`, not `Condition::all().add(..)`, which would nest
-        // a one-item condition inside another for every statement to walk.
-        TrashMode::WithoutTrashed => Condition::from(T::MARKER.live_in(T::TABLE)),
-        TrashMode::WithTrashed => Condition::all(),
-        TrashMode::OnlyTrashed => Condition::from(T::MARKER.trashed_in(T::TABLE)),
-    }
+    scope_on(T::MARKER, mode, || T::MARKER.column_in(T::TABLE))
 }
 
 /// [`scope`] on the model's table joined or selected under `alias`.
 pub(crate) fn scope_as<T: SoftDelete>(alias: &DynIden, mode: TrashMode) -> Condition {
-    let column = || Expr::col((alias.clone(), T::MARKER.column));
+    scope_on(T::MARKER, mode, || {
+        Expr::col((alias.clone(), T::MARKER.column))
+    })
+}
+
+/// The filter of `mode` on `column`, `marker`'s column wherever it is
+/// qualified.
+fn scope_on(marker: Marker, mode: TrashMode, column: impl FnOnce() -> Expr) -> Condition {
     match mode {
-        TrashMode::WithoutTrashed => Condition::from(T::MARKER.live(column())),
+        // `Condition::from`, not `Condition::all().add(..)`, which would nest
+        // a one-item condition inside another for every statement to walk.
+        TrashMode::WithoutTrashed => Condition::from(marker.live(column())),
         TrashMode::WithTrashed => Condition::all(),
-        TrashMode::OnlyTrashed => Condition::from(T::MARKER.trashed(column())),
+        TrashMode::OnlyTrashed => Condition::from(marker.trashed(column())),
     }
 }
 
