@@ -8,7 +8,7 @@
 mod common;
 
 use chrono::{DateTime, Utc};
-use common::{Db, FromRow, Row, SqlType};
+use common::{seen, Db, FromRow, Row, SqlType};
 use sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use soft_delete::{ScopedJoin, SoftDelete, TrashMode};
 
@@ -30,12 +30,6 @@ pub struct Comment {
     pub is_deleted: bool,
 }
 
-const MODES: [TrashMode; 3] = [
-    TrashMode::WithoutTrashed,
-    TrashMode::WithTrashed,
-    TrashMode::OnlyTrashed,
-];
-
 /// Posts as `(id, trashed)`: 1 live with a live and a trashed comment, 2
 /// trashed with the same, 3 live without comments, 4 live with a trashed
 /// comment only, 5 trashed without comments.
@@ -49,15 +43,6 @@ const COMMENTS: [(i64, i64, bool); 5] = [
     (13, 2, true),
     (14, 4, true),
 ];
-
-/// Whether a row trashed or not is in the view `mode`.
-fn seen(mode: TrashMode, trashed: bool) -> bool {
-    match mode {
-        TrashMode::WithoutTrashed => !trashed,
-        TrashMode::WithTrashed => true,
-        TrashMode::OnlyTrashed => trashed,
-    }
-}
 
 /// Creates both tables, inserts the rows live and trashes through the
 /// library those marked trashed.
@@ -146,8 +131,8 @@ async fn inner_join_keeps_the_rows_matched_in_the_joined_view() {
     for backend in common::backends() {
         let db = Db::connect(backend).await;
         seed(&db).await;
-        for comment_mode in MODES {
-            for post_mode in MODES {
+        for comment_mode in TrashMode::ALL {
+            for post_mode in TrashMode::ALL {
                 let select = Comment::query_in(comment_mode)
                     .inner_join_scoped::<Post>(post_of_comment(), post_mode)
                     .to_owned();
@@ -187,8 +172,8 @@ async fn left_join_keeps_every_parent_and_pairs_it_with_the_joined_view() {
     for backend in common::backends() {
         let db = Db::connect(backend).await;
         seed(&db).await;
-        for post_mode in MODES {
-            for comment_mode in MODES {
+        for post_mode in TrashMode::ALL {
+            for comment_mode in TrashMode::ALL {
                 let select = posts_with_comments(post_mode, comment_mode);
                 let mut expected = Vec::new();
                 for (post, trashed) in POSTS {

@@ -11,7 +11,7 @@ mod common;
 mod sea;
 
 use chrono::{DateTime, Utc};
-use common::{Db, FromRow, Row, SqlType};
+use common::{seen, Db, FromRow, Row, SqlType};
 use sea_query::{Condition, Expr, ExprTrait, JoinType, Query, SelectStatement};
 use soft_delete::{ScopedJoin, SoftDelete, TrashMode};
 
@@ -23,12 +23,6 @@ pub struct Comment {
     pub parent_id: i64,
     pub deleted_at: Option<DateTime<Utc>>,
 }
-
-const MODES: [TrashMode; 3] = [
-    TrashMode::WithoutTrashed,
-    TrashMode::WithTrashed,
-    TrashMode::OnlyTrashed,
-];
 
 /// `(id, parent_id, trashed)`: 1 live and 2 trashed roots; replies 3 (live)
 /// and 5 (trashed) to 1, 4 (live) and 6 (trashed) to 2; 7 (live) answers
@@ -42,14 +36,6 @@ const COMMENTS: [(i64, i64, bool); 7] = [
     (6, 2, true),
     (7, 3, false),
 ];
-
-fn seen(mode: TrashMode, trashed: bool) -> bool {
-    match mode {
-        TrashMode::WithoutTrashed => !trashed,
-        TrashMode::WithTrashed => true,
-        TrashMode::OnlyTrashed => trashed,
-    }
-}
 
 fn is_trashed(id: i64) -> Option<bool> {
     COMMENTS
@@ -127,8 +113,8 @@ async fn inner_self_join_scopes_the_alias() {
     for backend in common::backends() {
         let db = Db::connect(backend).await;
         seed(&db).await;
-        for reply_mode in MODES {
-            for parent_mode in MODES {
+        for reply_mode in TrashMode::ALL {
+            for parent_mode in TrashMode::ALL {
                 let select = Comment::query_in(reply_mode)
                     .inner_join_scoped_as::<Comment>("parent", parent_of_reply(), parent_mode)
                     .to_owned();
@@ -148,8 +134,8 @@ async fn left_self_join_keeps_every_reply_and_pairs_it_with_a_parent_in_view() {
     for backend in common::backends() {
         let db = Db::connect(backend).await;
         seed(&db).await;
-        for reply_mode in MODES {
-            for parent_mode in MODES {
+        for reply_mode in TrashMode::ALL {
+            for parent_mode in TrashMode::ALL {
                 let mut select = Comment::query_in(reply_mode);
                 select.left_join_scoped_as::<Comment>("parent", parent_of_reply(), parent_mode);
                 let mut expected: Vec<Pair> = COMMENTS
@@ -251,8 +237,8 @@ async fn sea_orm_self_join_scopes_the_alias() {
         let db = Db::connect(backend).await;
         seed(&db).await;
         let connection = sea::connection(&db);
-        for reply_mode in MODES {
-            for parent_mode in MODES {
+        for reply_mode in TrashMode::ALL {
+            for parent_mode in TrashMode::ALL {
                 let found = entity::Entity::find_in(reply_mode)
                     .join_as_in::<entity::Entity>(
                         JoinType::InnerJoin,

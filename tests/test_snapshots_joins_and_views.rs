@@ -33,12 +33,6 @@ pub struct Session {
     pub deleted_at: i64,
 }
 
-const MODES: [TrashMode; 3] = [
-    TrashMode::WithoutTrashed,
-    TrashMode::WithTrashed,
-    TrashMode::OnlyTrashed,
-];
-
 const BACKENDS: [(&str, Backend); 3] = [
     ("PostgreSQL", Backend::Postgres),
     ("MySQL", Backend::MySql),
@@ -71,7 +65,7 @@ fn on() -> Expr {
 
 #[test]
 fn inner_join_scoped() {
-    let statements: Vec<_> = MODES
+    let statements: Vec<_> = TrashMode::ALL
         .into_iter()
         .map(|mode| {
             let select = Comment::query()
@@ -86,7 +80,7 @@ fn inner_join_scoped() {
 
 #[test]
 fn left_join_scoped() {
-    let statements: Vec<_> = MODES
+    let statements: Vec<_> = TrashMode::ALL
         .into_iter()
         .map(|mode| {
             let select = Post::query()
@@ -124,7 +118,7 @@ fn self_joins_scoped_as() {
     // under `parent`, each join scoped on the alias.
     let on = || Expr::col(("parent", "id")).equals((CommentColumn::Table, CommentColumn::PostId));
     let mut statements = Vec::new();
-    for mode in MODES {
+    for mode in TrashMode::ALL {
         let inner = Comment::query()
             .inner_join_scoped_as::<Comment>("parent", on(), mode)
             .to_owned();

@@ -22,11 +22,6 @@ use soft_delete::sqlx::SoftDeleteExt as _;
 use soft_delete::{Backend, Marker, SoftDelete, TrashMode};
 
 const BACKENDS: [Backend; 3] = [Backend::Postgres, Backend::MySql, Backend::Sqlite];
-const MODES: [TrashMode; 3] = [
-    TrashMode::WithoutTrashed,
-    TrashMode::WithTrashed,
-    TrashMode::OnlyTrashed,
-];
 
 #[derive(SoftDelete)]
 #[soft_delete(table = "cache_posts")]
@@ -252,7 +247,7 @@ fn uncached<T: SoftDelete>(statement: Cached<T::Id>) -> Built {
 /// Every statement the cache keeps, for the key `id`.
 fn statements<Id: Clone>(id: &Id) -> Vec<Cached<Id>> {
     let mut all = Vec::new();
-    for mode in MODES {
+    for mode in TrashMode::ALL {
         all.push(Cached::Find(id.clone(), mode));
         all.push(Cached::List(mode));
         all.push(Cached::Count(mode));

@@ -773,6 +773,16 @@ impl Drop for Namespace {
     }
 }
 
+/// Whether a row, trashed or not, is in the view `mode`: what the scope of
+/// `mode` must let through.
+pub fn seen(mode: soft_delete::TrashMode, trashed: bool) -> bool {
+    match mode {
+        soft_delete::TrashMode::WithoutTrashed => !trashed,
+        soft_delete::TrashMode::WithTrashed => true,
+        soft_delete::TrashMode::OnlyTrashed => trashed,
+    }
+}
+
 /// A timestamp-marked model of a test file, and how to read its marker.
 pub trait TimestampModel: SoftDelete<Id = i64> + soft_delete::RecordsDeletionTime + Sized {
     /// The marker's column type in the harness.
